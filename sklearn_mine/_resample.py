@@ -1,0 +1,229 @@
+"""The resampling trick: pairs from the product of the marginals."""
+
+from numbers import Integral
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, _fit_context
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import validate_data
+
+__all__ = ["MarginalResampler"]
+
+# Beyond this fraction of n, a full permutation is cheaper than rejecting
+# repeated indices.
+_PERMUTATION_FRACTION = 0.25
+
+
+def _sample_indices(n, size, *, replace, generator):
+    """Draw ``size`` uniform indices from ``range(n)``.
+
+    Without replacement the indices are distinct. Small draws from a large
+    ``n`` redraw the repeated positions instead of permuting all of ``range(n)``,
+    so that a training step costs O(size), not O(n). The result is still a
+    uniformly random injective sequence: the procedure commutes with any
+    relabelling of ``range(n)``, which acts transitively on such sequences.
+    """
+    device = generator.device
+    if replace:
+        return torch.randint(n, (size,), generator=generator, device=device)
+    if size > n:
+        raise ValueError(
+            f"Cannot draw {size} distinct indices from {n} samples without "
+            "replacement; use replace=True or fewer samples."
+        )
+    if size > _PERMUTATION_FRACTION * n:
+        return torch.randperm(n, generator=generator, device=device)[:size]
+    indices = torch.randint(n, (size,), generator=generator, device=device)
+    while True:
+        sorted_indices, order = torch.sort(indices, stable=True)
+        repeated = torch.zeros_like(indices, dtype=torch.bool)
+        repeated[order[1:]] = sorted_indices[1:] == sorted_indices[:-1]
+        n_repeated = int(repeated.sum())
+        if n_repeated == 0:
+            return indices
+        indices[repeated] = torch.randint(
+            n, (n_repeated,), generator=generator, device=device
+        )
+
+
+def sample_marginal_indices(n, size, *, replace, generator):
+    """Independent index vectors ``J`` and ``K`` for the resampling trick.
+
+    ``(X[J], Y[K])`` are pairs distributed as :math:`P_X \\times P_Y`: each
+    pair is, though the pairs are not independent of one another.
+
+    Parameters
+    ----------
+    n : int
+        Number of joint samples to draw from.
+    size : int
+        Number of marginal pairs ``n'``.
+    replace : bool
+        Whether ``J`` (and, separately, ``K``) may repeat an index.
+    generator : torch.Generator
+        Source of randomness; the indices live on its device.
+
+    Returns
+    -------
+    J, K : torch.Tensor of shape (size,)
+        Indices into the rows of X and of Y.
+    """
+    J = _sample_indices(n, size, replace=replace, generator=generator)
+    K = _sample_indices(n, size, replace=replace, generator=generator)
+    return J, K
+
+
+def _torch_generator(random_state, device="cpu"):
+    """A torch generator seeded from a scikit-learn ``random_state``."""
+    seed = check_random_state(random_state).randint(np.iinfo(np.int32).max)
+    return torch.Generator(device=device).manual_seed(int(seed))
+
+
+def _take_rows(data, indices):
+    """Rows ``indices`` of ``data``, keeping pandas containers and their names."""
+    if hasattr(data, "iloc"):
+        return data.iloc[indices].reset_index(drop=True)
+    return np.asarray(data)[indices]
+
+
+class MarginalResampler(BaseEstimator):
+    """Resample joint pairs into pairs from the product of the marginals.
+
+    Given joint samples :math:`(X_i, Y_i)_{i=1}^n` of :math:`P_{XY}`, returns
+    :math:`(X_{J_i}, Y_{K_i})_{i=1}^{n'}` for independent, uniformly random
+    indices :math:`J` and :math:`K`. Each returned pair is distributed as
+    :math:`P_X \\times P_Y`; the pairs are identically distributed but not
+    independent of one another (except when :math:`n = 1` or :math:`n' = 1`),
+    with or without replacement.
+
+    Parameters
+    ----------
+    n_samples : int, default=None
+        Number of pairs :math:`n'` to return. ``None`` returns as many pairs as
+        there are samples.
+    replace : bool, default=False
+        Whether the indices ``J`` (and, separately, ``K``) are drawn with
+        replacement. Without replacement, ``n_samples`` cannot exceed the number
+        of samples; with it, any ``n_samples`` works (the seed's
+        :math:`n' \\gg n`).
+    random_state : int, RandomState instance or None, default=None
+        Seeds the draw of the indices. Pass an int for reproducible output.
+
+    Attributes
+    ----------
+    sample_indices_ : tuple of ndarray of shape (n_samples,)
+        The indices ``(J, K)`` of the last call to ``fit_resample``: row ``i`` of
+        the output is ``(X[J[i]], y[K[i]])``.
+    n_features_in_ : int
+        Number of features of X seen during ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features of X, defined only when X has string column names.
+
+    See Also
+    --------
+    MINEEstimator : Trains a critic on joint pairs against these pairs.
+
+    Notes
+    -----
+    MINE [1]_ estimates :math:`I(X; Y) = D(P_{XY} \\| P_X \\times P_Y)` and
+    needs samples of the product of the marginals; this trick makes them from
+    the joint sample alone.
+
+    References
+    ----------
+    .. [1] M. I. Belghazi et al., "Mutual Information Neural Estimation",
+       ICML 2018.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mine import MarginalResampler
+    >>> X = np.arange(10.0).reshape(5, 2)
+    >>> y = np.arange(5.0)
+    >>> X_res, y_res = MarginalResampler(random_state=0).fit_resample(X, y)
+    >>> X_res.shape, y_res.shape
+    ((5, 2), (5,))
+    >>> sorted(y_res.tolist()) == y.tolist()  # without replacement: a permutation
+    True
+    """
+
+    _parameter_constraints: dict = {
+        "n_samples": [Interval(Integral, 1, None, closed="left"), None],
+        "replace": ["boolean"],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(self, *, n_samples=None, replace=False, random_state=None):
+        self.n_samples = n_samples
+        self.replace = replace
+        self.random_state = random_state
+
+    def _validate(self, X, y):
+        return validate_data(
+            self, X, y, multi_output=True, y_numeric=True, ensure_min_samples=1
+        )
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Check the data; the resampling itself happens in ``fit_resample``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples of the first variable.
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Samples of the second variable, paired row by row with X.
+
+        Returns
+        -------
+        self : MarginalResampler
+            The checked resampler.
+        """
+        self._validate(X, y)
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit_resample(self, X, y):
+        """Return pairs ``(X[J], y[K])`` from the product of the marginals.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples of the first variable.
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Samples of the second variable, paired row by row with X.
+
+        Returns
+        -------
+        X_resampled : ndarray or DataFrame of shape (n_samples_new, n_features)
+            Rows ``J`` of X, as the same container as X.
+        y_resampled : ndarray, Series or DataFrame of shape (n_samples_new,) or \
+(n_samples_new, n_targets)
+            Rows ``K`` of y, as the same container as y.
+        """
+        X_checked, _ = self._validate(X, y)
+        n = X_checked.shape[0]
+        size = n if self.n_samples is None else self.n_samples
+        if not self.replace and size > n:
+            raise ValueError(
+                f"n_samples={size} exceeds the {n} samples available without "
+                "replacement; set replace=True to draw more pairs than samples."
+            )
+        generator = _torch_generator(self.random_state)
+        J, K = sample_marginal_indices(
+            n, size, replace=self.replace, generator=generator
+        )
+        J, K = J.numpy(), K.numpy()
+        self.sample_indices_ = (J, K)
+        X_out = X if hasattr(X, "iloc") else X_checked
+        y_out = y if hasattr(y, "iloc") else np.asarray(y)
+        return _take_rows(X_out, J), _take_rows(y_out, K)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = True
+        return tags
+
