@@ -78,7 +78,7 @@ class MINEEstimator(BaseEstimator):
         Epochs without a better held-out bound before training stops. ``None``
         trains for ``max_steps``. Either way the critic with the best held-out
         bound is kept.
-    validation_fraction : float, default=0.2
+    validation_fraction : float, default=0.3
         Fraction of the pairs held out from training to select and score the
         critic.
     callbacks : list of skorch callbacks or (name, callback) tuples, default=None
@@ -185,7 +185,7 @@ class MINEEstimator(BaseEstimator):
         max_steps=4000,
         steps_per_epoch=100,
         patience=10,
-        validation_fraction=0.2,
+        validation_fraction=0.3,
         callbacks=None,
         device="cpu",
         verbose=0,

@@ -1,0 +1,276 @@
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from skorch.callbacks import Callback
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+from sklearn_mine import MINEEstimator
+from sklearn_mine.datasets import make_gaussian
+
+# A budget that trains a usable critic on the small cases in about a second.
+QUICK = dict(max_steps=600, steps_per_epoch=50, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def seed_case():
+    return make_gaussian(1000, random_state=0)
+
+
+# Accuracy: the three cases with the defaults. Tolerances are the
+# issue's; the seeds are fixed, so each test is deterministic.
+
+
+def test_seed_case_within_a_tenth_of_a_nat(seed_case):
+    X, y, true_mi = seed_case  # true MI = -1/2 log(1 - 0.878977^2) = 0.7405
+    est = MINEEstimator(random_state=0).fit(X, y)
+    assert abs(est.mutual_info_ - true_mi) < 0.1
+
+
+def test_five_by_five_dense_gaussian_within_ten_percent():
+    X, y, true_mi = make_gaussian(
+        5000, n_features_x=5, n_features_y=5, mi=0.6,
+        cross_correlation="dense", random_state=1,
+    )
+    est = MINEEstimator(random_state=0).fit(X, y)
+    assert abs(est.mutual_info_ - true_mi) < 0.1 * true_mi
+
+
+def test_independent_pairs_near_zero():
+    X, y, true_mi = make_gaussian(5000, rho=0.0, random_state=2)
+    assert true_mi == 0.0
+    est = MINEEstimator(random_state=0).fit(X, y)
+    assert abs(est.mutual_info_) < 0.05
+
+
+# Fitted state and behaviour.
+
+
+def test_fitted_attributes(seed_case):
+    X, y, _ = seed_case
+    est = MINEEstimator(**QUICK).fit(X, y)
+    history = est.history_
+    n_epochs = len(history["epoch"])
+    assert set(history) == {"epoch", "step", "train_bound", "valid_bound"}
+    assert all(len(v) == n_epochs for v in history.values())
+    np.testing.assert_array_equal(history["step"], history["epoch"] * 50)
+    assert est.n_steps_ == history["step"][-1] <= 600
+    # The kept critic is the one with the best held-out bound.
+    assert est.mutual_info_ == pytest.approx(history["valid_bound"].max())
+    assert history["valid_bound"][est.best_epoch_ - 1] == est.mutual_info_
+    assert est.critic_ is est.net_.module_
+    assert est.n_features_in_ == 1
+
+
+def test_kept_critic_scores_its_estimate_on_the_held_out_pairs(seed_case):
+    # Recompute the held-out bound from the kept critic: the early-stopping
+    # restore must leave mutual_info_ and the critic consistent.
+    X, y, _ = seed_case
+    est = MINEEstimator(**QUICK, patience=2).fit(X, y)
+    valid_ds = est.net_.train_split.keywords["valid_ds"]
+    generator = torch.Generator().manual_seed(0)
+    rescored = est.net_.evaluate(valid_ds, generator)
+    # Other marginal pairs than during training: agree within sampling error.
+    assert rescored == pytest.approx(est.mutual_info_, abs=0.05)
+
+
+def test_same_seed_same_estimate_bit_for_bit(seed_case):
+    X, y, _ = seed_case
+    a = MINEEstimator(**QUICK).fit(X, y)
+    b = MINEEstimator(**QUICK).fit(X, y)
+    assert a.mutual_info_ == b.mutual_info_
+    np.testing.assert_array_equal(a.history_["valid_bound"], b.history_["valid_bound"])
+
+
+def test_global_torch_seed_does_not_matter(seed_case):
+    X, y, _ = seed_case
+    torch.manual_seed(1)
+    a = MINEEstimator(**QUICK).fit(X, y).mutual_info_
+    torch.manual_seed(2)
+    b = MINEEstimator(**QUICK).fit(X, y).mutual_info_
+    assert a == b
+
+
+def test_different_seeds_differ(seed_case):
+    X, y, _ = seed_case
+    a = MINEEstimator(**{**QUICK, "random_state": 1}).fit(X, y)
+    b = MINEEstimator(**{**QUICK, "random_state": 2}).fit(X, y)
+    assert a.mutual_info_ != b.mutual_info_
+
+
+def test_score_is_the_bound_on_new_pairs(seed_case):
+    X, y, true_mi = seed_case
+    est = MINEEstimator(**QUICK).fit(X, y)
+    X_new, y_new, _ = make_gaussian(2000, random_state=5)
+    score = est.score(X_new, y_new)
+    assert score == est.score(X_new, y_new)  # seeded resampling
+    assert abs(score - true_mi) < 0.15
+    # Independent pairs: the critic finds no signal, the bound is near or below 0.
+    X_ind, y_ind, _ = make_gaussian(2000, rho=0.0, random_state=6)
+    assert est.score(X_ind, y_ind) < 0.1
+
+
+@pytest.mark.parametrize("objective", ["dv", "mine", "mine-f"])
+def test_every_objective_learns(seed_case, objective):
+    X, y, true_mi = seed_case
+    est = MINEEstimator(**QUICK, objective=objective).fit(X, y)
+    assert abs(est.mutual_info_ - true_mi) < 0.2
+
+
+def test_two_dimensional_y_is_treated_jointly():
+    # I(X; (Y1, Y2)) with Y1 dependent on X and Y2 on X too: the sparse
+    # sampler with one X feature gives a single canonical correlation.
+    X, y, true_mi = make_gaussian(
+        2000, n_features_x=2, n_features_y=2, rho=[0.8, 0.6], random_state=0
+    )
+    est = MINEEstimator(**QUICK).fit(X, y)
+    assert abs(est.mutual_info_ - true_mi) < 0.15
+    with pytest.raises(ValueError, match="y has 1 columns"):
+        est.score(X, y[:, 0])
+
+
+def test_replacement_and_large_marginal_batches(seed_case):
+    X, y, true_mi = seed_case
+    est = MINEEstimator(**QUICK, replace=True, marginal_batch_size=2000).fit(X, y)
+    assert abs(est.mutual_info_ - true_mi) < 0.2
+    with pytest.raises(ValueError, match="marginal_batch_size=2000 exceeds"):
+        MINEEstimator(**QUICK, marginal_batch_size=2000).fit(X, y)
+
+
+def test_critic_shape_parameters_reach_the_module(seed_case):
+    X, y, _ = seed_case
+    est = MINEEstimator(
+        max_steps=10, steps_per_epoch=10, hidden_units=7, hidden_layers=3,
+        activation="tanh", random_state=0,
+    ).fit(X, y)
+    linears = [m for m in est.critic_.modules() if isinstance(m, torch.nn.Linear)]
+    assert [lin.out_features for lin in linears] == [7, 7, 7, 1]
+    assert any(isinstance(m, torch.nn.Tanh) for m in est.critic_.modules())
+
+
+def test_patience_none_trains_the_whole_budget(seed_case):
+    X, y, _ = seed_case
+    est = MINEEstimator(max_steps=250, steps_per_epoch=50, patience=None).fit(X, y)
+    assert est.n_steps_ == 250
+
+
+def test_user_callbacks_run(seed_case):
+    class CountEpochs(Callback):
+        def initialize(self):
+            self.epochs_ = 0
+            return self
+
+        def on_epoch_end(self, net, **kwargs):
+            self.epochs_ += 1
+
+    counter = CountEpochs()
+    X, y, _ = seed_case
+    est = MINEEstimator(
+        max_steps=100, steps_per_epoch=20, patience=None, callbacks=[counter]
+    ).fit(X, y)
+    assert dict(est.net_.callbacks_)["CountEpochs"].epochs_ == 5
+
+
+def test_dataframe_input_records_feature_names(seed_case):
+    X, y, _ = seed_case
+    X_df = pd.DataFrame(X, columns=["x0"])
+    est = MINEEstimator(max_steps=10, steps_per_epoch=10).fit(X_df, pd.Series(y))
+    np.testing.assert_array_equal(est.feature_names_in_, ["x0"])
+
+
+def test_float32_input(seed_case):
+    X, y, _ = seed_case
+    a = MINEEstimator(**QUICK).fit(X, y).mutual_info_
+    b = MINEEstimator(**QUICK).fit(X.astype(np.float32), y.astype(np.float32))
+    assert abs(b.mutual_info_ - a) < 0.05
+
+
+# scikit-learn integration.
+
+
+def test_clone_pickle_pipeline_and_grid_search(seed_case):
+    X, y, _ = seed_case
+    est = MINEEstimator(max_steps=100, steps_per_epoch=50, random_state=0)
+    assert clone(est).get_params() == est.get_params()
+
+    est.fit(X, y)
+    restored = pickle.loads(pickle.dumps(est))
+    assert restored.score(X, y) == est.score(X, y)
+
+    pipe = make_pipeline(FunctionTransformer(), est).fit(X, y)
+    assert np.isfinite(pipe.score(X, y))
+
+    search = GridSearchCV(est, {"hidden_units": [4, 32]}, cv=2).fit(X, y)
+    assert search.best_params_["hidden_units"] in (4, 32)
+    assert np.isfinite(search.best_score_)
+
+
+# Bad input: each gets an error naming the problem.
+
+
+@pytest.mark.parametrize(
+    "X, y, error, message",
+    [
+        (np.full((20, 1), np.nan), np.arange(20.0), ValueError, "NaN"),
+        (np.ones((20, 1)), np.r_[np.inf, np.arange(19.0)], ValueError, "infinity"),
+        (np.empty((0, 1)), np.empty(0), ValueError, "0 sample"),
+        (np.ones((5, 1)), np.arange(5.0), ValueError, "minimum of 10 is required"),
+        (np.ones((20, 1)), np.arange(19.0), ValueError, "inconsistent numbers"),
+        (np.ones((20, 1, 2)), np.arange(20.0), ValueError, "3"),
+        (np.array([["a"]] * 20), np.arange(20.0), ValueError, "string"),
+        (np.ones((20, 1)), np.array(["a"] * 20), ValueError, "could not convert"),
+        (np.ones((20, 1)) + 1j, np.arange(20.0), ValueError, "Complex"),
+    ],
+)
+def test_bad_input_names_the_problem(X, y, error, message):
+    with pytest.raises(error, match=message):
+        MINEEstimator(max_steps=10).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"objective": "kl"}, "objective"),
+        ({"hidden_units": 0}, "hidden_units"),
+        ({"activation": "sigmoidal"}, "activation"),
+        ({"batch_size": -1}, "batch_size"),
+        ({"lr": 0.0}, "lr"),
+        ({"ema_rate": 0.0}, "ema_rate"),
+        ({"max_steps": 0}, "max_steps"),
+        ({"patience": 0}, "patience"),
+        ({"validation_fraction": 1.0}, "validation_fraction"),
+        ({"device": "tpu"}, "device"),
+    ],
+)
+def test_invalid_parameters_are_named(seed_case, params, message):
+    X, y, _ = seed_case
+    with pytest.raises(ValueError, match=message):
+        MINEEstimator(**params).fit(X, y)
+
+
+def test_cuda_without_cuda_is_an_error(seed_case):
+    if torch.cuda.is_available():
+        pytest.skip("CUDA is available here")
+    X, y, _ = seed_case
+    with pytest.raises(ValueError, match="CUDA is not available"):
+        MINEEstimator(device="cuda").fit(X, y)
+
+
+def test_score_before_fit_is_an_error(seed_case):
+    from sklearn.exceptions import NotFittedError
+
+    X, y, _ = seed_case
+    with pytest.raises(NotFittedError):
+        MINEEstimator().score(X, y)
+
+
+def test_score_with_other_features_is_an_error(seed_case):
+    X, y, _ = seed_case
+    est = MINEEstimator(max_steps=10, steps_per_epoch=10).fit(X, y)
+    with pytest.raises(ValueError, match="features"):
+        est.score(np.column_stack([X, X]), y)
