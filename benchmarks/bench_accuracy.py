@@ -75,9 +75,7 @@ def main():
                 f"{est.n_steps_:6d} {seconds:6.2f}"
             )
         errors = np.abs(errors)
-        print(
-            f"{'':36s} mean |error| {errors.mean():.4f}, worst {errors.max():.4f}"
-        )
+        print(f"{'':36s} mean |error| {errors.mean():.4f}, worst {errors.max():.4f}")
 
 
 if __name__ == "__main__":

@@ -83,9 +83,7 @@ def mine_loss(t_joint, t_marginal, log_ema, rate):
     if log_ema is None:
         log_ema = current
     else:
-        log_ema = torch.logaddexp(
-            log_ema + math.log1p(-rate), current + math.log(rate)
-        )
+        log_ema = torch.logaddexp(log_ema + math.log1p(-rate), current + math.log(rate))
     # ratio has value 1 * mean(e^t) / ema and gradient grad(mean e^t) / ema;
     # subtracting its detached value leaves the DV value untouched.
     ratio = torch.exp(lme - log_ema)

@@ -5,13 +5,13 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from skorch.callbacks import Callback, EarlyStopping
-from skorch.helper import predefined_split
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
+from skorch.callbacks import EarlyStopping
+from skorch.helper import predefined_split
 
 from ._bounds import OBJECTIVES
 from ._critics import ACTIVATIONS, ConcatCritic
@@ -254,9 +254,7 @@ class MINEEstimator(BaseEstimator):
                 f"validation_fraction={self.validation_fraction} leaves "
                 f"{n_train} of {n} samples for training; lower it."
             )
-        marginal_batch_size = self.marginal_batch_size or min(
-            self.batch_size, n_train
-        )
+        marginal_batch_size = self.marginal_batch_size or min(self.batch_size, n_train)
         if not self.replace and marginal_batch_size > n_train:
             raise ValueError(
                 f"marginal_batch_size={marginal_batch_size} exceeds the {n_train} "

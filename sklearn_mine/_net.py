@@ -37,8 +37,9 @@ class _TrainingBatches:
     from the resampling trick. One gather per tensor, no per-sample collation.
     """
 
-    def __init__(self, dataset, batch_size, marginal_batch_size, replace,
-                 n_steps, generator):
+    def __init__(
+        self, dataset, batch_size, marginal_batch_size, replace, n_steps, generator
+    ):
         self.dataset = dataset
         n = len(dataset)
         self.batch_size = min(batch_size, n)
@@ -55,7 +56,9 @@ class _TrainingBatches:
                 n, self.batch_size, replace=False, generator=self.generator
             )
             J, K = sample_marginal_indices(
-                n, self.marginal_batch_size, replace=self.replace,
+                n,
+                self.marginal_batch_size,
+                replace=self.replace,
                 generator=self.generator,
             )
             batch = {"x": x[torch.cat([joint, J])], "y": y[torch.cat([joint, K])]}
@@ -170,8 +173,12 @@ class MINENet(NeuralNet):
         if training:
             marginal = self.marginal_batch_size or self.batch_size
             return _TrainingBatches(
-                dataset, self.batch_size, marginal, self.replace,
-                self.steps_per_epoch, self.generator_,
+                dataset,
+                self.batch_size,
+                marginal,
+                self.replace,
+                self.steps_per_epoch,
+                self.generator_,
             )
         return _EvaluationBatch(dataset, self.generator_)
 
@@ -181,9 +188,7 @@ class MINENet(NeuralNet):
         loss_fn, estimate_fn = OBJECTIVES[self.objective]
         if not training:
             return -estimate_fn(t_joint, t_marginal)
-        loss, self.log_ema_ = loss_fn(
-            t_joint, t_marginal, self.log_ema_, self.ema_rate
-        )
+        loss, self.log_ema_ = loss_fn(t_joint, t_marginal, self.log_ema_, self.ema_rate)
         return loss
 
     def evaluate(self, dataset, generator):

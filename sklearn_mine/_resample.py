@@ -226,4 +226,3 @@ class MarginalResampler(BaseEstimator):
         tags.target_tags.required = True
         tags.target_tags.multi_output = True
         return tags
-

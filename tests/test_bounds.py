@@ -4,15 +4,20 @@ import numpy as np
 import pytest
 import torch
 
-from sklearn_mine._bounds import OBJECTIVES, dv_bound, log_mean_exp, mine_loss, nwj_bound
+from sklearn_mine._bounds import (
+    OBJECTIVES,
+    dv_bound,
+    log_mean_exp,
+    mine_loss,
+    nwj_bound,
+)
 from sklearn_mine.datasets import make_gaussian
 
 
 def _gaussian_log_ratio(x, y, rho):
     # log p(x, y) / (p(x) p(y)) for standard bivariate Gaussians.
-    return (
-        -0.5 * math.log(1 - rho**2)
-        - (rho**2 * (x**2 + y**2) - 2 * rho * x * y) / (2 * (1 - rho**2))
+    return -0.5 * math.log(1 - rho**2) - (rho**2 * (x**2 + y**2) - 2 * rho * x * y) / (
+        2 * (1 - rho**2)
     )
 
 

@@ -39,8 +39,12 @@ def test_closed_form_matches_sample_covariance(cross_correlation):
 
 def test_dense_spreads_the_dependence_over_all_pairs():
     X, y, _ = make_gaussian(
-        50_000, n_features_x=4, n_features_y=4, mi=1.0,
-        cross_correlation="dense", random_state=0,
+        50_000,
+        n_features_x=4,
+        n_features_y=4,
+        mi=1.0,
+        cross_correlation="dense",
+        random_state=0,
     )
     cross = np.corrcoef(X, y, rowvar=False)[:4, 4:]
     assert np.all(np.abs(cross) > 0.02)

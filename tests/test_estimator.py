@@ -4,11 +4,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from skorch.callbacks import Callback
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
+from skorch.callbacks import Callback
 
 from sklearn_mine import MINEEstimator
 from sklearn_mine.datasets import make_gaussian
@@ -34,8 +34,12 @@ def test_seed_case_within_a_tenth_of_a_nat(seed_case):
 
 def test_five_by_five_dense_gaussian_within_ten_percent():
     X, y, true_mi = make_gaussian(
-        5000, n_features_x=5, n_features_y=5, mi=0.6,
-        cross_correlation="dense", random_state=1,
+        5000,
+        n_features_x=5,
+        n_features_y=5,
+        mi=0.6,
+        cross_correlation="dense",
+        random_state=1,
     )
     est = MINEEstimator(random_state=0).fit(X, y)
     assert abs(est.mutual_info_ - true_mi) < 0.1 * true_mi
@@ -145,8 +149,12 @@ def test_replacement_and_large_marginal_batches(seed_case):
 def test_critic_shape_parameters_reach_the_module(seed_case):
     X, y, _ = seed_case
     est = MINEEstimator(
-        max_steps=10, steps_per_epoch=10, hidden_units=7, hidden_layers=3,
-        activation="tanh", random_state=0,
+        max_steps=10,
+        steps_per_epoch=10,
+        hidden_units=7,
+        hidden_layers=3,
+        activation="tanh",
+        random_state=0,
     ).fit(X, y)
     linears = [m for m in est.critic_.modules() if isinstance(m, torch.nn.Linear)]
     assert [lin.out_features for lin in linears] == [7, 7, 7, 1]

@@ -114,7 +114,9 @@ def test_small_draws_without_replacement_are_distinct_and_uniform():
     generator = torch.Generator().manual_seed(0)
     pair_counts = {}
     for _ in range(n_draws):
-        pair = tuple(_sample_indices(40, 2, replace=False, generator=generator).tolist())
+        pair = tuple(
+            _sample_indices(40, 2, replace=False, generator=generator).tolist()
+        )
         assert pair[0] != pair[1]
         pair_counts[pair] = pair_counts.get(pair, 0) + 1
     # 40 * 39 ordered pairs, about 19 draws each; chi-square with 1559 dof has
@@ -129,7 +131,5 @@ def test_small_draws_without_replacement_are_distinct_and_uniform():
 
 def test_large_population_small_draw_is_distinct():
     generator = torch.Generator().manual_seed(0)
-    J, K = sample_marginal_indices(
-        1_000_000, 5000, replace=False, generator=generator
-    )
+    J, K = sample_marginal_indices(1_000_000, 5000, replace=False, generator=generator)
     assert len(set(J.tolist())) == 5000 and len(set(K.tolist())) == 5000
