@@ -2,8 +2,10 @@
 
 Each objective is a pair: a training loss to minimise, and the estimate it
 reports. Both take the critic's scores on joint pairs (``t_joint``) and on
-marginal pairs (``t_marginal``), as 1-D tensors. No function here keeps state:
-the moving average of MINE is passed in and handed back.
+marginal pairs (``t_marginal``) and reduce over the last dimension, so that a
+leading dimension holds independent critics (one per feature group) and every
+result has that leading shape. No function here keeps state: the moving
+average of MINE is passed in and handed back.
 """
 
 import math
@@ -19,7 +21,7 @@ _MAX_EXPONENT = 80.0
 
 def log_mean_exp(t):
     """:math:`\\log \\frac{1}{n} \\sum_i e^{t_i}`, without overflow."""
-    return torch.logsumexp(t, dim=0) - math.log(t.shape[0])
+    return torch.logsumexp(t, dim=-1) - math.log(t.shape[-1])
 
 
 def dv_bound(t_joint, t_marginal):
@@ -34,7 +36,7 @@ def dv_bound(t_joint, t_marginal):
     constant :math:`c`. Its minibatch gradient is biased, because the log of a
     sample mean is a biased estimate of the log of the mean.
     """
-    return t_joint.mean() - log_mean_exp(t_marginal)
+    return t_joint.mean(dim=-1) - log_mean_exp(t_marginal)
 
 
 def nwj_bound(t_joint, t_marginal):
@@ -50,7 +52,7 @@ def nwj_bound(t_joint, t_marginal):
     average, so its minibatch gradient is unbiased.
     """
     lme = torch.clamp(log_mean_exp(t_marginal - 1.0), max=_MAX_EXPONENT)
-    return t_joint.mean() - torch.exp(lme)
+    return t_joint.mean(dim=-1) - torch.exp(lme)
 
 
 def mine_loss(t_joint, t_marginal, log_ema, rate):
@@ -63,18 +65,18 @@ def mine_loss(t_joint, t_marginal, log_ema, rate):
 
     Parameters
     ----------
-    t_joint, t_marginal : torch.Tensor of shape (n,) and (n',)
+    t_joint, t_marginal : torch.Tensor of shape (..., n) and (..., n')
         Critic scores on joint and on marginal pairs.
-    log_ema : torch.Tensor or None
+    log_ema : torch.Tensor of shape (...) or None
         Log of the moving average so far; ``None`` on the first step.
     rate : float
         Weight of the newest batch in the moving average.
 
     Returns
     -------
-    loss : torch.Tensor
-        A scalar whose value is minus the DV bound on this batch and whose
-        gradient is minus MINE's bias-corrected gradient.
+    loss : torch.Tensor of shape (...)
+        Minus the DV bound on this batch in value, minus MINE's
+        bias-corrected gradient in gradient.
     log_ema : torch.Tensor
         The updated log moving average (detached).
     """
@@ -88,7 +90,7 @@ def mine_loss(t_joint, t_marginal, log_ema, rate):
     # subtracting its detached value leaves the DV value untouched.
     ratio = torch.exp(lme - log_ema)
     log_term = current + ratio - ratio.detach()
-    return log_term - t_joint.mean(), log_ema
+    return log_term - t_joint.mean(dim=-1), log_ema
 
 
 def _dv_loss(t_joint, t_marginal, log_ema, rate):

@@ -3,7 +3,7 @@
 import torch
 from torch import nn
 
-__all__ = ["ConcatCritic"]
+__all__ = ["ConcatCritic", "GroupedCritic"]
 
 ACTIVATIONS = {
     "elu": nn.ELU,
@@ -70,3 +70,111 @@ class ConcatCritic(nn.Module):
 
     def forward(self, x, y):
         return self.mlp(torch.cat([x, y], dim=1)).squeeze(1)
+
+
+class GroupedCritic(nn.Module):
+    """One small MLP per group of x's columns, all evaluated together.
+
+    Critic ``g`` scores :math:`t_g(x_{G_g}, y)`, where :math:`G_g` is the
+    ``g``-th group of columns of x. Each layer is one batched matrix product
+    over the groups, so a step costs a few large kernels rather than one small
+    network per group. Groups share no parameters.
+
+    Parameters
+    ----------
+    groups : list of list of int
+        Columns of x in each group. Groups narrower than the widest are padded
+        with a column of zeros, whose weights stay at zero.
+    n_features_x : int
+        Number of columns of x.
+    n_features_y : int
+        Width of y.
+    hidden_units : int, default=32
+        Width of each hidden layer of every critic.
+    hidden_layers : int, default=2
+        Number of hidden layers of every critic (at least 1).
+    activation : {"elu", "relu", "tanh", "softplus", "gelu"}, default="elu"
+        Non-linearity after each hidden layer.
+    seeds : list of int, default=None
+        Seed of each critic's initial weights; ``None`` seeds critic ``g``
+        with ``g``. A critic's weights depend on its own seed only, so a group
+        trained with others or alone starts from the same weights.
+
+    Notes
+    -----
+    Called as ``critic(x, y)``, returns scores of shape (n_groups, n_rows).
+    """
+
+    def __init__(
+        self,
+        groups,
+        n_features_x,
+        n_features_y,
+        hidden_units=32,
+        hidden_layers=2,
+        activation="elu",
+        seeds=None,
+    ):
+        super().__init__()
+        if hidden_layers < 1:
+            raise ValueError("GroupedCritic needs at least one hidden layer.")
+        n_groups = len(groups)
+        width = max(len(group) for group in groups)
+        # Column n_features_x of the padded input is all zeros.
+        index = torch.full((n_groups, width), n_features_x, dtype=torch.long)
+        for g, group in enumerate(groups):
+            index[g, : len(group)] = torch.as_tensor(group, dtype=torch.long)
+        self.register_buffer("index", index)
+        self.activation = ACTIVATIONS[activation]()
+        h = hidden_units
+        self.weight_x = nn.Parameter(torch.empty(n_groups, width, h))
+        self.weight_y = nn.Parameter(torch.empty(n_groups, n_features_y, h))
+        self.bias_in = nn.Parameter(torch.empty(n_groups, 1, h))
+        self.weights = nn.ParameterList(
+            [
+                nn.Parameter(torch.empty(n_groups, h, h))
+                for _ in range(hidden_layers - 1)
+            ]
+        )
+        self.biases = nn.ParameterList(
+            [
+                nn.Parameter(torch.empty(n_groups, 1, h))
+                for _ in range(hidden_layers - 1)
+            ]
+        )
+        self.weight_out = nn.Parameter(torch.empty(n_groups, h, 1))
+        self.bias_out = nn.Parameter(torch.empty(n_groups, 1, 1))
+        seeds = range(n_groups) if seeds is None else seeds
+        with torch.no_grad():
+            for g, (group, seed) in enumerate(zip(groups, seeds)):
+                self._reset_group(g, len(group), n_features_y, int(seed))
+
+    def _reset_group(self, g, n_columns, n_features_y, seed):
+        # torch's default for Linear: U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for
+        # weights and biases alike, from the group's own generator.
+        generator = torch.Generator().manual_seed(seed)
+
+        def uniform(tensor, fan_in):
+            bound = fan_in**-0.5
+            tensor.uniform_(-bound, bound, generator=generator)
+
+        fan_in = n_columns + n_features_y
+        uniform(self.weight_x[g], fan_in)
+        self.weight_x[g, n_columns:] = 0.0
+        uniform(self.weight_y[g], fan_in)
+        uniform(self.bias_in[g], fan_in)
+        hidden = self.weight_out.shape[1]
+        for weight, bias in zip(self.weights, self.biases):
+            uniform(weight[g], hidden)
+            uniform(bias[g], hidden)
+        uniform(self.weight_out[g], hidden)
+        uniform(self.bias_out[g], hidden)
+
+    def forward(self, x, y):
+        padded = torch.nn.functional.pad(x, (0, 1))
+        x_groups = padded[:, self.index].transpose(0, 1)  # (groups, rows, width)
+        h = torch.baddbmm(self.bias_in, x_groups, self.weight_x)
+        h = self.activation(h + torch.matmul(y, self.weight_y))
+        for weight, bias in zip(self.weights, self.biases):
+            h = self.activation(torch.baddbmm(bias, h, weight))
+        return torch.baddbmm(self.bias_out, h, self.weight_out).squeeze(-1)

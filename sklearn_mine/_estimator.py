@@ -11,11 +11,10 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch.callbacks import EarlyStopping
-from skorch.helper import predefined_split
 
 from ._bounds import OBJECTIVES
 from ._critics import ACTIVATIONS, ConcatCritic
-from ._net import MINENet, PairDataset
+from ._net import PairDataset, build_net, check_marginal_batch_size, split_indices
 from ._resample import _torch_generator
 
 __all__ = ["MINEEstimator"]
@@ -246,30 +245,17 @@ class MINEEstimator(BaseEstimator):
         rng = check_random_state(self.random_state)
         self.device_ = _resolve_device(self.device)
 
-        n = X.shape[0]
-        n_valid = max(2, math.ceil(self.validation_fraction * n))
-        n_train = n - n_valid
-        if n_train < 2:
-            raise ValueError(
-                f"validation_fraction={self.validation_fraction} leaves "
-                f"{n_train} of {n} samples for training; lower it."
-            )
-        marginal_batch_size = self.marginal_batch_size or min(self.batch_size, n_train)
-        if not self.replace and marginal_batch_size > n_train:
-            raise ValueError(
-                f"marginal_batch_size={marginal_batch_size} exceeds the {n_train} "
-                "training pairs, which is impossible without replacement; set "
-                "replace=True or a smaller marginal_batch_size."
-            )
-
         self.x_scaler_ = StandardScaler().fit(X)
         self.y_scaler_ = StandardScaler().fit(y)
-        order = rng.permutation(n)
-        train, valid = order[:n_train], order[n_train:]
-        x, y_ = self._to_tensor(self.x_scaler_, X), self._to_tensor(self.y_scaler_, y)
+        x = self._to_tensor(self.x_scaler_, X)
+        y_ = self._to_tensor(self.y_scaler_, y)
+        train, valid = split_indices(len(x), self.validation_fraction, rng)
         train_ds = PairDataset(x[train], y_[train])
         valid_ds = PairDataset(x[valid], y_[valid])
         del x, y_
+        marginal_batch_size = check_marginal_batch_size(
+            self.marginal_batch_size, self.batch_size, self.replace, len(train_ds)
+        )
 
         patience = self.patience if self.patience is not None else math.inf
         early_stopping = EarlyStopping(
@@ -279,28 +265,30 @@ class MINEEstimator(BaseEstimator):
             threshold_mode="abs",
             load_best=True,
         )
-        self.net_ = MINENet(
+        critic_params = dict(
+            n_features_x=X.shape[1],
+            n_features_y=y.shape[1],
+            hidden_units=self.hidden_units,
+            hidden_layers=self.hidden_layers,
+            activation=self.activation,
+            random_state=_seed(rng),
+        )
+        self.net_ = build_net(
             ConcatCritic,
-            module__n_features_x=X.shape[1],
-            module__n_features_y=y.shape[1],
-            module__hidden_units=self.hidden_units,
-            module__hidden_layers=self.hidden_layers,
-            module__activation=self.activation,
-            module__random_state=_seed(rng),
+            critic_params,
+            valid_ds,
+            [("early_stopping", early_stopping), *(self.callbacks or [])],
             objective=self.objective,
             ema_rate=self.ema_rate,
+            batch_size=self.batch_size,
             marginal_batch_size=marginal_batch_size,
             replace=self.replace,
-            steps_per_epoch=self.steps_per_epoch,
-            random_state=_seed(rng),
-            optimizer=torch.optim.Adam,
             lr=self.lr,
-            batch_size=self.batch_size,
-            max_epochs=math.ceil(self.max_steps / self.steps_per_epoch),
-            train_split=predefined_split(valid_ds),
-            callbacks=[("early_stopping", early_stopping), *(self.callbacks or [])],
+            max_steps=self.max_steps,
+            steps_per_epoch=self.steps_per_epoch,
             device=self.device_,
             verbose=self.verbose,
+            random_state=_seed(rng),
         )
         self.net_.fit(train_ds, None)
         self.critic_ = self.net_.module_

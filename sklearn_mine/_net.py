@@ -1,12 +1,21 @@
 """MINENet: the skorch net that trains a critic on a variational bound."""
 
+import math
+from copy import deepcopy
+
+import numpy as np
 import torch
 from skorch import NeuralNet
+from skorch.callbacks import Callback
+from skorch.helper import predefined_split
 
 from ._bounds import OBJECTIVES
 from ._resample import sample_marginal_indices
 
-__all__ = ["MINENet"]
+__all__ = ["GroupEarlyStopping", "MINENet", "build_net", "split_indices"]
+
+# Rows scored at once when evaluating a bound without gradients.
+EVAL_CHUNK = 65_536
 
 
 class PairDataset(torch.utils.data.Dataset):
@@ -33,8 +42,8 @@ class _TrainingBatches:
     """``n_steps`` random batches per pass: joint pairs, then marginal pairs.
 
     Each batch is ``({"x": ..., "y": ...}, n_joint)``: the first ``n_joint``
-    rows are joint pairs drawn without replacement, the rest marginal pairs
-    from the resampling trick. One gather per tensor, no per-sample collation.
+    rows are joint pairs drawn uniformly, the rest marginal pairs from the
+    resampling trick. One gather per tensor, no per-sample collation.
     """
 
     def __init__(
@@ -52,8 +61,13 @@ class _TrainingBatches:
         n = len(self.dataset)
         x, y = self.dataset.x, self.dataset.y
         for _ in range(self.n_steps):
-            joint, _ = sample_marginal_indices(
-                n, self.batch_size, replace=False, generator=self.generator
+            # Joint pairs are an ordinary minibatch, drawn with replacement:
+            # O(batch) whatever n, where distinct indices cost a sort.
+            joint = torch.randint(
+                n,
+                (self.batch_size,),
+                generator=self.generator,
+                device=self.generator.device,
             )
             J, K = sample_marginal_indices(
                 n,
@@ -184,12 +198,31 @@ class MINENet(NeuralNet):
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         n_joint = y_true
-        t_joint, t_marginal = y_pred[:n_joint], y_pred[n_joint:]
+        t_joint, t_marginal = y_pred[..., :n_joint], y_pred[..., n_joint:]
         loss_fn, estimate_fn = OBJECTIVES[self.objective]
         if not training:
-            return -estimate_fn(t_joint, t_marginal)
+            return -estimate_fn(t_joint, t_marginal).sum()
         loss, self.log_ema_ = loss_fn(t_joint, t_marginal, self.log_ema_, self.ema_rate)
-        return loss
+        # Critics of separate groups share no parameters, so the gradient of
+        # the sum trains each on its own bound.
+        return loss.sum()
+
+    def validation_step(self, batch, **fit_params):
+        # Held-out sets can hold hundreds of thousands of pairs: score them in
+        # chunks so that the critic's activations stay small.
+        self._set_training(False)
+        Xi, n_joint = batch
+        n_rows = len(Xi["x"])
+        with torch.no_grad():
+            y_pred = torch.cat(
+                [
+                    self.infer({k: v[i : i + EVAL_CHUNK] for k, v in Xi.items()})
+                    for i in range(0, n_rows, EVAL_CHUNK)
+                ],
+                dim=-1,
+            )
+            loss = self.get_loss(y_pred, n_joint, X=Xi, training=False)
+        return {"loss": loss, "y_pred": y_pred}
 
     def evaluate(self, dataset, generator):
         """The reported bound of the current critic on ``dataset``.
@@ -199,3 +232,134 @@ class MINENet(NeuralNet):
         """
         batch = next(iter(_EvaluationBatch(dataset, generator)))
         return -float(self.validation_step(batch)["loss"])
+
+
+class GroupEarlyStopping(Callback):
+    """Early stopping and best-critic keeping for each group of a grouped critic.
+
+    After each epoch the held-out bound of every group is compared with that
+    group's best so far; improved groups have their parameter slices copied.
+    A group that has not improved for ``patience`` epochs is frozen: later
+    improvements are ignored, so its result is what it would have been had it
+    trained alone. Training stops once every group is frozen, and the best
+    slices are loaded back at the end. Parameters of the module must have the
+    groups as their leading dimension.
+
+    Parameters
+    ----------
+    patience : int or None
+        Epochs without improvement before a group is frozen; ``None`` never
+        freezes.
+    """
+
+    def __init__(self, patience):
+        self.patience = patience
+
+    def on_train_begin(self, net, **kwargs):
+        n_groups = net.module_.index.shape[0]
+        self.best_ = np.full(n_groups, -np.inf)
+        self.best_epoch_ = np.zeros(n_groups, dtype=int)
+        self.misses_ = np.zeros(n_groups, dtype=int)
+        self.frozen_ = np.zeros(n_groups, dtype=bool)
+        self.best_state_ = deepcopy(net.module_.state_dict())
+        self.current_ = None
+
+    def on_batch_end(self, net, batch=None, training=False, y_pred=None, **kwargs):
+        if training:
+            return
+        _, estimate_fn = OBJECTIVES[net.objective]
+        n_joint = batch[1]
+        estimate = estimate_fn(y_pred[:, :n_joint], y_pred[:, n_joint:])
+        self.current_ = estimate.cpu().numpy().astype(float)
+
+    def on_epoch_end(self, net, **kwargs):
+        current = self.current_
+        improved = (current > self.best_) & ~self.frozen_
+        self.best_[improved] = current[improved]
+        self.best_epoch_[improved] = len(net.history)
+        self.misses_[improved] = 0
+        self.misses_[~improved & ~self.frozen_] += 1
+        if improved.any():
+            mask = torch.as_tensor(improved, device=self.best_state_["index"].device)
+            for name, value in net.module_.state_dict().items():
+                if name != "index":
+                    self.best_state_[name][mask] = value[mask]
+        net.history.record("valid_bounds", current.tolist())
+        if self.patience is not None:
+            self.frozen_ |= self.misses_ >= self.patience
+            if self.frozen_.all():
+                raise KeyboardInterrupt
+
+    def on_train_end(self, net, **kwargs):
+        net.module_.load_state_dict(self.best_state_)
+
+
+def build_net(
+    module,
+    module_params,
+    valid_dataset,
+    callbacks,
+    *,
+    objective,
+    ema_rate,
+    batch_size,
+    marginal_batch_size,
+    replace,
+    lr,
+    max_steps,
+    steps_per_epoch,
+    device,
+    verbose,
+    random_state,
+):
+    """A MINENet training ``module`` with Adam, validated on ``valid_dataset``.
+
+    The budget of ``max_steps`` gradient steps is rounded up to whole epochs
+    of ``steps_per_epoch``.
+    """
+    return MINENet(
+        module,
+        **{f"module__{name}": value for name, value in module_params.items()},
+        objective=objective,
+        ema_rate=ema_rate,
+        marginal_batch_size=marginal_batch_size,
+        replace=replace,
+        steps_per_epoch=steps_per_epoch,
+        random_state=random_state,
+        optimizer=torch.optim.Adam,
+        lr=lr,
+        batch_size=batch_size,
+        max_epochs=math.ceil(max_steps / steps_per_epoch),
+        train_split=predefined_split(valid_dataset),
+        callbacks=callbacks,
+        device=device,
+        verbose=verbose,
+    )
+
+
+def split_indices(n, validation_fraction, rng):
+    """Random training and held-out row indices.
+
+    At least two pairs are held out and at least two kept for training.
+    """
+    n_valid = max(2, math.ceil(validation_fraction * n))
+    n_train = n - n_valid
+    if n_train < 2:
+        raise ValueError(
+            f"validation_fraction={validation_fraction} leaves {n_train} of {n} "
+            "samples for training; lower it."
+        )
+    order = rng.permutation(n)
+    return order[:n_train], order[n_train:]
+
+
+def check_marginal_batch_size(marginal_batch_size, batch_size, replace, n_train):
+    """The marginal pairs per step, checked against the training pairs."""
+    size = marginal_batch_size or min(batch_size, n_train)
+    if not replace and size > n_train:
+        raise ValueError(
+            f"marginal_batch_size={size} exceeds the {n_train} training pairs, "
+            "which is impossible without replacement; set replace=True or a "
+            "smaller marginal_batch_size."
+        )
+    return size

@@ -1,0 +1,464 @@
+"""mutual_info_mine: the MI of each feature (or group of features) with y."""
+
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from joblib import effective_n_jobs
+from scipy.sparse import issparse
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions, validate_params
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.validation import check_array, check_X_y
+
+from ._bounds import OBJECTIVES
+from ._critics import ACTIVATIONS, GroupedCritic
+from ._estimator import MIN_SAMPLES, _resolve_device, _seed
+from ._net import (
+    GroupEarlyStopping,
+    PairDataset,
+    build_net,
+    check_marginal_batch_size,
+    split_indices,
+)
+
+__all__ = ["mutual_info_mine", "mutual_info_mine_classif"]
+
+# One-hot encoding a discrete feature with more categories than this would
+# give its critic more inputs than a small MLP can use.
+MAX_CATEGORIES = 256
+
+_MINE_CONSTRAINTS = {
+    "objective": [StrOptions(set(OBJECTIVES))],
+    "hidden_units": [Interval(Integral, 1, None, closed="left")],
+    "hidden_layers": [Interval(Integral, 1, None, closed="left")],
+    "activation": [StrOptions(set(ACTIVATIONS))],
+    "batch_size": [Interval(Integral, 1, None, closed="left")],
+    "marginal_batch_size": [Interval(Integral, 1, None, closed="left"), None],
+    "replace": ["boolean"],
+    "lr": [Interval(Real, 0, None, closed="neither")],
+    "ema_rate": [Interval(Real, 0, 1, closed="right")],
+    "max_steps": [Interval(Integral, 1, None, closed="left")],
+    "steps_per_epoch": [Interval(Integral, 1, None, closed="left")],
+    "patience": [Interval(Integral, 1, None, closed="left"), None],
+    "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+    "device": [StrOptions({"cpu", "cuda", "auto"})],
+}
+
+_CONSTRAINTS = {
+    "X": ["array-like", "sparse matrix"],
+    "y": ["array-like"],
+    "discrete_features": [StrOptions({"auto"}), "boolean", "array-like"],
+    "copy": ["boolean"],
+    "random_state": ["random_state"],
+    "n_jobs": [Integral, None],
+    "groups": ["array-like", None],
+    **_MINE_CONSTRAINTS,
+}
+
+
+def _discrete_mask(discrete_features, X):
+    # scikit-learn's convention, as in mutual_info_regression.
+    n_features = X.shape[1]
+    if isinstance(discrete_features, (str, bool)):
+        if isinstance(discrete_features, str):
+            discrete_features = issparse(X)
+        return np.full(n_features, discrete_features, dtype=bool)
+    discrete_features = check_array(discrete_features, ensure_2d=False)
+    if discrete_features.dtype == bool:
+        if discrete_features.shape != (n_features,):
+            raise ValueError(
+                f"discrete_features has {discrete_features.size} entries; X has "
+                f"{n_features} features."
+            )
+        return discrete_features
+    mask = np.zeros(n_features, dtype=bool)
+    mask[discrete_features] = True
+    return mask
+
+
+def _one_hot(values, what):
+    categories, codes = np.unique(values, return_inverse=True)
+    if len(categories) > MAX_CATEGORIES:
+        raise ValueError(
+            f"{what} is discrete with {len(categories)} distinct values; at most "
+            f"{MAX_CATEGORIES} categories are supported. Treat it as continuous."
+        )
+    return np.eye(len(categories), dtype=np.float32)[codes]
+
+
+def _standardise(values):
+    values = np.asarray(values, dtype=np.float64)
+    scale = values.std(axis=0)
+    scale[scale == 0] = 1.0
+    return ((values - values.mean(axis=0)) / scale).astype(np.float32)
+
+
+def _encode_features(X, discrete_mask):
+    """Critic inputs and the input columns of each feature.
+
+    Continuous features are standardised; discrete ones one-hot encoded, so
+    that their codes are categories, never numbers.
+    """
+    blocks, columns, start = [], [], 0
+    for j in range(X.shape[1]):
+        column = X[:, [j]]
+        column = column.toarray() if issparse(column) else column
+        if discrete_mask[j]:
+            block = _one_hot(column[:, 0], f"Feature {j}")
+        else:
+            block = _standardise(column)
+        blocks.append(block)
+        columns.append(list(range(start, start + block.shape[1])))
+        start += block.shape[1]
+    return np.hstack(blocks), columns
+
+
+def _group_columns(feature_columns, groups, n_features):
+    if groups is None:
+        return feature_columns
+    groups = check_array(groups, ensure_2d=False, dtype=None)
+    if groups.shape != (n_features,):
+        raise ValueError(
+            f"groups must give one label per feature: X has {n_features} "
+            f"features, groups has shape {groups.shape}."
+        )
+    labels = np.unique(groups)
+    return [
+        [c for j in np.flatnonzero(groups == label) for c in feature_columns[j]]
+        for label in labels
+    ]
+
+
+def _chunk_columns(z, groups):
+    """The columns of z that ``groups`` use, and the groups re-indexed to them."""
+    used = sorted({c for group in groups for c in group})
+    position = {c: i for i, c in enumerate(used)}
+    return z[:, used], [[position[c] for c in group] for group in groups]
+
+
+def _fit_chunk(z, groups, y, seeds, train, valid, batch_seed, params):
+    """Held-out bound of the kept critic of each group, in one training.
+
+    ``z`` holds the columns of these groups only; ``groups`` index into it.
+    """
+    z, y = torch.as_tensor(z), torch.as_tensor(y)
+    device = params["device"]
+    train_ds = PairDataset(z[train].to(device), y[train].to(device))
+    valid_ds = PairDataset(z[valid].to(device), y[valid].to(device))
+    early_stopping = GroupEarlyStopping(params["patience"])
+    critic_params = dict(
+        groups=groups,
+        n_features_x=z.shape[1],
+        n_features_y=y.shape[1],
+        hidden_units=params["hidden_units"],
+        hidden_layers=params["hidden_layers"],
+        activation=params["activation"],
+        seeds=seeds,
+    )
+    net = build_net(
+        GroupedCritic,
+        critic_params,
+        valid_ds,
+        [("group_early_stopping", early_stopping)],
+        objective=params["objective"],
+        ema_rate=params["ema_rate"],
+        batch_size=params["batch_size"],
+        marginal_batch_size=params["marginal_batch_size"],
+        replace=params["replace"],
+        lr=params["lr"],
+        max_steps=params["max_steps"],
+        steps_per_epoch=params["steps_per_epoch"],
+        device=device,
+        verbose=0,
+        random_state=batch_seed,
+    )
+    net.fit(train_ds, None)
+    return early_stopping.best_
+
+
+def _estimate_mi(
+    X,
+    y,
+    *,
+    discrete_features,
+    discrete_target,
+    groups,
+    copy,
+    random_state,
+    n_jobs,
+    **params,
+):
+    X, y = check_X_y(
+        X,
+        y,
+        accept_sparse="csc",
+        y_numeric=not discrete_target,
+        multi_output=not discrete_target,
+        ensure_min_samples=MIN_SAMPLES,
+    )
+    discrete_mask = _discrete_mask(discrete_features, X)
+    if np.any(~discrete_mask) and issparse(X):
+        raise ValueError("Sparse matrix `X` can't have continuous features.")
+
+    # X is read, never written: the encoded copy below is the only one
+    # changed, whatever `copy` says.
+    z, feature_columns = _encode_features(X, discrete_mask)
+    groups = _group_columns(feature_columns, groups, X.shape[1])
+    if discrete_target:
+        check_classification_targets(y)
+        y = _one_hot(y, "The target")
+    else:
+        y = _standardise(y.reshape(len(y), -1))
+
+    rng = check_random_state(random_state)
+    params["device"] = _resolve_device(params["device"])
+    train, valid = split_indices(len(z), params["validation_fraction"], rng)
+    params["marginal_batch_size"] = check_marginal_batch_size(
+        params["marginal_batch_size"],
+        params["batch_size"],
+        params["replace"],
+        len(train),
+    )
+    # Every critic's seed, and the batches, are drawn before the groups are
+    # split into chunks: a group's result does not depend on n_jobs.
+    seeds = [_seed(rng) for _ in groups]
+    batch_seed = _seed(rng)
+    n_chunks = min(effective_n_jobs(n_jobs), len(groups))
+    chunks = np.array_split(np.arange(len(groups)), n_chunks)
+    results = Parallel(n_jobs=n_jobs)(
+        delayed(_fit_chunk)(
+            *_chunk_columns(z, [groups[g] for g in chunk]),
+            y,
+            [seeds[g] for g in chunk],
+            train,
+            valid,
+            batch_seed,
+            params,
+        )
+        for chunk in chunks
+    )
+    # As scikit-learn does, a negative estimate of a non-negative quantity
+    # is reported as 0.
+    return np.maximum(np.concatenate(results), 0.0)
+
+
+_PARAMETERS_DOC = """
+    Parameters
+    ----------
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        Feature matrix.
+    y : array-like of shape (n_samples,)Y_SHAPE
+        Y_DOC
+    discrete_features : {'auto', bool, array-like}, default='auto'
+        If bool, whether all features are discrete or all continuous. If
+        array, a boolean mask of shape (n_features,) or the indices of the
+        discrete features. 'auto' is False for dense X and True for sparse X.
+        Discrete features are one-hot encoded: their values are categories,
+        never numbers.
+    copy : bool, default=True
+        Kept for the signature of scikit-learn's function: X is never
+        modified, whatever its value.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the held-out split, the critics' initial weights and the batches.
+        An int gives the same result on every call, for any ``n_jobs``.
+    n_jobs : int, default=None
+        Number of jobs the feature groups are split across, through joblib
+        (so any joblib backend, such as dask or ray, can run them). ``None``
+        means 1 unless in a :func:`joblib.parallel_backend` context.
+    groups : array-like of shape (n_features,), default=None
+        A group label per feature; one MI is estimated per group, between the
+        group's features jointly and y, in the sorted order of the labels.
+        ``None`` puts each feature in a group of its own.
+    objective : {"mine", "dv", "mine-f"}, default="mine"
+        The bound trained and reported, as in :class:`MINEEstimator`.
+    hidden_units : int, default=16
+        Width of the hidden layers of each feature's critic.
+    hidden_layers : int, default=2
+        Hidden layers of each feature's critic.
+    activation : {"elu", "relu", "tanh", "softplus", "gelu"}, default="elu"
+        Non-linearity of the critics.
+    batch_size : int, default=256
+        Joint pairs per gradient step, shared by all critics.
+    marginal_batch_size : int, default=None
+        Marginal pairs per step; ``None`` uses the joint batch size.
+    replace : bool, default=False
+        Whether marginal pairs are resampled with replacement.
+    lr : float, default=3e-3
+        Adam's learning rate.
+    ema_rate : float, default=0.01
+        Rate of MINE's moving average (``objective="mine"`` only).
+    max_steps : int, default=4000
+        Most gradient steps, rounded up to whole epochs.
+    steps_per_epoch : int, default=100
+        Gradient steps between two evaluations of the held-out bounds.
+    patience : int or None, default=10
+        Epochs without a better held-out bound before a feature's critic is
+        frozen; training stops when all are. ``None`` trains for ``max_steps``.
+    validation_fraction : float, default=0.3
+        Fraction of the samples held out to select and score the critics.
+    device : {"cpu", "cuda", "auto"}, default="cpu"
+        Where the critics train.
+
+    Returns
+    -------
+    mi : ndarray of shape (n_features,) or (n_groups,)
+        Estimated mutual information between each feature (or group) and the
+        target, in nats. A negative estimate is replaced by 0.
+"""
+
+
+def _with_parameters_doc(y_shape, y_doc):
+    def decorate(func):
+        func.__doc__ = func.__doc__.replace(
+            "    {parameters}\n",
+            _PARAMETERS_DOC.replace("Y_SHAPE", y_shape)
+            .replace("Y_DOC", y_doc)
+            .lstrip("\n"),
+        )
+        return func
+
+    return decorate
+
+
+@validate_params(_CONSTRAINTS, prefer_skip_nested_validation=True)
+@_with_parameters_doc(
+    " or (n_samples, n_targets)",
+    "Target vector, or several targets considered jointly.",
+)
+def mutual_info_mine(
+    X,
+    y,
+    *,
+    discrete_features="auto",
+    copy=True,
+    random_state=None,
+    n_jobs=None,
+    groups=None,
+    objective="mine",
+    hidden_units=16,
+    hidden_layers=2,
+    activation="elu",
+    batch_size=256,
+    marginal_batch_size=None,
+    replace=False,
+    lr=3e-3,
+    ema_rate=0.01,
+    max_steps=4000,
+    steps_per_epoch=100,
+    patience=10,
+    validation_fraction=0.3,
+    device="cpu",
+):
+    """Mutual information of each feature with a continuous target, by MINE.
+
+    The call and return of
+    :func:`sklearn.feature_selection.mutual_info_regression`, so it serves as a
+    ``score_func`` of :class:`~sklearn.feature_selection.SelectKBest`. Each
+    feature gets a small critic :math:`t_j(x_j, y)`; all critics train at once,
+    as one grouped network, with the held-out estimate and early stopping of
+    :class:`MINEEstimator` applied to each feature.
+
+    {parameters}
+
+    See Also
+    --------
+    mutual_info_mine_classif : The same for a discrete target.
+    MINEEstimator : The MI between all of X and y jointly.
+
+    Notes
+    -----
+    Unlike scikit-learn's function, ``y`` may be 2-D (the MI of each feature
+    with all targets jointly) and features may be grouped.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mine import mutual_info_mine
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.standard_normal((2000, 3))
+    >>> y = X[:, 0] + 0.5 * rng.standard_normal(2000)
+    >>> mi = mutual_info_mine(X, y, random_state=0)
+    >>> mi.shape, int(np.argmax(mi))
+    ((3,), 0)
+    """
+    return _estimate_mi(
+        X,
+        y,
+        discrete_features=discrete_features,
+        discrete_target=False,
+        groups=groups,
+        copy=copy,
+        random_state=random_state,
+        n_jobs=n_jobs,
+        **{
+            name: value for name, value in locals().items() if name in _MINE_CONSTRAINTS
+        },
+    )
+
+
+@validate_params(_CONSTRAINTS, prefer_skip_nested_validation=True)
+@_with_parameters_doc("", "Target vector of class labels.")
+def mutual_info_mine_classif(
+    X,
+    y,
+    *,
+    discrete_features="auto",
+    copy=True,
+    random_state=None,
+    n_jobs=None,
+    groups=None,
+    objective="mine",
+    hidden_units=16,
+    hidden_layers=2,
+    activation="elu",
+    batch_size=256,
+    marginal_batch_size=None,
+    replace=False,
+    lr=3e-3,
+    ema_rate=0.01,
+    max_steps=4000,
+    steps_per_epoch=100,
+    patience=10,
+    validation_fraction=0.3,
+    device="cpu",
+):
+    """Mutual information of each feature with a discrete target, by MINE.
+
+    The call and return of
+    :func:`sklearn.feature_selection.mutual_info_classif`. The classes of y
+    are one-hot encoded for the critics; otherwise as
+    :func:`mutual_info_mine`.
+
+    {parameters}
+
+    See Also
+    --------
+    mutual_info_mine : The same for a continuous target.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mine import mutual_info_mine_classif
+    >>> rng = np.random.RandomState(0)
+    >>> y = rng.randint(0, 2, 2000)
+    >>> X = np.column_stack([y + 0.5 * rng.standard_normal(2000),
+    ...                      rng.standard_normal(2000)])
+    >>> mi = mutual_info_mine_classif(X, y, random_state=0)
+    >>> bool(mi[0] > mi[1])
+    True
+    """
+    return _estimate_mi(
+        X,
+        y,
+        discrete_features=discrete_features,
+        discrete_target=True,
+        groups=groups,
+        copy=copy,
+        random_state=random_state,
+        n_jobs=n_jobs,
+        **{
+            name: value for name, value in locals().items() if name in _MINE_CONSTRAINTS
+        },
+    )
