@@ -1,0 +1,230 @@
+from functools import partial
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import sparse
+from scipy.stats import spearmanr
+from sklearn.base import clone
+from sklearn.feature_selection import (
+    SelectKBest,
+    SelectPercentile,
+    mutual_info_classif,
+    mutual_info_regression,
+)
+from sklearn.linear_model import LinearRegression
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+
+from sklearn_mine import mutual_info_mine, mutual_info_mine_classif
+from sklearn_mine.datasets import gaussian_mi
+
+# Enough training for two-input critics on a few thousand rows, in seconds.
+FAST = dict(max_steps=1000, random_state=0)
+RHOS = [0.0, 0.3, 0.6, 0.8, 0.95]
+
+
+def _gaussian_features(n, rhos, seed=0):
+    # x_k = rho_k y + sqrt(1 - rho_k^2) e_k, so I(x_k; y) = -1/2 log(1 - rho_k^2).
+    rng = np.random.RandomState(seed)
+    y = rng.standard_normal(n)
+    X = np.outer(y, rhos) + rng.standard_normal((n, len(rhos))) * np.sqrt(
+        1 - np.square(rhos)
+    )
+    return X, y, np.array([gaussian_mi(r) for r in rhos])
+
+
+@pytest.fixture(scope="module")
+def gaussian_case():
+    return _gaussian_features(4000, RHOS)
+
+
+@pytest.fixture(scope="module")
+def gaussian_result(gaussian_case):
+    X, y, _ = gaussian_case
+    return mutual_info_mine(X, y, **FAST)
+
+
+def test_estimates_follow_the_closed_form(gaussian_case, gaussian_result):
+    # Truth: 0, 0.047, 0.223, 0.511, 1.164 nats.
+    _, _, truth = gaussian_case
+    mi = gaussian_result
+    assert mi.shape == (5,) and np.all(mi >= 0)
+    assert np.abs(mi - truth).mean() < 0.05
+    assert spearmanr(mi, truth).statistic == pytest.approx(1.0)
+
+
+def test_same_seed_same_result_for_any_n_jobs(gaussian_case, gaussian_result):
+    # Seeds are drawn per feature before the features are split into jobs.
+    X, y, _ = gaussian_case
+    np.testing.assert_array_equal(mutual_info_mine(X, y, **FAST), gaussian_result)
+    np.testing.assert_array_equal(
+        mutual_info_mine(X, y, n_jobs=2, **FAST), gaussian_result
+    )
+
+
+def test_dask_backend_gives_the_same_result(gaussian_case, gaussian_result):
+    distributed = pytest.importorskip("distributed")
+    from joblib import parallel_backend
+
+    X, y, _ = gaussian_case
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            host="127.0.0.1",
+            dashboard_address=None,
+            processes=True,
+        ) as cluster,
+        distributed.Client(cluster),
+    ):
+        with parallel_backend("dask"):
+            mi = mutual_info_mine(X, y, n_jobs=2, **FAST)
+    np.testing.assert_array_equal(mi, gaussian_result)
+
+
+def test_pandas_input(gaussian_case, gaussian_result):
+    X, y, _ = gaussian_case
+    X_df = pd.DataFrame(X, columns=[f"f{i}" for i in range(5)])
+    mi = mutual_info_mine(X_df, pd.Series(y), **FAST)
+    np.testing.assert_array_equal(mi, gaussian_result)
+
+
+def test_column_order_is_kept():
+    X, y, _ = _gaussian_features(2000, [0.0, 0.0, 0.9])
+    mi = mutual_info_mine(X, y, **FAST)
+    assert np.argmax(mi) == 2
+
+
+def test_two_dimensional_target():
+    # x0 depends on both targets, x1 on neither.
+    rng = np.random.RandomState(0)
+    Y = rng.standard_normal((3000, 2))
+    X = np.column_stack(
+        [Y.sum(axis=1) + 0.5 * rng.standard_normal(3000), rng.standard_normal(3000)]
+    )
+    with pytest.raises(ValueError):
+        mutual_info_regression(X, Y)
+    mi = mutual_info_mine(X, Y, **FAST)
+    # I(x0; Y) = 1/2 log(var(x0) / var(x0 | Y)) = 1/2 log(2.25 / 0.25) = 1.0986.
+    assert mi[0] == pytest.approx(0.5 * np.log(9), abs=0.15)
+    assert mi[1] < 0.05
+
+
+def test_discrete_features_are_categories_not_numbers():
+    rng = np.random.RandomState(0)
+    codes = rng.randint(0, 3, 2000)
+    y = (codes == 1) + 0.3 * rng.standard_normal(2000)  # not monotone in codes
+    X = np.column_stack([codes, rng.randint(0, 3, 2000)])
+    # Other numbers, same order: one-hot columns come in sorted order.
+    relabelled = np.column_stack([np.array([-5.0, 0.0, 1000.0])[codes], X[:, 1]])
+    mi = mutual_info_mine(X, y, discrete_features=True, **FAST)
+    # Spacing means nothing to a category: the same one-hot inputs.
+    np.testing.assert_array_equal(
+        mutual_info_mine(relabelled, y, discrete_features=[0, 1], **FAST), mi
+    )
+    assert mi[0] > 0.3 and mi[1] < 0.05
+
+
+def test_sparse_input_is_discrete():
+    rng = np.random.RandomState(0)
+    codes = rng.randint(0, 2, 2000)
+    y = codes + 0.3 * rng.standard_normal(2000)
+    X = sparse.csr_matrix(np.column_stack([codes, rng.randint(0, 2, 2000)]))
+    mi = mutual_info_mine(X, y, **FAST)
+    assert mi[0] > 0.3 and mi[1] < 0.05
+    with pytest.raises(ValueError, match="can't have continuous features"):
+        mutual_info_mine(X, y, discrete_features=False)
+
+
+def test_groups_give_one_estimate_per_group():
+    rng = np.random.RandomState(0)
+    category = rng.randint(0, 4, 3000)
+    one_hot = np.eye(4)[category]
+    y = category + 0.5 * rng.standard_normal(3000)
+    X = np.column_stack([one_hot, rng.standard_normal(3000)])
+    mi = mutual_info_mine(X, y, groups=["c", "c", "c", "c", "noise"], **FAST)
+    assert mi.shape == (2,)
+    assert mi[0] > 0.5 and mi[1] < 0.05
+    with pytest.raises(ValueError, match="one label per feature"):
+        mutual_info_mine(X, y, groups=[0, 1])
+
+
+def test_too_many_categories_is_an_error():
+    X = np.arange(1000.0).reshape(-1, 1)
+    with pytest.raises(ValueError, match="Feature 0 is discrete with 1000 distinct"):
+        mutual_info_mine(X, X[:, 0], discrete_features=True)
+
+
+def test_classif_counterpart():
+    rng = np.random.RandomState(0)
+    labels = rng.choice(["a", "b", "c"], 3000)
+    centre = {"a": -1.0, "b": 0.0, "c": 1.0}
+    X = np.column_stack(
+        [
+            np.vectorize(centre.get)(labels) + 0.5 * rng.standard_normal(3000),
+            rng.standard_normal(3000),
+        ]
+    )
+    mi = mutual_info_mine_classif(X, labels, **FAST)
+    ksg = mutual_info_classif(X, labels, random_state=0)
+    assert mi[0] == pytest.approx(ksg[0], abs=0.1)
+    assert mi[1] < 0.05
+    with pytest.raises(ValueError, match="Unknown label type"):
+        mutual_info_mine_classif(X, rng.standard_normal(3000))
+
+
+def test_feature_selection_pipeline_clone_and_grid_search():
+    X, y, _ = _gaussian_features(600, [0.0, 0.9, 0.0, 0.8])
+    score = partial(mutual_info_mine, max_steps=300, random_state=0)
+    selector = SelectKBest(score, k=2).fit(X, y)
+    np.testing.assert_array_equal(selector.get_support(indices=True), [1, 3])
+    percentile = SelectPercentile(score, percentile=25).fit(X, y)
+    np.testing.assert_array_equal(percentile.get_support(indices=True), [1])
+
+    pipe = make_pipeline(SelectKBest(score, k=1), LinearRegression())
+    clone(pipe).fit(X, y)
+    search = GridSearchCV(pipe, {"selectkbest__k": [1, 2]}, cv=2).fit(X, y)
+    assert search.best_params_["selectkbest__k"] == 2
+
+
+BAD_INPUTS = [
+    (np.full((20, 2), np.nan), np.arange(20.0)),
+    (np.ones((20, 2)), np.r_[np.inf, np.arange(19.0)]),
+    (np.ones((20, 2)), np.arange(19.0)),
+    (np.ones((20, 2, 2)), np.arange(20.0)),
+    (np.array([["a", "b"]] * 20), np.arange(20.0)),
+]
+
+
+@pytest.mark.parametrize("X, y", BAD_INPUTS)
+def test_same_errors_as_scikit_learn(X, y):
+    with pytest.raises(Exception) as expected:
+        mutual_info_regression(X, y)
+    with pytest.raises(type(expected.value)) as ours:
+        mutual_info_mine(X, y)
+    assert str(ours.value) == str(expected.value)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"discrete_features": "yes"}, "discrete_features"),
+        ({"hidden_units": 0}, "hidden_units"),
+        ({"objective": "kl"}, "objective"),
+        ({"n_jobs": "two"}, "n_jobs"),
+        ({"validation_fraction": 0.0}, "validation_fraction"),
+    ],
+)
+def test_invalid_parameters_are_named(kwargs, message):
+    X, y, _ = _gaussian_features(50, [0.5])
+    with pytest.raises(ValueError, match=message):
+        mutual_info_mine(X, y, **kwargs)
+
+
+def test_too_few_samples():
+    # Where scikit-learn needs one sample, a critic and a held-out set need ten.
+    with pytest.raises(ValueError, match="0 sample"):
+        mutual_info_mine(np.empty((0, 2)), np.empty(0))
+    with pytest.raises(ValueError, match="minimum of 10 is required"):
+        mutual_info_mine(np.ones((5, 1)), np.arange(5.0))
