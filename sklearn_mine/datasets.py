@@ -41,7 +41,8 @@ def gaussian_mi(rho):
     rho = np.atleast_1d(np.asarray(rho, dtype=float))
     if np.any(np.abs(rho) >= 1) or not np.all(np.isfinite(rho)):
         raise ValueError(f"Correlations must lie in (-1, 1); got {rho}.")
-    return float(-0.5 * np.sum(np.log1p(-(rho**2))))
+    # Adding 0.0 turns the -0.0 of rho = 0 into 0.0.
+    return float(-0.5 * np.sum(np.log1p(-(rho**2)))) + 0.0
 
 
 @validate_params(
