@@ -31,6 +31,18 @@ def _resolve_device(device):
     return device
 
 
+# Rows standardised at a time: bounds the float64 temporaries.
+_CHUNK_ROWS = 65_536
+
+
+def _fit_scaler(data):
+    """A StandardScaler fitted chunk by chunk, without a full-size temporary."""
+    scaler = StandardScaler()
+    for start in range(0, len(data), _CHUNK_ROWS):
+        scaler.partial_fit(data[start : start + _CHUNK_ROWS])
+    return scaler
+
+
 def _seed(rng):
     return int(rng.randint(np.iinfo(np.int32).max))
 
@@ -79,7 +91,7 @@ class MINEEstimator(BaseEstimator):
         bound is kept.
     validation_fraction : float, default=0.3
         Fraction of the pairs held out from training to select and score the
-        critic.
+        critic; at most 50,000 pairs are held out, whatever the fraction.
     callbacks : list of skorch callbacks or (name, callback) tuples, default=None
         Extra callbacks for the skorch net.
     device : {"cpu", "cuda", "auto"}, default="cpu"
@@ -221,9 +233,17 @@ class MINEEstimator(BaseEstimator):
         )
         return X, y.reshape(len(y), -1)
 
-    def _to_tensor(self, scaler, data):
-        scaled = scaler.transform(data).astype(np.float32, copy=False)
-        return torch.as_tensor(scaled, device=self.device_)
+    def _to_tensor(self, scaler, data, rows=None):
+        """Rows ``rows`` of ``data``, standardised, as one float32 tensor.
+
+        Filled chunk by chunk, so that no float64 copy of the data is made.
+        """
+        rows = np.arange(len(data)) if rows is None else rows
+        out = np.empty((len(rows), data.shape[1]), dtype=np.float32)
+        for start in range(0, len(rows), _CHUNK_ROWS):
+            chunk = rows[start : start + _CHUNK_ROWS]
+            out[start : start + len(chunk)] = scaler.transform(data[chunk])
+        return torch.as_tensor(out, device=self.device_)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
@@ -245,13 +265,16 @@ class MINEEstimator(BaseEstimator):
         rng = check_random_state(self.random_state)
         self.device_ = _resolve_device(self.device)
 
-        self.x_scaler_ = StandardScaler().fit(X)
-        self.y_scaler_ = StandardScaler().fit(y)
-        x = self._to_tensor(self.x_scaler_, X)
-        y_ = self._to_tensor(self.y_scaler_, y)
-        train, valid = split_indices(len(x), self.validation_fraction, rng)
-        train_ds = PairDataset(x[train], y_[train])
-        valid_ds = PairDataset(x[valid], y_[valid])
+        self.x_scaler_ = _fit_scaler(X)
+        self.y_scaler_ = _fit_scaler(y)
+        train, valid = split_indices(len(X), self.validation_fraction, rng)
+        # One float32 copy of the data, in split order: the two sets are views.
+        order = np.concatenate([train, valid])
+        x = self._to_tensor(self.x_scaler_, X, order)
+        y_ = self._to_tensor(self.y_scaler_, y, order)
+        n_train = len(train)
+        train_ds = PairDataset(x[:n_train], y_[:n_train])
+        valid_ds = PairDataset(x[n_train:], y_[n_train:])
         del x, y_
         marginal_batch_size = check_marginal_batch_size(
             self.marginal_batch_size, self.batch_size, self.replace, len(train_ds)

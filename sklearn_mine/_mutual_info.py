@@ -297,7 +297,8 @@ _PARAMETERS_DOC = """
         Epochs without a better held-out bound before a feature's critic is
         frozen; training stops when all are. ``None`` trains for ``max_steps``.
     validation_fraction : float, default=0.3
-        Fraction of the samples held out to select and score the critics.
+        Fraction of the samples held out to select and score the critics; at
+        most 50,000 samples are held out.
     device : {"cpu", "cuda", "auto"}, default="cpu"
         Where the critics train.
 
