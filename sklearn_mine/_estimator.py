@@ -85,7 +85,7 @@ class MINEEstimator(BaseEstimator):
         Most gradient steps to take, rounded up to whole epochs.
     steps_per_epoch : int, default=100
         Gradient steps between two evaluations of the held-out bound.
-    patience : int or None, default=10
+    patience : int or None, default=5
         Epochs without a better held-out bound before training stops. ``None``
         trains for ``max_steps``. Either way the critic with the best held-out
         bound is kept.
@@ -195,7 +195,7 @@ class MINEEstimator(BaseEstimator):
         ema_rate=0.01,
         max_steps=4000,
         steps_per_epoch=100,
-        patience=10,
+        patience=5,
         validation_fraction=0.3,
         callbacks=None,
         device="cpu",
