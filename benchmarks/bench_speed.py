@@ -17,6 +17,8 @@ minute (CI runs it; its timings are printed, never asserted).
 """
 
 import argparse
+import ctypes
+import gc
 import math
 import os
 import threading
@@ -41,10 +43,21 @@ def _rss():
         return int(f.read().split()[1]) * PAGE
 
 
+def _release_freed_memory():
+    # Memory freed by earlier cases stays in the process (glibc keeps it for
+    # reuse) and would hide a new peak below it: hand it back first.
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 class PeakMemory:
     """Peak resident memory above the level at entry, polled in a thread."""
 
     def __enter__(self):
+        _release_freed_memory()
         self.start = _rss()
         self.peak = self.start
         self._stop = threading.Event()

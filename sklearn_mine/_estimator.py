@@ -19,6 +19,24 @@ from ._resample import _torch_generator
 
 __all__ = ["MINEEstimator"]
 
+# Constraints of the training settings that MINEEstimator and
+# mutual_info_mine share.
+TRAINING_CONSTRAINTS = {
+    "objective": [StrOptions(set(OBJECTIVES))],
+    "hidden_units": [Interval(Integral, 1, None, closed="left")],
+    "activation": [StrOptions(set(ACTIVATIONS))],
+    "batch_size": [Interval(Integral, 1, None, closed="left")],
+    "marginal_batch_size": [Interval(Integral, 1, None, closed="left"), None],
+    "replace": ["boolean"],
+    "lr": [Interval(Real, 0, None, closed="neither")],
+    "ema_rate": [Interval(Real, 0, 1, closed="right")],
+    "max_steps": [Interval(Integral, 1, None, closed="left")],
+    "steps_per_epoch": [Interval(Integral, 1, None, closed="left")],
+    "patience": [Interval(Integral, 1, None, closed="left"), None],
+    "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+    "device": [StrOptions({"cpu", "cuda", "auto"})],
+}
+
 # Below this many pairs neither the critic nor the held-out bound means much.
 MIN_SAMPLES = 10
 
@@ -162,21 +180,9 @@ class MINEEstimator(BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "objective": [StrOptions(set(OBJECTIVES))],
-        "hidden_units": [Interval(Integral, 1, None, closed="left")],
+        **TRAINING_CONSTRAINTS,
         "hidden_layers": [Interval(Integral, 0, None, closed="left")],
-        "activation": [StrOptions(set(ACTIVATIONS))],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "marginal_batch_size": [Interval(Integral, 1, None, closed="left"), None],
-        "replace": ["boolean"],
-        "lr": [Interval(Real, 0, None, closed="neither")],
-        "ema_rate": [Interval(Real, 0, 1, closed="right")],
-        "max_steps": [Interval(Integral, 1, None, closed="left")],
-        "steps_per_epoch": [Interval(Integral, 1, None, closed="left")],
-        "patience": [Interval(Integral, 1, None, closed="left"), None],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "callbacks": [list, None],
-        "device": [StrOptions({"cpu", "cuda", "auto"})],
         "verbose": ["verbose"],
         "random_state": ["random_state"],
     }

@@ -1,6 +1,6 @@
 """mutual_info_mine: the MI of each feature (or group of features) with y."""
 
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 import torch
@@ -12,9 +12,8 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_array, check_X_y
 
-from ._bounds import OBJECTIVES
-from ._critics import ACTIVATIONS, GroupedCritic
-from ._estimator import MIN_SAMPLES, _resolve_device, _seed
+from ._critics import GroupedCritic
+from ._estimator import MIN_SAMPLES, TRAINING_CONSTRAINTS, _resolve_device, _seed
 from ._net import (
     GroupEarlyStopping,
     PairDataset,
@@ -29,21 +28,10 @@ __all__ = ["mutual_info_mine", "mutual_info_mine_classif"]
 # give its critic more inputs than a small MLP can use.
 MAX_CATEGORIES = 256
 
+# The grouped critic needs a hidden layer, where MINEEstimator's may be linear.
 _MINE_CONSTRAINTS = {
-    "objective": [StrOptions(set(OBJECTIVES))],
-    "hidden_units": [Interval(Integral, 1, None, closed="left")],
+    **TRAINING_CONSTRAINTS,
     "hidden_layers": [Interval(Integral, 1, None, closed="left")],
-    "activation": [StrOptions(set(ACTIVATIONS))],
-    "batch_size": [Interval(Integral, 1, None, closed="left")],
-    "marginal_batch_size": [Interval(Integral, 1, None, closed="left"), None],
-    "replace": ["boolean"],
-    "lr": [Interval(Real, 0, None, closed="neither")],
-    "ema_rate": [Interval(Real, 0, 1, closed="right")],
-    "max_steps": [Interval(Integral, 1, None, closed="left")],
-    "steps_per_epoch": [Interval(Integral, 1, None, closed="left")],
-    "patience": [Interval(Integral, 1, None, closed="left"), None],
-    "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-    "device": [StrOptions({"cpu", "cuda", "auto"})],
 }
 
 _CONSTRAINTS = {
