@@ -84,19 +84,29 @@ def measure(func):
     return value, seconds, memory.above
 
 
-def plain_loop(X, y, *, steps, batch_size=256, steps_per_epoch=100, seed=0):
+def plain_loop(X, y, *, steps, seed=0):
     """MINE in a hand-written loop: the defaults' critic, bound and batches."""
+    defaults = MINEEstimator().get_params()
+    batch_size = defaults["batch_size"]
+    steps_per_epoch = defaults["steps_per_epoch"]
     X = ((X - X.mean(0)) / X.std(0)).astype(np.float32)
     y = y.reshape(len(y), -1)
     y = ((y - y.mean(0)) / y.std(0)).astype(np.float32)
     rng = np.random.RandomState(seed)
     order = rng.permutation(len(X))
-    n_valid = max(2, math.ceil(0.3 * len(X)))
+    n_valid = max(2, math.ceil(defaults["validation_fraction"] * len(X)))
     train, valid = order[n_valid:], order[:n_valid]
     x_t, y_t = torch.as_tensor(X[train]), torch.as_tensor(y[train])
     x_v, y_v = torch.as_tensor(X[valid]), torch.as_tensor(y[valid])
-    critic = ConcatCritic(X.shape[1], y.shape[1], random_state=seed)
-    optimizer = torch.optim.Adam(critic.parameters(), lr=1e-3)
+    critic = ConcatCritic(
+        X.shape[1],
+        y.shape[1],
+        hidden_units=defaults["hidden_units"],
+        hidden_layers=defaults["hidden_layers"],
+        activation=defaults["activation"],
+        random_state=seed,
+    )
+    optimizer = torch.optim.Adam(critic.parameters(), lr=defaults["lr"])
     generator = torch.Generator().manual_seed(seed)
     n = len(x_t)
     b = min(batch_size, n)
@@ -108,7 +118,7 @@ def plain_loop(X, y, *, steps, batch_size=256, steps_per_epoch=100, seed=0):
         joint = torch.randint(n, (b,), generator=generator)
         Jm, Km = sample_marginal_indices(n, b, replace=False, generator=generator)
         t = critic(x_t[torch.cat([joint, Jm])], y_t[torch.cat([joint, Km])])
-        loss, log_ema = mine_loss(t[:b], t[b:], log_ema, 0.01)
+        loss, log_ema = mine_loss(t[:b], t[b:], log_ema, defaults["ema_rate"])
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()

@@ -21,7 +21,7 @@ class ConcatCritic(nn.Module):
     ----------
     n_features_x, n_features_y : int
         Widths of x and y.
-    hidden_units : int, default=100
+    hidden_units : int, default=50
         Width of each hidden layer.
     hidden_layers : int, default=2
         Number of hidden layers.
@@ -39,7 +39,7 @@ class ConcatCritic(nn.Module):
         self,
         n_features_x,
         n_features_y,
-        hidden_units=100,
+        hidden_units=50,
         hidden_layers=2,
         activation="elu",
         init_std=None,

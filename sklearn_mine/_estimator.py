@@ -81,7 +81,7 @@ class MINEEstimator(BaseEstimator):
         with MINE's bias-corrected gradient (a moving average of the
         denominator, rate ``ema_rate``). ``"mine-f"``: the f-divergence bound
         :math:`E_P[t] - E_Q[e^{t-1}]`, looser but with unbiased gradients.
-    hidden_units : int, default=100
+    hidden_units : int, default=50
         Width of each hidden layer of the critic.
     hidden_layers : int, default=2
         Number of hidden layers of the critic.
@@ -191,7 +191,7 @@ class MINEEstimator(BaseEstimator):
         self,
         *,
         objective="mine",
-        hidden_units=100,
+        hidden_units=50,
         hidden_layers=2,
         activation="elu",
         batch_size=256,
