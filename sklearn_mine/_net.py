@@ -335,6 +335,7 @@ def build_net(
     device,
     verbose,
     random_state,
+    compile=False,
 ):
     """A MINENet training ``module`` with Adam, validated on ``valid_dataset``.
 
@@ -357,6 +358,7 @@ def build_net(
         train_split=predefined_split(valid_dataset),
         callbacks=callbacks,
         device=device,
+        compile=compile,
         verbose=verbose,
     )
 
