@@ -1,18 +1,35 @@
 """Variational lower bounds on mutual information, as pure torch functions.
 
 Each objective is a pair: a training loss to minimise, and the estimate it
-reports. Both take the critic's scores on joint pairs (``t_joint``) and on
+reports. Most take the critic's scores on joint pairs (``t_joint``) and on
 marginal pairs (``t_marginal``) and reduce over the last dimension, so that a
 leading dimension holds independent critics (one per feature group) and every
-result has that leading shape. No function here keeps state: the moving
-average of MINE is passed in and handed back.
+result has that leading shape. InfoNCE instead takes the matrix of scores of
+every x of a batch against every y, joint pairs on its diagonal. No function
+here keeps state: the moving average of MINE is passed in and handed back.
 """
 
 import math
+from functools import partial
+from typing import Callable, NamedTuple
 
 import torch
+from torch.nn.functional import softplus
 
-__all__ = ["OBJECTIVES", "dv_bound", "log_mean_exp", "mine_loss", "nwj_bound"]
+__all__ = [
+    "OBJECTIVES",
+    "Objective",
+    "dv_bound",
+    "infonce_bound",
+    "infonce_cap_bias",
+    "js_loss",
+    "log_mean_exp",
+    "make_objective",
+    "mine_loss",
+    "nwj_bound",
+    "resampled_standard_error",
+    "smile_bound",
+]
 
 # exp() of more than this overflows float32; the f-divergence bound is -inf
 # long before, so clamping here only keeps the arithmetic finite.
@@ -20,7 +37,7 @@ _MAX_EXPONENT = 80.0
 
 
 def log_mean_exp(t):
-    """:math:`\\log \\frac{1}{n} \\sum_i e^{t_i}`, without overflow."""
+    """:math:`\\log \\frac{1}{n} \\sum_i e^{t_i}` without overflow."""
     return torch.logsumexp(t, dim=-1) - math.log(t.shape[-1])
 
 
@@ -34,13 +51,15 @@ def dv_bound(t_joint, t_marginal):
 
     Tight at :math:`t = \\log \\frac{dP_{XY}}{d(P_X \\times P_Y)} + c` for any
     constant :math:`c`. Its minibatch gradient is biased, because the log of a
-    sample mean is a biased estimate of the log of the mean.
+    sample mean is a biased estimate of the log of the mean; and the
+    estimate's variance grows exponentially with the true MI, since
+    :math:`e^t` is dominated by rare marginal pairs where the ratio is large.
     """
     return t_joint.mean(dim=-1) - log_mean_exp(t_marginal)
 
 
 def nwj_bound(t_joint, t_marginal):
-    """f-divergence (NWJ) bound, trained by MINE-f.
+    """f-divergence bound of Nguyen, Wainwright and Jordan (NWJ), as in MINE-f.
 
     .. math::
 
@@ -49,10 +68,85 @@ def nwj_bound(t_joint, t_marginal):
 
     Looser than DV for the same critic (tight only at
     :math:`t = 1 + \\log \\frac{dP_{XY}}{d(P_X \\times P_Y)}`), but a plain
-    average, so its minibatch gradient is unbiased.
+    average, so its minibatch gradient is unbiased. Its variance, like DV's,
+    grows exponentially with the true MI.
     """
     lme = torch.clamp(log_mean_exp(t_marginal - 1.0), max=_MAX_EXPONENT)
     return t_joint.mean(dim=-1) - torch.exp(lme)
+
+
+def infonce_bound(scores):
+    """InfoNCE (contrastive predictive coding) bound.
+
+    .. math::
+
+        I(X; Y) \\ge \\frac{1}{b} \\sum_i \\left[ t(x_i, y_i)
+        - \\log \\frac{1}{b} \\sum_j e^{t(x_i, y_j)} \\right]
+
+    for a batch of :math:`b` joint pairs, where ``scores[..., i, j]`` is
+    :math:`t(x_i, y_j)`. Low variance, but it can never exceed
+    :math:`\\log b`: a true MI near or above the log of the batch size is
+    underestimated whatever the critic (see :func:`infonce_cap_bias`).
+    """
+    terms = infonce_terms(scores)
+    return terms.mean(dim=-1)
+
+
+def infonce_terms(scores):
+    """Per-row terms of :func:`infonce_bound`, whose mean is the bound."""
+    b = scores.shape[-1]
+    diagonal = torch.diagonal(scores, dim1=-2, dim2=-1)
+    return diagonal - torch.logsumexp(scores, dim=-1) + math.log(b)
+
+
+def infonce_cap_bias(estimate, batch_size):
+    """How far below the truth the cap alone puts an InfoNCE estimate.
+
+    For the optimal critic InfoNCE is about
+    :math:`\\log b - \\log(1 + (b - 1) e^{-I})`; inverting it at the estimate
+    gives the MI an ideal critic would have reported it for. Returns that MI
+    minus the estimate (``inf`` when the estimate is at the cap).
+    """
+    b = float(batch_size)
+    rest = b * math.exp(-estimate) - 1.0
+    # At (or within rounding of) the cap no finite MI explains the estimate.
+    if rest <= 1e-9:
+        return math.inf
+    return math.log((b - 1.0) / rest) - estimate
+
+
+def js_loss(t_joint, t_marginal):
+    """Minus the Jensen-Shannon (f-GAN) objective of a critic.
+
+    .. math::
+
+        \\frac{1}{n} \\sum_i \\operatorname{softplus}(-t(x_i, y_i))
+        + \\frac{1}{n'} \\sum_j \\operatorname{softplus}(t(x'_j, y'_j))
+
+    the logistic loss of telling joint from marginal pairs. Its optimum is
+    :math:`t = \\log \\frac{dP_{XY}}{d(P_X \\times P_Y)}` exactly, so the trained
+    critic is read out by the DV bound (as in SMILE). Bounded gradients make it
+    the most stable to train; it is not itself a bound on MI.
+    """
+    return softplus(-t_joint).mean(dim=-1) + softplus(t_marginal).mean(dim=-1)
+
+
+def smile_bound(t_joint, t_marginal, tau):
+    """SMILE: the DV bound with the marginal scores clipped to [-tau, tau].
+
+    .. math::
+
+        \\frac{1}{n} \\sum_i t(x_i, y_i)
+        - \\log \\frac{1}{n'} \\sum_j
+        e^{\\operatorname{clip}(t(x'_j, y'_j), -\\tau, \\tau)}
+
+    Clipping bounds the variance of the log term at the price of a bias: it is
+    no longer a lower bound once the true log ratio exceeds :math:`\\tau` on
+    marginal pairs. Song and Ermon (ICLR 2020) use :math:`\\tau = 5`;
+    :math:`\\tau \\to \\infty` recovers DV.
+    """
+    clipped = torch.clamp(t_marginal, -tau, tau)
+    return t_joint.mean(dim=-1) - log_mean_exp(clipped)
 
 
 def mine_loss(t_joint, t_marginal, log_ema, rate):
@@ -93,18 +187,137 @@ def mine_loss(t_joint, t_marginal, log_ema, rate):
     return log_term - t_joint.mean(dim=-1), log_ema
 
 
-def _dv_loss(t_joint, t_marginal, log_ema, rate):
-    return -dv_bound(t_joint, t_marginal), log_ema
+def _dv_loss(t_joint, t_marginal, state):
+    return -dv_bound(t_joint, t_marginal), state
 
 
-def _nwj_loss(t_joint, t_marginal, log_ema, rate):
-    return -nwj_bound(t_joint, t_marginal), log_ema
+def _nwj_loss(t_joint, t_marginal, state):
+    return -nwj_bound(t_joint, t_marginal), state
 
 
-# name -> (training loss, reported estimate). A loss takes and returns the
-# moving-average state so that stateful and stateless objectives share a call.
-OBJECTIVES = {
-    "dv": (_dv_loss, dv_bound),
-    "mine": (mine_loss, dv_bound),
-    "mine-f": (_nwj_loss, nwj_bound),
-}
+def _mine_loss(t_joint, t_marginal, state, *, rate):
+    return mine_loss(t_joint, t_marginal, state, rate)
+
+
+def _js_loss(t_joint, t_marginal, state):
+    return js_loss(t_joint, t_marginal), state
+
+
+def _smile_loss(t_joint, t_marginal, state, *, tau):
+    # SMILE's value with the JS gradient, as in Song and Ermon's code: the
+    # clipped DV is reported, the stable JS objective is what trains.
+    js = js_loss(t_joint, t_marginal)
+    value = -smile_bound(t_joint, t_marginal, tau)
+    return js + (value - js).detach(), state
+
+
+def _infonce_loss(scores, state):
+    return -infonce_bound(scores), state
+
+
+# Weights of the marginal pairs in the linearisation of a bound of the form
+# mean(t_joint) - F(mean(h(t_marginal))): F'(mean h) * h(t_j), used for the
+# standard error. For DV this is e^{t_j} / mean(e^t).
+def _dv_weights(t_marginal):
+    return torch.exp(t_marginal - log_mean_exp(t_marginal).unsqueeze(-1))
+
+
+def _nwj_weights(t_marginal):
+    return torch.exp(torch.clamp(t_marginal - 1.0, max=_MAX_EXPONENT))
+
+
+def _smile_weights(t_marginal, *, tau):
+    return _dv_weights(torch.clamp(t_marginal, -tau, tau))
+
+
+def _per_unit_mean(values, index, n):
+    """Mean of ``values[..., j]`` over the j with ``index[j] == i``, for each i.
+
+    Units never drawn get the overall mean.
+    """
+    shape = values.shape[:-1] + (n,)
+    sums = values.new_zeros(shape).index_add_(-1, index, values)
+    counts = torch.bincount(index, minlength=n).to(values.dtype)
+    means = sums / counts.clamp(min=1)
+    return torch.where(counts > 0, means, values.mean(dim=-1, keepdim=True))
+
+
+def resampled_standard_error(t_joint, weights, J, K):
+    """Delta-method standard error of a bound whose marginal pairs are resampled.
+
+    For bounds of the form :math:`\\bar t_{joint} - F(\\overline{h(t)})` read
+    on n joint pairs and on marginal pairs :math:`(x_{J_j}, y_{K_j})` built
+    from those same pairs, pair i's influence is its joint score minus the
+    mean weight :math:`F'(\\overline{h}) h(t_j)` of the marginal pairs that
+    reuse its x, and of those that reuse its y (the projection of the
+    V-statistic :math:`\\overline{h}`). The standard error is the standard
+    deviation of the influences over :math:`\\sqrt{n}`.
+
+    Parameters
+    ----------
+    t_joint : torch.Tensor of shape (..., n)
+        Scores of the joint pairs.
+    weights : torch.Tensor of shape (..., m)
+        Weights of the marginal pairs (an :class:`Objective`'s ``weights``).
+    J, K : torch.Tensor of shape (m,)
+        Indices of the x and of the y of each marginal pair.
+
+    Returns
+    -------
+    standard_error : torch.Tensor of shape (...)
+    """
+    n = t_joint.shape[-1]
+    influence = t_joint - _per_unit_mean(weights, J, n) - _per_unit_mean(weights, K, n)
+    return influence.std(dim=-1) / math.sqrt(n)
+
+
+class Objective(NamedTuple):
+    """A training loss, the estimate it reports, and how they read scores.
+
+    ``loss(scores..., state) -> (loss, state)`` and ``estimate(scores...)``
+    take ``(t_joint, t_marginal)``, or the batch's score matrix when
+    ``pairwise``. ``weights`` maps marginal scores to their weights in the
+    bound's linearisation (``None`` for pairwise objectives).
+    """
+
+    loss: Callable
+    estimate: Callable
+    weights: Callable | None
+    pairwise: bool
+
+
+OBJECTIVES = ("mine", "dv", "mine-f", "nwj", "js", "smile", "infonce")
+
+
+def make_objective(name, *, ema_rate=0.01, tau=5.0):
+    """The :class:`Objective` called ``name``.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`OBJECTIVES`. ``"nwj"`` and ``"mine-f"`` are the same
+        bound under its two names.
+    ema_rate : float, default=0.01
+        Rate of MINE's moving average (``"mine"`` only).
+    tau : float, default=5.0
+        SMILE's clipping threshold (``"smile"`` only).
+    """
+    if name == "mine":
+        loss = partial(_mine_loss, rate=ema_rate)
+        return Objective(loss, dv_bound, _dv_weights, False)
+    if name == "dv":
+        return Objective(_dv_loss, dv_bound, _dv_weights, False)
+    if name in ("mine-f", "nwj"):
+        return Objective(_nwj_loss, nwj_bound, _nwj_weights, False)
+    if name == "js":
+        return Objective(_js_loss, dv_bound, _dv_weights, False)
+    if name == "smile":
+        return Objective(
+            partial(_smile_loss, tau=tau),
+            partial(smile_bound, tau=tau),
+            partial(_smile_weights, tau=tau),
+            False,
+        )
+    if name == "infonce":
+        return Objective(_infonce_loss, infonce_bound, None, True)
+    raise ValueError(f"Unknown objective {name!r}; expected one of {OBJECTIVES}.")

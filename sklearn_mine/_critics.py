@@ -3,7 +3,7 @@
 import torch
 from torch import nn
 
-__all__ = ["ConcatCritic", "GroupedCritic"]
+__all__ = ["ConcatCritic", "GroupedCritic", "NEECritic", "SeparableCritic"]
 
 ACTIVATIONS = {
     "elu": nn.ELU,
@@ -14,8 +14,46 @@ ACTIVATIONS = {
 }
 
 
+def _mlp(n_in, n_out, hidden_units, hidden_layers, activation):
+    widths = [n_in] + [hidden_units] * hidden_layers
+    layers = []
+    for a, b in zip(widths[:-1], widths[1:]):
+        layers += [nn.Linear(a, b), ACTIVATIONS[activation]()]
+    layers.append(nn.Linear(widths[-1], n_out))
+    return nn.Sequential(*layers)
+
+
+def _reset_linear_layers(module, init_std, generator):
+    for layer in module.modules():
+        if not isinstance(layer, nn.Linear):
+            continue
+        if init_std is None:
+            # torch's default for Linear, drawn from our generator.
+            nn.init.kaiming_uniform_(layer.weight, a=5**0.5, generator=generator)
+            bound = layer.weight.shape[1] ** -0.5
+            nn.init.uniform_(layer.bias, -bound, bound, generator=generator)
+        else:
+            nn.init.normal_(layer.weight, std=init_std, generator=generator)
+            nn.init.zeros_(layer.bias)
+
+
+def pairwise_by_rows(critic, x, y):
+    """Scores of every x against every y by scoring all n * m rows.
+
+    ``critic(x, y)`` scores rows, with any leading dims; the result has shape
+    ``(..., n, m)``. Costs n * m forward passes of the critic.
+    """
+    n, m = len(x), len(y)
+    xs = x.unsqueeze(1).expand(n, m, x.shape[1]).reshape(n * m, x.shape[1])
+    ys = y.unsqueeze(0).expand(n, m, y.shape[1]).reshape(n * m, y.shape[1])
+    return critic(xs, ys).unflatten(-1, (n, m))
+
+
 class ConcatCritic(nn.Module):
     """An MLP on the concatenated pair: :math:`t(x, y) = f([x, y])`.
+
+    The most flexible critic; scoring every x of a batch against every y costs
+    one forward pass per pair.
 
     Parameters
     ----------
@@ -46,30 +84,128 @@ class ConcatCritic(nn.Module):
         random_state=0,
     ):
         super().__init__()
-        widths = [n_features_x + n_features_y] + [hidden_units] * hidden_layers
-        layers = []
-        for n_in, n_out in zip(widths[:-1], widths[1:]):
-            layers += [nn.Linear(n_in, n_out), ACTIVATIONS[activation]()]
-        layers.append(nn.Linear(widths[-1], 1))
-        self.mlp = nn.Sequential(*layers)
-        self._reset_parameters(init_std, random_state)
-
-    def _reset_parameters(self, init_std, random_state):
+        self.mlp = _mlp(
+            n_features_x + n_features_y, 1, hidden_units, hidden_layers, activation
+        )
         generator = torch.Generator().manual_seed(int(random_state))
-        for layer in self.mlp:
-            if not isinstance(layer, nn.Linear):
-                continue
-            if init_std is None:
-                # torch's default for Linear, drawn from our generator.
-                nn.init.kaiming_uniform_(layer.weight, a=5**0.5, generator=generator)
-                bound = layer.weight.shape[1] ** -0.5
-                nn.init.uniform_(layer.bias, -bound, bound, generator=generator)
-            else:
-                nn.init.normal_(layer.weight, std=init_std, generator=generator)
-                nn.init.zeros_(layer.bias)
+        _reset_linear_layers(self, init_std, generator)
 
     def forward(self, x, y):
         return self.mlp(torch.cat([x, y], dim=1)).squeeze(1)
+
+    def pairwise(self, x, y):
+        """Scores of shape (n, m) of every row of x against every row of y."""
+        return pairwise_by_rows(self, x, y)
+
+
+class SeparableCritic(nn.Module):
+    """An inner product of embeddings: :math:`t(x, y) = g(x)^\\top h(y)`.
+
+    ``g`` and ``h`` are MLPs with ``hidden_units`` outputs. Less flexible than
+    :class:`ConcatCritic`, but the scores of every x of a batch against every
+    y are one matrix product, so a batch of b joint pairs gives b(b - 1)
+    marginal pairs almost for free.
+
+    Parameters
+    ----------
+    n_features_x, n_features_y : int
+        Widths of x and y.
+    hidden_units : int, default=50
+        Width of each hidden layer and of the embeddings.
+    hidden_layers : int, default=2
+        Number of hidden layers of ``g`` and of ``h``.
+    activation : {"elu", "relu", "tanh", "softplus", "gelu"}, default="elu"
+        Non-linearity after each hidden layer.
+    random_state : int, default=0
+        Seed of the initial weights (torch's default initialisation, drawn
+        from a private generator).
+    """
+
+    def __init__(
+        self,
+        n_features_x,
+        n_features_y,
+        hidden_units=50,
+        hidden_layers=2,
+        activation="elu",
+        random_state=0,
+    ):
+        super().__init__()
+        self.g = _mlp(
+            n_features_x, hidden_units, hidden_units, hidden_layers, activation
+        )
+        self.h = _mlp(
+            n_features_y, hidden_units, hidden_units, hidden_layers, activation
+        )
+        generator = torch.Generator().manual_seed(int(random_state))
+        _reset_linear_layers(self, None, generator)
+
+    def forward(self, x, y):
+        return (self.g(x) * self.h(y)).sum(dim=1)
+
+    def pairwise(self, x, y):
+        """Scores of shape (n, m) of every row of x against every row of y."""
+        return self.g(x) @ self.h(y).T
+
+
+class NEECritic(nn.Module):
+    """The three critics of MI-NEE, scoring each row three ways.
+
+    MI-NEE (Chan et al., 2019) writes
+    :math:`I(X; Y) = D(P_{XY} \\| R_X \\times R_Y) - D(P_X \\| R_X)
+    - D(P_Y \\| R_Y)` for reference distributions :math:`R_X, R_Y` that can
+    be sampled independently, and estimates each divergence with its own
+    critic. Row ``r`` of the output holds the joint critic's score of
+    ``(x_r, y_r)``, then x's critic's score of ``x_r``, then y's of ``y_r``.
+
+    Parameters
+    ----------
+    n_features_x, n_features_y : int
+        Widths of x and y.
+    hidden_units : int, default=50
+        Width of each hidden layer of every critic.
+    hidden_layers : int, default=2
+        Number of hidden layers of every critic.
+    activation : {"elu", "relu", "tanh", "softplus", "gelu"}, default="elu"
+        Non-linearity after each hidden layer.
+    critic : {"concat", "separable"}, default="concat"
+        Form of the joint critic.
+    random_state : int, default=0
+        Seed of the initial weights.
+    """
+
+    def __init__(
+        self,
+        n_features_x,
+        n_features_y,
+        hidden_units=50,
+        hidden_layers=2,
+        activation="elu",
+        critic="concat",
+        random_state=0,
+    ):
+        super().__init__()
+        shape = dict(
+            hidden_units=hidden_units,
+            hidden_layers=hidden_layers,
+            activation=activation,
+            random_state=random_state,
+        )
+        self.joint = CRITICS[critic](n_features_x, n_features_y, **shape)
+        self.x_critic = _mlp(n_features_x, 1, hidden_units, hidden_layers, activation)
+        self.y_critic = _mlp(n_features_y, 1, hidden_units, hidden_layers, activation)
+        generator = torch.Generator().manual_seed(int(random_state) + 1)
+        _reset_linear_layers(self.x_critic, None, generator)
+        _reset_linear_layers(self.y_critic, None, generator)
+
+    def forward(self, x, y):
+        return torch.stack(
+            [
+                self.joint(x, y),
+                self.x_critic(x).squeeze(1),
+                self.y_critic(y).squeeze(1),
+            ]
+        )
 
 
 class GroupedCritic(nn.Module):
@@ -178,3 +314,10 @@ class GroupedCritic(nn.Module):
         for weight, bias in zip(self.weights, self.biases):
             h = self.activation(torch.baddbmm(bias, h, weight))
         return torch.baddbmm(self.bias_out, h, self.weight_out).squeeze(-1)
+
+    def pairwise(self, x, y):
+        """Scores of shape (n_groups, n, m) of every x against every y."""
+        return pairwise_by_rows(self, x, y)
+
+
+CRITICS = {"concat": ConcatCritic, "separable": SeparableCritic}

@@ -1,10 +1,12 @@
 """MINEEstimator: mutual information by a neural critic, as a scikit-learn estimator."""
 
 import math
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
 import torch
+from scipy.stats import norm
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
@@ -12,8 +14,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch.callbacks import EarlyStopping
 
-from ._bounds import OBJECTIVES
-from ._critics import ACTIVATIONS, ConcatCritic
+from ._bounds import OBJECTIVES, infonce_cap_bias
+from ._critics import ACTIVATIONS, CRITICS, NEECritic
 from ._net import PairDataset, build_net, check_marginal_batch_size, split_indices
 from ._resample import _torch_generator
 
@@ -23,6 +25,7 @@ __all__ = ["MINEEstimator"]
 # mutual_info_mine share.
 TRAINING_CONSTRAINTS = {
     "objective": [StrOptions(set(OBJECTIVES))],
+    "tau": [Interval(Real, 0, None, closed="neither")],
     "hidden_units": [Interval(Integral, 1, None, closed="left")],
     "activation": [StrOptions(set(ACTIVATIONS))],
     "batch_size": [Interval(Integral, 1, None, closed="left")],
@@ -75,14 +78,39 @@ class MINEEstimator(BaseEstimator):
 
     Parameters
     ----------
-    objective : {"mine", "dv", "mine-f"}, default="mine"
+    objective : {"mine", "dv", "mine-f", "nwj", "js", "smile", "infonce"}, \
+            default="mine"
         The bound trained and reported. ``"dv"``: the Donsker-Varadhan bound
         with its plain (biased) minibatch gradient. ``"mine"``: the DV bound
         with MINE's bias-corrected gradient (a moving average of the
-        denominator, rate ``ema_rate``). ``"mine-f"``: the f-divergence bound
-        :math:`E_P[t] - E_Q[e^{t-1}]`, looser but with unbiased gradients.
+        denominator, rate ``ema_rate``). ``"mine-f"`` or ``"nwj"`` (two names
+        of one bound): :math:`E_P[t] - E_Q[e^{t-1}]`, looser but with
+        unbiased gradients. ``"js"``: the critic is trained as a classifier of
+        joint against marginal pairs (Jensen-Shannon) and read out by DV.
+        ``"smile"``: JS training, read out by DV with the marginal scores
+        clipped to ``[-tau, tau]`` (lower variance, some bias at high MI).
+        ``"infonce"``: scores every x of a batch against every y; low
+        variance, but never above ``log(batch_size)``, and a warning is
+        issued when the estimate is near that cap. See the user guide's
+        "Which bound" page for measurements.
+    tau : float, default=5.0
+        SMILE's clipping threshold (``objective="smile"`` only).
+    critic : {"concat", "separable"}, default="concat"
+        ``"concat"``: an MLP on ``[x, y]``. ``"separable"``:
+        :math:`g(x)^\\top h(y)`, which scores all pairs of a batch in one
+        matrix product, so that each step uses the batch's ``b(b - 1)``
+        marginal pairs instead of ``marginal_batch_size`` resampled ones.
+    reference : {"resample", "uniform", "gaussian"}, default="resample"
+        Where the samples of the product of the marginals come from.
+        ``"resample"``: the resampling trick (MINE). ``"uniform"`` or
+        ``"gaussian"``: MI-NEE [2]_, which draws i.i.d. samples of reference
+        distributions :math:`R_X \\times R_Y` (uniform on the training data's
+        box, or Gaussians fitted to x and to y) and estimates
+        :math:`D(P_{XY} \\| R_X \\times R_Y) - D(P_X \\| R_X) - D(P_Y \\| R_Y)`
+        with three critics. Not with ``"infonce"``.
     hidden_units : int, default=50
-        Width of each hidden layer of the critic.
+        Width of each hidden layer of the critic (and of the embeddings of
+        the separable critic).
     hidden_layers : int, default=2
         Number of hidden layers of the critic.
     activation : {"elu", "relu", "tanh", "softplus", "gelu"}, default="elu"
@@ -130,6 +158,14 @@ class MINEEstimator(BaseEstimator):
     mutual_info_ : float
         Estimate of I(X; y) in nats: the bound of the kept critic on the
         held-out pairs. Can be slightly negative when X and y are independent.
+    standard_error_ : float
+        Standard error of ``mutual_info_`` over draws of the held-out pairs,
+        by the delta method on each held-out pair's influence. It covers
+        sampling error only: not the critic's optimisation error (a critic
+        short of the optimum makes the bound low), nor the slight optimism of
+        choosing the best epoch on the same held-out pairs.
+    confidence_interval_ : tuple of float
+        The 95 % normal interval ``mutual_info_ +/- 1.96 standard_error_``.
     net_ : MINENet
         The fitted skorch net.
     critic_ : torch.nn.Module
@@ -171,6 +207,9 @@ class MINEEstimator(BaseEstimator):
     .. [1] M. I. Belghazi, A. Baratin, S. Rajeswar, S. Ozair, Y. Bengio,
        A. Courville and R. D. Hjelm, "Mutual Information Neural Estimation",
        ICML 2018.
+    .. [2] C. Chan, A. Al-Bashabsheh, H. P. Huang, M. Lim, D. S. H. Tam and
+       C. Zhao, "Neural Entropic Estimation: A faster path to mutual
+       information estimation", arXiv:1905.12957, 2019.
 
     Examples
     --------
@@ -186,6 +225,8 @@ class MINEEstimator(BaseEstimator):
 
     _parameter_constraints: dict = {
         **TRAINING_CONSTRAINTS,
+        "critic": [StrOptions(set(CRITICS))],
+        "reference": [StrOptions({"resample", "uniform", "gaussian"})],
         "hidden_layers": [Interval(Integral, 0, None, closed="left")],
         "callbacks": [list, None],
         "compile": ["boolean"],
@@ -197,6 +238,9 @@ class MINEEstimator(BaseEstimator):
         self,
         *,
         objective="mine",
+        tau=5.0,
+        critic="concat",
+        reference="resample",
         hidden_units=50,
         hidden_layers=2,
         activation="elu",
@@ -216,6 +260,9 @@ class MINEEstimator(BaseEstimator):
         random_state=None,
     ):
         self.objective = objective
+        self.tau = tau
+        self.critic = critic
+        self.reference = reference
         self.hidden_units = hidden_units
         self.hidden_layers = hidden_layers
         self.activation = activation
@@ -276,6 +323,7 @@ class MINEEstimator(BaseEstimator):
             The fitted estimator; the estimate is ``mutual_info_``.
         """
         X, y = self._validate_pairs(X, y, reset=True)
+        self._check_combination()
         rng = check_random_state(self.random_state)
         self.device_ = _resolve_device(self.device)
 
@@ -290,9 +338,11 @@ class MINEEstimator(BaseEstimator):
         train_ds = PairDataset(x[:n_train], y_[:n_train])
         valid_ds = PairDataset(x[n_train:], y_[n_train:])
         del x, y_
-        marginal_batch_size = check_marginal_batch_size(
-            self.marginal_batch_size, self.batch_size, self.replace, len(train_ds)
-        )
+        marginal_batch_size = self.marginal_batch_size or self.batch_size
+        if self.reference == "resample":
+            marginal_batch_size = check_marginal_batch_size(
+                self.marginal_batch_size, self.batch_size, self.replace, len(train_ds)
+            )
 
         patience = self.patience if self.patience is not None else math.inf
         early_stopping = EarlyStopping(
@@ -310,13 +360,21 @@ class MINEEstimator(BaseEstimator):
             activation=self.activation,
             random_state=_seed(rng),
         )
+        if self.reference == "resample":
+            module = CRITICS[self.critic]
+        else:
+            module = NEECritic
+            critic_params["critic"] = self.critic
         self.net_ = build_net(
-            ConcatCritic,
+            module,
             critic_params,
             valid_ds,
             [("early_stopping", early_stopping), *(self.callbacks or [])],
             objective=self.objective,
             ema_rate=self.ema_rate,
+            tau=self.tau,
+            reference=self.reference,
+            pairwise=self.critic == "separable" and self.reference == "resample",
             batch_size=self.batch_size,
             marginal_batch_size=marginal_batch_size,
             replace=self.replace,
@@ -341,8 +399,50 @@ class MINEEstimator(BaseEstimator):
         }
         self.best_epoch_ = int(early_stopping.best_epoch_)
         self.n_steps_ = int(epochs[-1]) * self.steps_per_epoch
-        self.mutual_info_ = float(self.history_["valid_bound"][self.best_epoch_ - 1])
+        # The kept critic on the held-out pairs it was chosen on: the value
+        # recorded for its epoch, now with its standard error.
+        result = self.net_.evaluate(valid_ds)
+        self.mutual_info_ = result["estimate"]
+        self.standard_error_ = result["standard_error"]
+        half_width = norm.ppf(0.975) * self.standard_error_
+        self.confidence_interval_ = (
+            self.mutual_info_ - half_width,
+            self.mutual_info_ + half_width,
+        )
+        self.log_normalizer_ = result["log_normalizer"]
+        # InfoNCE's critic is defined up to a function of x: each x's scores
+        # are normalised against a block of held-out y for pointwise MI.
+        self.y_reference_ = None
+        if self.objective == "infonce":
+            self.y_reference_ = valid_ds.y[: self.batch_size].clone()
+            self._warn_near_cap(min(self.batch_size, len(valid_ds)))
         return self
+
+    def _check_combination(self):
+        if self.reference != "resample" and self.objective == "infonce":
+            raise ValueError(
+                f"objective='infonce' scores pairs within a batch and cannot use "
+                f"reference={self.reference!r}; use reference='resample'."
+            )
+        pairwise = self.critic == "separable" or self.objective == "infonce"
+        if pairwise and self.marginal_batch_size is not None:
+            raise ValueError(
+                "marginal_batch_size is unused when every pair of a batch is "
+                f"scored (critic={self.critic!r}, objective={self.objective!r}); "
+                "leave it None."
+            )
+
+    def _warn_near_cap(self, block_size):
+        bias = infonce_cap_bias(self.mutual_info_, block_size)
+        if bias > 0.1:
+            warnings.warn(
+                f"The InfoNCE estimate {self.mutual_info_:.3f} nats is near its "
+                f"cap log(batch_size) = {math.log(block_size):.3f}: even an ideal "
+                f"critic would read {bias:.2g} nats or more below the truth. Raise "
+                "batch_size or choose another objective.",
+                UserWarning,
+                stacklevel=3,
+            )
 
     def score(self, X, y):
         """The fitted critic's bound on new pairs, in nats.
@@ -366,16 +466,51 @@ class MINEEstimator(BaseEstimator):
         """
         check_is_fitted(self)
         X, y = self._validate_pairs(X, y, reset=False)
+        dataset = self._pairs(X, y)
+        generator = _torch_generator(self.random_state, device=self.device_)
+        return self.net_.evaluate(dataset, generator)["estimate"]
+
+    def pointwise_mutual_info(self, X, y):
+        """The critic's estimate of each pair's pointwise mutual information.
+
+        :math:`\\log \\frac{p(x, y)}{p(x) p(y)}`, read from the critic as
+        :math:`t(x, y) - \\log E_{P_X \\times P_Y}[e^t]` (the normaliser
+        computed on the held-out pairs at the end of ``fit``): the log density
+        ratio at which the DV bound is tight. Its mean over held-out joint
+        pairs is ``mutual_info_``. Exact only as far as the critic is: trust it
+        where the data are dense. With MI-NEE, the three critics' ratios are
+        combined. InfoNCE's critic is defined only up to a function of x, so
+        there each x's scores are normalised by the log mean of
+        :math:`e^{t(x, y_j)}` over a block of held-out y instead.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples of the first variable.
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Samples of the second variable, paired row by row with X.
+
+        Returns
+        -------
+        pmi : ndarray of shape (n_samples,)
+            Pointwise mutual information of each pair, in nats.
+        """
+        check_is_fitted(self)
+        X, y = self._validate_pairs(X, y, reset=False)
+        pmi = self.net_.pointwise(
+            self._pairs(X, y), self.log_normalizer_, self.y_reference_
+        )
+        return pmi.cpu().numpy().astype(np.float64)
+
+    def _pairs(self, X, y):
         if y.shape[1] != self.y_scaler_.n_features_in_:
             raise ValueError(
                 f"y has {y.shape[1]} columns, but MINEEstimator was fitted with "
                 f"{self.y_scaler_.n_features_in_}."
             )
-        dataset = PairDataset(
+        return PairDataset(
             self._to_tensor(self.x_scaler_, X), self._to_tensor(self.y_scaler_, y)
         )
-        generator = _torch_generator(self.random_state, device=self.device_)
-        return self.net_.evaluate(dataset, generator)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -9,7 +9,13 @@ from skorch import NeuralNet
 from skorch.callbacks import Callback
 from skorch.helper import predefined_split
 
-from ._bounds import OBJECTIVES
+from ._bounds import (
+    infonce_terms,
+    log_mean_exp,
+    make_objective,
+    resampled_standard_error,
+)
+from ._reference import ReferenceSampler
 from ._resample import sample_marginal_indices
 
 __all__ = ["GroupEarlyStopping", "MINENet", "build_net", "split_indices"]
@@ -45,15 +51,26 @@ class PairDataset(torch.utils.data.Dataset):
 
 
 class _TrainingBatches:
-    """``n_steps`` random batches per pass: joint pairs, then marginal pairs.
+    """``n_steps`` random batches per pass.
 
-    Each batch is ``({"x": ..., "y": ...}, n_joint)``: the first ``n_joint``
-    rows are joint pairs drawn uniformly, the rest marginal pairs from the
-    resampling trick. One gather per tensor, no per-sample collation.
+    In the rows layout each batch is ``({"x": ..., "y": ...}, n_joint)``: the
+    first ``n_joint`` rows are joint pairs drawn uniformly, the rest marginal
+    pairs, from the resampling trick or from a reference distribution. In the
+    pairwise layout a batch is ``({"x": ..., "y": ...}, PAIRWISE)``: joint
+    pairs only, whose every x is scored against every y. One gather per
+    tensor, no per-sample collation.
     """
 
     def __init__(
-        self, dataset, batch_size, marginal_batch_size, replace, n_steps, generator
+        self,
+        dataset,
+        batch_size,
+        marginal_batch_size,
+        replace,
+        n_steps,
+        generator,
+        reference=None,
+        pairwise=False,
     ):
         self.dataset = dataset
         n = len(dataset)
@@ -62,6 +79,8 @@ class _TrainingBatches:
         self.replace = replace
         self.n_steps = n_steps
         self.generator = generator
+        self.reference = reference
+        self.pairwise = pairwise
 
     def __iter__(self):
         n = len(self.dataset)
@@ -75,17 +94,35 @@ class _TrainingBatches:
                 generator=self.generator,
                 device=self.generator.device,
             )
-            J, K = sample_marginal_indices(
-                n,
-                self.marginal_batch_size,
-                replace=self.replace,
-                generator=self.generator,
-            )
-            batch = {"x": x[torch.cat([joint, J])], "y": y[torch.cat([joint, K])]}
+            if self.pairwise:
+                yield {"x": x[joint], "y": y[joint]}, PAIRWISE
+                continue
+            if self.reference is not None:
+                x_ref, y_ref = self.reference.sample(
+                    self.marginal_batch_size, self.generator
+                )
+                batch = {
+                    "x": torch.cat([x[joint], x_ref]),
+                    "y": torch.cat([y[joint], y_ref]),
+                }
+            else:
+                J, K = sample_marginal_indices(
+                    n,
+                    self.marginal_batch_size,
+                    replace=self.replace,
+                    generator=self.generator,
+                )
+                batch = {"x": x[torch.cat([joint, J])], "y": y[torch.cat([joint, K])]}
             yield batch, self.batch_size
 
     def __len__(self):
         return self.n_steps
+
+
+# Targets of batches that are not in the rows layout: a (..., b, b) score
+# matrix of one batch, or a (..., B, b, b) stack of B blocks of held-out pairs.
+PAIRWISE = "pairwise"
+BLOCKS = "blocks"
 
 
 def marginal_eval_size(n):
@@ -98,24 +135,37 @@ def marginal_eval_size(n):
 
 
 class _EvaluationBatch:
-    """All pairs of a dataset against a fixed set of resampled marginal pairs.
+    """All pairs of a dataset, with the marginal pairs to score them against.
 
-    The marginal indices are drawn once, when the iterator is made, so that the
-    bound is compared across epochs on the same pairs.
+    Rows layout: the joint pairs, then ``marginal_eval_size(n)`` marginal
+    pairs, resampled from the dataset (``J`` and ``K`` keep their indices) or
+    drawn from ``reference``. Blocks layout (``block_size`` given): the joint
+    pairs cut into blocks of ``block_size``, each scored pairwise; a remainder
+    smaller than a block is left out, so that every block has the same cap.
     """
 
-    def __init__(self, dataset, generator):
+    def __init__(self, dataset, generator, reference=None, block_size=None):
         self.dataset = dataset
         n = len(dataset)
-        J, K = sample_marginal_indices(
-            n, marginal_eval_size(n), replace=True, generator=generator
+        x, y = dataset.x, dataset.y
+        self.J = self.K = None
+        if block_size is not None:
+            b = min(block_size, n)
+            used = n // b * b
+            self.batch = {"x": x[:used], "y": y[:used]}, BLOCKS
+            self.block_size = b
+            return
+        m = marginal_eval_size(n)
+        if reference is not None:
+            x_ref, y_ref = reference.sample(m, generator)
+            self.batch = {"x": torch.cat([x, x_ref]), "y": torch.cat([y, y_ref])}, n
+            return
+        self.J, self.K = sample_marginal_indices(
+            n, m, replace=True, generator=generator
         )
-        joint = torch.arange(n, device=J.device)
+        joint = torch.arange(n, device=self.J.device)
         self.batch = (
-            {
-                "x": dataset.x[torch.cat([joint, J])],
-                "y": dataset.y[torch.cat([joint, K])],
-            },
+            {"x": x[torch.cat([joint, self.J])], "y": y[torch.cat([joint, self.K])]},
             n,
         )
 
@@ -129,24 +179,36 @@ class _EvaluationBatch:
 class MINENet(NeuralNet):
     """A skorch net that trains a critic by maximising a bound on I(X; Y).
 
-    Batches are ``({"x", "y"}, n_joint)``: the module scores every row, the
-    first ``n_joint`` scores are on joint pairs, the rest on marginal pairs,
-    and ``get_loss`` turns them into a bound. The "target" of a batch is thus
-    the number of joint rows, not a label.
+    In the rows layout batches are ``({"x", "y"}, n_joint)``: the module
+    scores every row, the first ``n_joint`` scores are on joint pairs, the
+    rest on marginal pairs, and ``get_loss`` turns them into a bound. The
+    "target" of a batch is thus the number of joint rows, not a label. In the
+    pairwise layout the module's ``pairwise`` method scores every x of a batch
+    against every y; joint pairs are the diagonal.
 
     Parameters
     ----------
     module : torch.nn.Module class
         The critic, called as ``module(x=..., y=...)`` and returning one score
-        per row.
-    objective : {"dv", "mine", "mine-f"}, default="mine"
+        per row (with leading dims for several critics); for the pairwise
+        layout it also has ``pairwise(x, y)``.
+    objective : str, default="mine"
         The bound trained and reported (see ``sklearn_mine._bounds``).
     ema_rate : float, default=0.01
         Rate of MINE's moving average of the denominator.
+    tau : float, default=5.0
+        SMILE's clipping threshold.
     marginal_batch_size : int, default=None
         Marginal pairs per step; ``None`` uses ``batch_size``.
     replace : bool, default=False
         Whether the marginal indices of a step are drawn with replacement.
+    reference : {"resample", "uniform", "gaussian"}, default="resample"
+        Where marginal pairs come from: the resampling trick, or i.i.d.
+        reference samples, in which case the module is a
+        :class:`~sklearn_mine._critics.NEECritic` and the estimate is MI-NEE's.
+    pairwise : bool, default=False
+        Whether training batches are scored pairwise (every x against every
+        y). Forced by pairwise objectives (InfoNCE).
     steps_per_epoch : int, default=100
         Gradient steps between two evaluations of the held-out bound.
     random_state : int, default=0
@@ -162,8 +224,11 @@ class MINENet(NeuralNet):
         criterion=None,
         objective="mine",
         ema_rate=0.01,
+        tau=5.0,
         marginal_batch_size=None,
         replace=False,
+        reference="resample",
+        pairwise=False,
         steps_per_epoch=100,
         random_state=0,
         **kwargs,
@@ -171,22 +236,35 @@ class MINENet(NeuralNet):
         super().__init__(module, criterion, *args, **kwargs)
         self.objective = objective
         self.ema_rate = ema_rate
+        self.tau = tau
         self.marginal_batch_size = marginal_batch_size
         self.replace = replace
+        self.reference = reference
+        self.pairwise = pairwise
         self.steps_per_epoch = steps_per_epoch
         self.random_state = random_state
 
     def initialize_criterion(self):
-        # The loss is a bound computed from the critic's scores in get_loss;
-        # there is no criterion module to build.
+        # The loss is a bound computed from the critic's scores in get_loss:
+        # the objective takes the place of a criterion module.
         self.criterion_ = None
+        self.objective_ = make_objective(
+            self.objective, ema_rate=self.ema_rate, tau=self.tau
+        )
         return self
+
+    @property
+    def _nee(self):
+        return self.reference != "resample"
 
     def on_train_begin(self, net, X=None, y=None, **kwargs):
         super().on_train_begin(net, X=X, y=y, **kwargs)
         self.log_ema_ = None
         self.generator_ = torch.Generator(device=self.device).manual_seed(
             int(self.random_state)
+        )
+        self.reference_ = (
+            ReferenceSampler(self.reference, X.x, X.y) if self._nee else None
         )
 
     def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):
@@ -201,11 +279,17 @@ class MINENet(NeuralNet):
         # Batches are dicts of tensors already on the device, so the module is
         # called directly: skorch's per-step mode switch and tensor conversion
         # were a tenth of a step for these small critics.
-        Xi, n_joint = batch
-        y_pred = self.module_(**Xi)
-        loss = self.get_loss(y_pred, n_joint, X=Xi, training=True)
+        Xi, layout = batch
+        if layout == PAIRWISE:
+            y_pred = self.module_.pairwise(**Xi)
+        else:
+            y_pred = self.module_(**Xi)
+        loss = self.get_loss(y_pred, layout, X=Xi, training=True)
         loss.backward()
         return {"loss": loss, "y_pred": y_pred}
+
+    def _pairwise_training(self):
+        return self.pairwise or self.objective_.pairwise
 
     def get_iterator(self, dataset, training=False):
         if training:
@@ -217,45 +301,175 @@ class MINENet(NeuralNet):
                 self.replace,
                 self.steps_per_epoch,
                 self.generator_,
+                reference=self.reference_,
+                pairwise=self._pairwise_training(),
             )
-        return _EvaluationBatch(dataset, self.generator_)
+        return self._evaluation_batch(dataset)
+
+    def _evaluation_batch(self, dataset):
+        # Its own generator, seeded afresh: the held-out bound is compared
+        # across epochs on the same marginal pairs, and evaluate() after
+        # training reproduces the pairs the kept critic was scored on.
+        generator = torch.Generator(device=self.device).manual_seed(
+            int(self.random_state) + 1
+        )
+        block_size = self.batch_size if self.objective_.pairwise else None
+        return _EvaluationBatch(dataset, generator, self.reference_, block_size)
+
+    def _objective_args(self, y_pred, layout):
+        """The objective's arguments from a batch's scores."""
+        if self.objective_.pairwise:
+            return (y_pred,)
+        if layout == PAIRWISE:
+            # Off the diagonal: the b(b - 1) marginal pairs of the batch.
+            b = y_pred.shape[-1]
+            off = ~torch.eye(b, dtype=torch.bool, device=y_pred.device)
+            return torch.diagonal(y_pred, dim1=-2, dim2=-1), y_pred[..., off]
+        return y_pred[..., :layout], y_pred[..., layout:]
+
+    def _combine(self, per_critic):
+        # MI-NEE: I = D(P_XY || R) - D(P_X || R_X) - D(P_Y || R_Y).
+        if self._nee:
+            return per_critic[0] - per_critic[1] - per_critic[2]
+        return per_critic
+
+    def bound(self, y_pred, layout):
+        """The reported estimate of each critic (one per group) on a batch."""
+        estimate = self.objective_.estimate(*self._objective_args(y_pred, layout))
+        if layout == BLOCKS:
+            estimate = estimate.mean(dim=-1)
+        return self._combine(estimate)
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
-        n_joint = y_true
-        t_joint, t_marginal = y_pred[..., :n_joint], y_pred[..., n_joint:]
-        loss_fn, estimate_fn = OBJECTIVES[self.objective]
         if not training:
-            return -estimate_fn(t_joint, t_marginal).sum()
-        loss, self.log_ema_ = loss_fn(t_joint, t_marginal, self.log_ema_, self.ema_rate)
-        # Critics of separate groups share no parameters, so the gradient of
-        # the sum trains each on its own bound.
+            return -self.bound(y_pred, y_true).sum()
+        loss, self.log_ema_ = self.objective_.loss(
+            *self._objective_args(y_pred, y_true), self.log_ema_
+        )
+        # Critics of separate groups (or MI-NEE's three) share no parameters,
+        # so the gradient of the sum trains each on its own bound.
         return loss.sum()
 
-    def validation_step(self, batch, **fit_params):
-        # Held-out sets can hold hundreds of thousands of pairs: score them in
-        # chunks so that the critic's activations stay small.
+    def _score_batch(self, batch):
+        """Scores of an evaluation batch, in chunks, without gradients."""
         self._set_training(False)
-        Xi, n_joint = batch
-        n_rows = len(Xi["x"])
+        Xi, layout = batch
         with torch.no_grad():
-            y_pred = torch.cat(
+            if layout == BLOCKS:
+                b = min(self.batch_size, len(Xi["x"]))
+                return torch.stack(
+                    [
+                        self.module_.pairwise(Xi["x"][i : i + b], Xi["y"][i : i + b])
+                        for i in range(0, len(Xi["x"]), b)
+                    ],
+                    dim=-3,
+                )
+            # Held-out sets can hold hundreds of thousands of pairs: score
+            # them in chunks so that the critic's activations stay small.
+            return torch.cat(
                 [
-                    self.infer({k: v[i : i + EVAL_CHUNK] for k, v in Xi.items()})
-                    for i in range(0, n_rows, EVAL_CHUNK)
+                    self.module_(**{k: v[i : i + EVAL_CHUNK] for k, v in Xi.items()})
+                    for i in range(0, len(Xi["x"]), EVAL_CHUNK)
                 ],
                 dim=-1,
             )
-            loss = self.get_loss(y_pred, n_joint, X=Xi, training=False)
+
+    def validation_step(self, batch, **fit_params):
+        y_pred = self._score_batch(batch)
+        with torch.no_grad():
+            loss = self.get_loss(y_pred, batch[1], X=batch[0], training=False)
         return {"loss": loss, "y_pred": y_pred}
 
-    def evaluate(self, dataset, generator):
-        """The reported bound of the current critic on ``dataset``.
+    def evaluate(self, dataset, generator=None):
+        """The current critic's estimate on ``dataset``, with its uncertainty.
 
-        Marginal pairs are resampled from the dataset itself with
-        ``generator``, as for the held-out pairs during training.
+        Marginal pairs are resampled from the dataset itself (or drawn from
+        the reference distribution), with ``generator``; ``None`` draws the
+        same pairs as the held-out evaluation during training.
+
+        Returns
+        -------
+        result : dict
+            ``"estimate"`` (float), ``"standard_error"`` (float) and
+            ``"log_normalizer"``: for each critic, the log of the mean of
+            :math:`e^t` over the marginal pairs, which turns its scores into
+            log density ratios.
         """
-        batch = next(iter(_EvaluationBatch(dataset, generator)))
-        return -float(self.validation_step(batch)["loss"])
+        if generator is None:
+            evaluation = self._evaluation_batch(dataset)
+        else:
+            block_size = self.batch_size if self.objective_.pairwise else None
+            evaluation = _EvaluationBatch(
+                dataset, generator, self.reference_, block_size
+            )
+        batch = evaluation.batch
+        y_pred = self._score_batch(batch)
+        with torch.no_grad():
+            estimate = self.bound(y_pred, batch[1])
+            standard_error = self._standard_error(y_pred, evaluation)
+            log_normalizer = self._log_normalizer(y_pred, batch[1])
+        return {
+            "estimate": float(estimate.sum()),
+            "standard_error": float(standard_error.sum()),
+            "log_normalizer": log_normalizer,
+        }
+
+    def _log_normalizer(self, y_pred, layout):
+        if layout == BLOCKS:
+            b = y_pred.shape[-1]
+            off = ~torch.eye(b, dtype=torch.bool, device=y_pred.device)
+            return log_mean_exp(y_pred[..., off].flatten(-2))
+        return log_mean_exp(y_pred[..., layout:])
+
+    def _standard_error(self, y_pred, evaluation):
+        """Delta-method standard error of the estimate of each critic.
+
+        The estimate is linearised in each held-out pair's influence: its
+        joint score, minus the weights of the marginal pairs that reuse its x
+        or its y (a V-statistic's projection); with a reference distribution
+        the reference samples are independent and contribute their own term.
+        InfoNCE's rows are treated as independent, which ignores that each y
+        enters its block's other rows.
+        """
+        layout = evaluation.batch[1]
+        if layout == BLOCKS:
+            terms = infonce_terms(y_pred).flatten(-2)
+            return terms.std(dim=-1) / math.sqrt(terms.shape[-1])
+        n = layout
+        t_joint, t_marginal = y_pred[..., :n], y_pred[..., n:]
+        weights = self.objective_.weights(t_marginal)
+        if self._nee:
+            sign = torch.tensor([1.0, -1.0, -1.0], device=y_pred.device)
+            joint = (sign[:, None] * t_joint).sum(dim=0)
+            marginal = -(sign[:, None] * weights).sum(dim=0)
+            return (
+                joint.var() / joint.shape[-1] + marginal.var() / marginal.shape[-1]
+            ).sqrt()
+        return resampled_standard_error(t_joint, weights, evaluation.J, evaluation.K)
+
+    def pointwise(self, dataset, log_normalizer, y_reference=None):
+        """Each pair's estimated log density ratio, from the critic's scores.
+
+        ``log_normalizer`` is subtracted from the scores; with
+        ``y_reference``, each x's scores are instead normalised by the log
+        mean of :math:`e^{t(x, y_j)}` over those y, which InfoNCE's critic
+        (defined up to a function of x) needs.
+        """
+        y_pred = self._score_batch(({"x": dataset.x, "y": dataset.y}, len(dataset)))
+        if y_reference is not None:
+            with torch.no_grad():
+                normalizer = torch.cat(
+                    [
+                        log_mean_exp(self.module_.pairwise(chunk, y_reference))
+                        for chunk in torch.split(dataset.x, 256)
+                    ],
+                    dim=-1,
+                )
+            return y_pred - normalizer
+        ratio = y_pred - log_normalizer.unsqueeze(-1)
+        if self._nee:
+            return ratio[0] - ratio[1] - ratio[2]
+        return ratio
 
 
 class GroupEarlyStopping(Callback):
@@ -291,9 +505,7 @@ class GroupEarlyStopping(Callback):
     def on_batch_end(self, net, batch=None, training=False, y_pred=None, **kwargs):
         if training:
             return
-        _, estimate_fn = OBJECTIVES[net.objective]
-        n_joint = batch[1]
-        estimate = estimate_fn(y_pred[:, :n_joint], y_pred[:, n_joint:])
+        estimate = net.bound(y_pred, batch[1])
         self.current_ = estimate.cpu().numpy().astype(float)
 
     def on_epoch_end(self, net, **kwargs):
@@ -335,6 +547,9 @@ def build_net(
     device,
     verbose,
     random_state,
+    tau=5.0,
+    reference="resample",
+    pairwise=False,
     compile=False,
 ):
     """A MINENet training ``module`` with Adam, validated on ``valid_dataset``.
@@ -347,8 +562,11 @@ def build_net(
         **{f"module__{name}": value for name, value in module_params.items()},
         objective=objective,
         ema_rate=ema_rate,
+        tau=tau,
         marginal_batch_size=marginal_batch_size,
         replace=replace,
+        reference=reference,
+        pairwise=pairwise,
         steps_per_epoch=steps_per_epoch,
         random_state=random_state,
         optimizer=torch.optim.Adam,

@@ -7,9 +7,15 @@ import torch
 from sklearn_mine._bounds import (
     OBJECTIVES,
     dv_bound,
+    infonce_bound,
+    infonce_cap_bias,
+    js_loss,
     log_mean_exp,
+    make_objective,
     mine_loss,
     nwj_bound,
+    resampled_standard_error,
+    smile_bound,
 )
 from sklearn_mine.datasets import make_gaussian
 
@@ -90,9 +96,126 @@ def test_mine_loss_starts_its_average_at_the_first_batch():
     assert log_ema.item() == pytest.approx(log_mean_exp(t).item())
 
 
-def test_every_objective_reports_a_finite_estimate():
-    t_joint, t_marginal = torch.randn(16), torch.randn(16)
-    for name, (loss_fn, estimate_fn) in OBJECTIVES.items():
-        loss, _ = loss_fn(t_joint, t_marginal, None, 0.01)
-        assert torch.isfinite(loss), name
-        assert torch.isfinite(estimate_fn(t_joint, t_marginal)), name
+def _gaussian_scores(n, rho, seed):
+    """Joint and resampled marginal scores of the true log ratio."""
+    X, y, true_mi = make_gaussian(n, rho=rho, random_state=seed)
+    x, y = torch.as_tensor(X[:, 0]), torch.as_tensor(y)
+    generator = torch.Generator().manual_seed(seed)
+    J = torch.randint(n, (10 * n,), generator=generator)
+    K = torch.randint(n, (10 * n,), generator=generator)
+    t_joint = _gaussian_log_ratio(x, y, rho)
+    t_marginal = _gaussian_log_ratio(x[J], y[K], rho)
+    return t_joint, t_marginal, J, K, true_mi, (x, y)
+
+
+@pytest.mark.parametrize("name", OBJECTIVES)
+@pytest.mark.parametrize("scale", [1.0, 1e3])
+def test_every_objective_is_finite_with_finite_gradients(name, scale):
+    objective = make_objective(name)
+    generator = torch.Generator().manual_seed(0)
+    if objective.pairwise:
+        scores = (scale * torch.randn(3, 16, 16, generator=generator)).requires_grad_()
+        args = (scores,)
+    else:
+        t_joint = (scale * torch.randn(3, 16, generator=generator)).requires_grad_()
+        t_marginal = (scale * torch.randn(3, 32, generator=generator)).requires_grad_()
+        args = (t_joint, t_marginal)
+    loss, _ = objective.loss(*args, None)
+    assert loss.shape == (3,)
+    assert torch.isfinite(loss).all()
+    loss.sum().backward()
+    assert all(torch.isfinite(arg.grad).all() for arg in args)
+    assert torch.isfinite(objective.estimate(*args)).all()
+
+
+def test_unknown_objective_is_named():
+    with pytest.raises(ValueError, match="'cpc'"):
+        make_objective("cpc")
+
+
+def test_nwj_and_mine_f_are_one_bound():
+    t_joint, t_marginal = torch.randn(10), torch.randn(20)
+    a, b = make_objective("nwj"), make_objective("mine-f")
+    assert a.estimate(t_joint, t_marginal) == b.estimate(t_joint, t_marginal)
+
+
+def test_infonce_at_the_true_log_ratio_is_the_mi_when_far_below_its_cap():
+    # I = 0.22 nats against log b = 6.9: the cap costs the ideal critic < 0.001.
+    rho, b = 0.6, 1000
+    X, y, true_mi = make_gaussian(20 * b, rho=rho, random_state=2)
+    x = torch.as_tensor(X[:, 0]).reshape(20, b)
+    y = torch.as_tensor(y).reshape(20, b)
+    scores = _gaussian_log_ratio(x[:, :, None], y[:, None, :], rho)
+    estimate = infonce_bound(scores).mean().item()
+    assert estimate == pytest.approx(true_mi, abs=0.02)
+
+
+def test_infonce_never_exceeds_log_batch_size():
+    b = 8
+    # A perfect classifier of the joint pair: the cap is reached, not passed.
+    scores = torch.eye(b) * 1e4
+    assert infonce_bound(scores).item() == pytest.approx(math.log(b))
+    scores = torch.randn(50, b, b, generator=torch.Generator().manual_seed(0)) * 10
+    assert (infonce_bound(scores) <= math.log(b) + 1e-6).all()
+
+
+def test_infonce_cap_bias_inverts_the_ideal_critic():
+    b = 256
+    for true_mi in [0.5, 3.0, 5.0]:
+        ideal = math.log(b) - math.log1p((b - 1) * math.exp(-true_mi))
+        assert ideal + infonce_cap_bias(ideal, b) == pytest.approx(true_mi)
+    assert infonce_cap_bias(math.log(b), b) == math.inf
+    # Small MI, large batch: the cap costs nothing.
+    assert infonce_cap_bias(0.1, 4096) < 1e-3
+
+
+def test_js_optimum_is_the_log_ratio():
+    # d/dc of the JS loss at t = log ratio + c vanishes at c = 0: the logistic
+    # loss is minimised by the log density ratio itself, not a shift of it.
+    t_joint, t_marginal, *_ = _gaussian_scores(100_000, 0.7, seed=3)
+    shifts = torch.tensor([-0.5, 0.0, 0.5])
+    losses = [js_loss(t_joint + c, t_marginal + c).item() for c in shifts]
+    assert losses[1] < losses[0] and losses[1] < losses[2]
+
+
+def test_smile_is_dv_without_clipping_and_below_it_with():
+    generator = torch.Generator().manual_seed(0)
+    t_joint = torch.randn(100, generator=generator) + 2
+    t_marginal = 4 * torch.randn(400, generator=generator)
+    dv = dv_bound(t_joint, t_marginal)
+    assert smile_bound(t_joint, t_marginal, tau=1e6) == pytest.approx(dv.item())
+    # Clipping the large marginal scores lowers the log term: a higher value.
+    assert smile_bound(t_joint, t_marginal, tau=1.0) > dv
+
+
+def test_smile_loss_has_smile_value_and_js_gradient():
+    generator = torch.Generator().manual_seed(1)
+    t_joint = torch.randn(16, generator=generator, requires_grad=True)
+    t_marginal = torch.randn(16, generator=generator, requires_grad=True)
+    loss, _ = make_objective("smile", tau=1.0).loss(t_joint, t_marginal, None)
+    expected = -smile_bound(t_joint, t_marginal, 1.0)
+    assert loss.item() == pytest.approx(expected.item(), abs=1e-6)
+    loss.backward()
+    js_grad = torch.autograd.grad(
+        js_loss(t_joint, t_marginal), [t_joint, t_marginal], retain_graph=False
+    )
+    np.testing.assert_allclose(t_joint.grad, js_grad[0], rtol=1e-6)
+    np.testing.assert_allclose(t_marginal.grad, js_grad[1], rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["dv", "nwj"])
+def test_standard_error_matches_the_spread_over_fresh_samples(name):
+    # With the true log ratio as critic, the delta-method standard error of
+    # one sample's estimate matches the spread of estimates over 200 samples.
+    objective = make_objective(name)
+    shift = 1.0 if name == "nwj" else 0.0
+    estimates, errors = [], []
+    for seed in range(200):
+        t_joint, t_marginal, J, K, true_mi, _ = _gaussian_scores(1000, 0.8, seed)
+        t_joint, t_marginal = t_joint + shift, t_marginal + shift
+        estimates.append(objective.estimate(t_joint, t_marginal).item())
+        weights = objective.weights(t_marginal)
+        errors.append(resampled_standard_error(t_joint, weights, J, K).item())
+    spread = np.std(estimates)
+    assert np.mean(errors) == pytest.approx(spread, rel=0.2)
+    assert np.mean(estimates) == pytest.approx(true_mi, abs=0.02)
