@@ -8,7 +8,6 @@ import numpy as np
 import torch
 from scipy.stats import norm
 from sklearn.base import BaseEstimator, _fit_context
-from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -17,6 +16,8 @@ from skorch.callbacks import EarlyStopping
 from ._bounds import OBJECTIVES, infonce_cap_bias
 from ._critics import ACTIVATIONS, CRITICS, NEECritic
 from ._net import PairDataset, build_net, check_marginal_batch_size, split_indices
+from ._preprocessing import CHUNK_ROWS, PREPROCESSING, fit_marginal_transform
+from ._progress import ProgressBar
 from ._resample import _torch_generator
 
 __all__ = ["MINEEstimator"]
@@ -26,7 +27,9 @@ __all__ = ["MINEEstimator"]
 TRAINING_CONSTRAINTS = {
     "objective": [StrOptions(set(OBJECTIVES))],
     "tau": [Interval(Real, 0, None, closed="neither")],
-    "hidden_units": [Interval(Integral, 1, None, closed="left")],
+    # Upper limits turn an absurd value into an error rather than an
+    # allocation of many GiB.
+    "hidden_units": [Interval(Integral, 1, 4096, closed="both")],
     "activation": [StrOptions(set(ACTIVATIONS))],
     "batch_size": [Interval(Integral, 1, None, closed="left")],
     "marginal_batch_size": [Interval(Integral, 1, None, closed="left"), None],
@@ -37,6 +40,7 @@ TRAINING_CONSTRAINTS = {
     "steps_per_epoch": [Interval(Integral, 1, None, closed="left")],
     "patience": [Interval(Integral, 1, None, closed="left"), None],
     "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+    "preprocessing": [StrOptions(set(PREPROCESSING))],
     "device": [StrOptions({"cpu", "cuda", "auto"})],
 }
 
@@ -52,16 +56,20 @@ def _resolve_device(device):
     return device
 
 
-# Rows standardised at a time: bounds the float64 temporaries.
-_CHUNK_ROWS = 65_536
-
-
-def _fit_scaler(data):
-    """A StandardScaler fitted chunk by chunk, without a full-size temporary."""
-    scaler = StandardScaler()
-    for start in range(0, len(data), _CHUNK_ROWS):
-        scaler.partial_fit(data[start : start + _CHUNK_ROWS])
-    return scaler
+def _check_not_constant(data, name):
+    """Refuse all-constant data; warn about constant columns."""
+    constant = np.ptp(data, axis=0) == 0
+    if constant.all():
+        raise ValueError(
+            f"{name} is constant: its mutual information with anything is 0, "
+            "and there is nothing for a critic to learn."
+        )
+    for column in np.flatnonzero(constant):
+        warnings.warn(
+            f"column {column} of {name} is constant: it carries no information.",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 def _seed(rng):
@@ -138,6 +146,11 @@ class MINEEstimator(BaseEstimator):
     validation_fraction : float, default=0.3
         Fraction of the pairs held out from training to select and score the
         critic; at most 50,000 pairs are held out, whatever the fraction.
+    preprocessing : {"quantile", "standard"}, default="quantile"
+        Per-column transform of X and y before training (MI is invariant to
+        it). ``"quantile"``: each column through its empirical CDF to a
+        standard normal, which makes heavy tails and saturating transforms
+        harmless. ``"standard"``: zero mean and unit variance only.
     callbacks : list of skorch callbacks or (name, callback) tuples, default=None
         Extra callbacks for the skorch net.
     device : {"cpu", "cuda", "auto"}, default="cpu"
@@ -148,7 +161,8 @@ class MINEEstimator(BaseEstimator):
         (seconds once torch's cache is warm) and made steps about 9 % faster:
         worth it only for long fits (``benchmarks/bench_compile.py``).
     verbose : int, default=0
-        Whether skorch prints a line per epoch.
+        0: silent. 1: a progress bar of the gradient steps on stderr, with the
+        latest held-out bound. 2 or more: also skorch's line per epoch.
     random_state : int, RandomState instance or None, default=None
         Seeds the held-out split, the critic's initial weights and every batch.
         An int makes ``fit`` reproducible bit for bit.
@@ -197,7 +211,8 @@ class MINEEstimator(BaseEstimator):
         I(X; Y) \\ge \\frac{1}{n} \\sum_{i=1}^n t(x_i, y_i)
         - \\log \\frac{1}{n'} \\sum_{j=1}^{n'} e^{t(x_{J_j}, y_{K_j})}.
 
-    X and y are standardised; the bound is invariant to that. Read on the
+    X and y are transformed column by column (``preprocessing``); MI is
+    invariant to that. Read on the
     training pairs the bound overestimates, so the estimate is read on
     held-out pairs. Choosing the best epoch on those same pairs makes it
     slightly optimistic.
@@ -227,7 +242,7 @@ class MINEEstimator(BaseEstimator):
         **TRAINING_CONSTRAINTS,
         "critic": [StrOptions(set(CRITICS))],
         "reference": [StrOptions({"resample", "uniform", "gaussian"})],
-        "hidden_layers": [Interval(Integral, 0, None, closed="left")],
+        "hidden_layers": [Interval(Integral, 0, 64, closed="both")],
         "callbacks": [list, None],
         "compile": ["boolean"],
         "verbose": ["verbose"],
@@ -253,6 +268,7 @@ class MINEEstimator(BaseEstimator):
         steps_per_epoch=100,
         patience=5,
         validation_fraction=0.3,
+        preprocessing="quantile",
         callbacks=None,
         device="cpu",
         compile=False,
@@ -275,6 +291,7 @@ class MINEEstimator(BaseEstimator):
         self.steps_per_epoch = steps_per_epoch
         self.patience = patience
         self.validation_fraction = validation_fraction
+        self.preprocessing = preprocessing
         self.callbacks = callbacks
         self.device = device
         self.compile = compile
@@ -292,17 +309,21 @@ class MINEEstimator(BaseEstimator):
             dtype=[np.float64, np.float32],
             ensure_min_samples=MIN_SAMPLES,
         )
+        # y_numeric converts object arrays only: text arrays get here as text,
+        # and fail with the value that cannot be read as a number.
+        if y.dtype.kind not in "fiub":
+            y = y.astype(np.float64)
         return X, y.reshape(len(y), -1)
 
     def _to_tensor(self, scaler, data, rows=None):
-        """Rows ``rows`` of ``data``, standardised, as one float32 tensor.
+        """Rows ``rows`` of ``data``, transformed, as one float32 tensor.
 
         Filled chunk by chunk, so that no float64 copy of the data is made.
         """
         rows = np.arange(len(data)) if rows is None else rows
         out = np.empty((len(rows), data.shape[1]), dtype=np.float32)
-        for start in range(0, len(rows), _CHUNK_ROWS):
-            chunk = rows[start : start + _CHUNK_ROWS]
+        for start in range(0, len(rows), CHUNK_ROWS):
+            chunk = rows[start : start + CHUNK_ROWS]
             out[start : start + len(chunk)] = scaler.transform(data[chunk])
         return torch.as_tensor(out, device=self.device_)
 
@@ -324,11 +345,13 @@ class MINEEstimator(BaseEstimator):
         """
         X, y = self._validate_pairs(X, y, reset=True)
         self._check_combination()
+        _check_not_constant(X, "X")
+        _check_not_constant(y, "y")
         rng = check_random_state(self.random_state)
         self.device_ = _resolve_device(self.device)
 
-        self.x_scaler_ = _fit_scaler(X)
-        self.y_scaler_ = _fit_scaler(y)
+        self.x_scaler_ = fit_marginal_transform(X, self.preprocessing)
+        self.y_scaler_ = fit_marginal_transform(y, self.preprocessing)
         train, valid = split_indices(len(X), self.validation_fraction, rng)
         # One float32 copy of the data, in split order: the two sets are views.
         order = np.concatenate([train, valid])
@@ -365,11 +388,18 @@ class MINEEstimator(BaseEstimator):
         else:
             module = NEECritic
             critic_params["critic"] = self.critic
+        callbacks = [("early_stopping", early_stopping), *(self.callbacks or [])]
+        # verbose=1 shows a bar of the gradient steps; skorch's table of every
+        # epoch only from verbose=2, as the two would interleave.
+        if self.verbose and not any(
+            isinstance(cb, tuple) and cb[0] == "progress" for cb in callbacks
+        ):
+            callbacks.append(("progress", ProgressBar()))
         self.net_ = build_net(
             module,
             critic_params,
             valid_ds,
-            [("early_stopping", early_stopping), *(self.callbacks or [])],
+            callbacks,
             objective=self.objective,
             ema_rate=self.ema_rate,
             tau=self.tau,
@@ -383,7 +413,7 @@ class MINEEstimator(BaseEstimator):
             steps_per_epoch=self.steps_per_epoch,
             device=self.device_,
             compile=self.compile,
-            verbose=self.verbose,
+            verbose=max(int(self.verbose) - 1, 0),
             random_state=_seed(rng),
         )
         self.net_.fit(train_ds, None)
@@ -416,6 +446,8 @@ class MINEEstimator(BaseEstimator):
         if self.objective == "infonce":
             self.y_reference_ = valid_ds.y[: self.batch_size].clone()
             self._warn_near_cap(min(self.batch_size, len(valid_ds)))
+        elif self.reference == "resample":
+            self._warn_near_cap(len(valid_ds))
         return self
 
     def _check_combination(self):
@@ -432,17 +464,33 @@ class MINEEstimator(BaseEstimator):
                 "leave it None."
             )
 
-    def _warn_near_cap(self, block_size):
-        bias = infonce_cap_bias(self.mutual_info_, block_size)
-        if bias > 0.1:
-            warnings.warn(
-                f"The InfoNCE estimate {self.mutual_info_:.3f} nats is near its "
-                f"cap log(batch_size) = {math.log(block_size):.3f}: even an ideal "
-                f"critic would read {bias:.2g} nats or more below the truth. Raise "
-                "batch_size or choose another objective.",
-                UserWarning,
-                stacklevel=3,
+    def _warn_near_cap(self, n_pairs):
+        # InfoNCE on blocks of b pairs, and any bound whose marginal pairs are
+        # resampled from n held-out pairs (one in n of them is a joint pair,
+        # whose e^t is about e^I), read about log n - log(1 + (n - 1) e^-I)
+        # for an ideal critic: both are capped near log of their pair count.
+        bias = infonce_cap_bias(self.mutual_info_, n_pairs)
+        if bias <= 0.1:
+            return
+        if self.objective == "infonce":
+            what = f"InfoNCE's cap log(batch_size) = {math.log(n_pairs):.3f}"
+            advice = "Raise batch_size or choose another objective."
+        else:
+            what = (
+                f"log({n_pairs}) = {math.log(n_pairs):.3f}, the most that marginal "
+                f"pairs resampled from {n_pairs} held-out pairs can show"
             )
+            advice = (
+                "Use more samples, or reference='gaussian' (MI-NEE), whose "
+                "reference samples are independent."
+            )
+        warnings.warn(
+            f"The estimate {self.mutual_info_:.3f} nats is near {what}: even an "
+            f"ideal critic would read {bias:.2g} nats or more below the truth, "
+            f"so treat it as a lower bound. {advice}",
+            UserWarning,
+            stacklevel=3,
+        )
 
     def score(self, X, y):
         """The fitted critic's bound on new pairs, in nats.

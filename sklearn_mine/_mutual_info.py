@@ -21,6 +21,8 @@ from ._net import (
     check_marginal_batch_size,
     split_indices,
 )
+from ._preprocessing import fit_marginal_transform
+from ._progress import ProgressBar
 
 __all__ = ["mutual_info_mine", "mutual_info_mine_classif"]
 
@@ -31,7 +33,8 @@ MAX_CATEGORIES = 256
 # The grouped critic needs a hidden layer, where MINEEstimator's may be linear.
 _MINE_CONSTRAINTS = {
     **TRAINING_CONSTRAINTS,
-    "hidden_layers": [Interval(Integral, 1, None, closed="left")],
+    "hidden_layers": [Interval(Integral, 1, 64, closed="both")],
+    "verbose": ["verbose"],
 }
 
 _CONSTRAINTS = {
@@ -76,18 +79,17 @@ def _one_hot(values, what):
     return np.eye(len(categories), dtype=np.float32)[codes]
 
 
-def _standardise(values):
+def _transform(values, preprocessing):
     values = np.asarray(values, dtype=np.float64)
-    scale = values.std(axis=0)
-    scale[scale == 0] = 1.0
-    return ((values - values.mean(axis=0)) / scale).astype(np.float32)
+    transform = fit_marginal_transform(values, preprocessing)
+    return transform.transform(values).astype(np.float32)
 
 
-def _encode_features(X, discrete_mask):
+def _encode_features(X, discrete_mask, preprocessing):
     """Critic inputs and the input columns of each feature.
 
-    Continuous features are standardised; discrete ones one-hot encoded, so
-    that their codes are categories, never numbers.
+    Continuous features are transformed by ``preprocessing``; discrete ones
+    one-hot encoded, so that their codes are categories, never numbers.
     """
     blocks, columns, start = [], [], 0
     for j in range(X.shape[1]):
@@ -96,7 +98,7 @@ def _encode_features(X, discrete_mask):
         if discrete_mask[j]:
             block = _one_hot(column[:, 0], f"Feature {j}")
         else:
-            block = _standardise(column)
+            block = _transform(column, preprocessing)
         blocks.append(block)
         columns.append(list(range(start, start + block.shape[1])))
         start += block.shape[1]
@@ -145,13 +147,17 @@ def _fit_chunk(z, groups, y, seeds, train, valid, batch_seed, params):
         activation=params["activation"],
         seeds=seeds,
     )
+    callbacks = [("group_early_stopping", early_stopping)]
+    if params["verbose"]:
+        callbacks.append(("progress", ProgressBar(desc=f"{len(groups)} critics")))
     net = build_net(
         GroupedCritic,
         critic_params,
         valid_ds,
-        [("group_early_stopping", early_stopping)],
+        callbacks,
         objective=params["objective"],
         ema_rate=params["ema_rate"],
+        tau=params["tau"],
         batch_size=params["batch_size"],
         marginal_batch_size=params["marginal_batch_size"],
         replace=params["replace"],
@@ -192,13 +198,20 @@ def _estimate_mi(
 
     # X is read, never written: the encoded copy below is the only one
     # changed, whatever `copy` says.
-    z, feature_columns = _encode_features(X, discrete_mask)
+    z, feature_columns = _encode_features(X, discrete_mask, params["preprocessing"])
     groups = _group_columns(feature_columns, groups, X.shape[1])
     if discrete_target:
         check_classification_targets(y)
         y = _one_hot(y, "The target")
     else:
-        y = _standardise(y.reshape(len(y), -1))
+        y = _transform(y.reshape(len(y), -1), params["preprocessing"])
+
+    # Constant data carry no information: their MI is exactly 0, as in
+    # scikit-learn, rather than a critic's estimate of 0.
+    constant_columns = np.ptp(z, axis=0) == 0
+    constant = np.array([constant_columns[group].all() for group in groups])
+    if np.ptp(y, axis=0).max() == 0:
+        return np.zeros(len(groups))
 
     rng = check_random_state(random_state)
     params["device"] = _resolve_device(params["device"])
@@ -229,7 +242,9 @@ def _estimate_mi(
     )
     # As scikit-learn does, a negative estimate of a non-negative quantity
     # is reported as 0.
-    return np.maximum(np.concatenate(results), 0.0)
+    mi = np.maximum(np.concatenate(results), 0.0)
+    mi[constant] = 0.0
+    return mi
 
 
 _PARAMETERS_DOC = """
@@ -259,8 +274,13 @@ _PARAMETERS_DOC = """
         A group label per feature; one MI is estimated per group, between the
         group's features jointly and y, in the sorted order of the labels.
         ``None`` puts each feature in a group of its own.
-    objective : {"mine", "dv", "mine-f"}, default="mine"
+    objective : {"mine", "dv", "mine-f", "nwj", "js", "smile", "infonce"}, \
+            default="mine"
         The bound trained and reported, as in :class:`MINEEstimator`.
+        ``"infonce"`` scores every pair of a batch through each critic: about
+        ``batch_size`` times slower per step.
+    tau : float, default=5.0
+        SMILE's clipping threshold (``objective="smile"`` only).
     hidden_units : int, default=16
         Width of the hidden layers of each feature's critic.
     hidden_layers : int, default=2
@@ -287,8 +307,14 @@ _PARAMETERS_DOC = """
     validation_fraction : float, default=0.3
         Fraction of the samples held out to select and score the critics; at
         most 50,000 samples are held out.
+    preprocessing : {"quantile", "standard"}, default="quantile"
+        Transform of each continuous feature and of a continuous target before
+        training, as in :class:`MINEEstimator` (MI is invariant to it).
     device : {"cpu", "cuda", "auto"}, default="cpu"
         Where the critics train.
+    verbose : int, default=0
+        Whether to show a progress bar of the gradient steps on stderr (one
+        per chunk of features when ``n_jobs`` splits them).
 
     Returns
     -------
@@ -326,6 +352,7 @@ def mutual_info_mine(
     n_jobs=None,
     groups=None,
     objective="mine",
+    tau=5.0,
     hidden_units=16,
     hidden_layers=2,
     activation="elu",
@@ -338,7 +365,9 @@ def mutual_info_mine(
     steps_per_epoch=100,
     patience=10,
     validation_fraction=0.3,
+    preprocessing="quantile",
     device="cpu",
+    verbose=0,
 ):
     """Mutual information of each feature with a continuous target, by MINE.
 
@@ -399,6 +428,7 @@ def mutual_info_mine_classif(
     n_jobs=None,
     groups=None,
     objective="mine",
+    tau=5.0,
     hidden_units=16,
     hidden_layers=2,
     activation="elu",
@@ -411,7 +441,9 @@ def mutual_info_mine_classif(
     steps_per_epoch=100,
     patience=10,
     validation_fraction=0.3,
+    preprocessing="quantile",
     device="cpu",
+    verbose=0,
 ):
     """Mutual information of each feature with a discrete target, by MINE.
 

@@ -41,6 +41,14 @@ class ReferenceSampler:
         self.kind = kind
         self.params_ = [self._fit(data) for data in (x, y)]
 
+    @classmethod
+    def from_params(cls, kind, params):
+        """A sampler with given fitted parameters, as saved from ``params_``."""
+        sampler = cls.__new__(cls)
+        sampler.kind = kind
+        sampler.params_ = [tuple(pair) for pair in params]
+        return sampler
+
     def _fit(self, data):
         if self.kind == "uniform":
             low, high = data.amin(dim=0), data.amax(dim=0)

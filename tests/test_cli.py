@@ -1,9 +1,62 @@
+import csv
+import io
+import json
+import re
 import subprocess
 import sys
 
+import numpy as np
+import pandas as pd
 import pytest
 
+from sklearn_mine import _cli
 from sklearn_mine._cli import main
+
+# Few steps keep each fit to seconds; the dependences below are strong enough
+# to be ranked correctly after them.
+FAST = ["--max-steps", "400"]
+
+
+def run_cli(*args):
+    """``python -m sklearn_mine`` as a user runs it: (status, stdout, stderr)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "sklearn_mine", *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.returncode, result.stdout, result.stderr
+
+
+def run_main(capsys, *args):
+    """``main`` in this process, which spares the import of torch."""
+    status = main(["estimate", *map(str, args)])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def make_frame(n=1000, seed=0):
+    """x0 drives y, color drives y2; x1 is noise."""
+    rng = np.random.RandomState(seed)
+    x0, x1 = rng.standard_normal((2, n))
+    color = rng.choice(["red", "green", "blue"], n)
+    shift = pd.Series(color).map({"red": -2.0, "green": 0.0, "blue": 2.0})
+    return pd.DataFrame(
+        {
+            "x0": x0,
+            "x1": x1,
+            "color": color,
+            "y": x0 + 0.3 * rng.standard_normal(n),
+            "y2": shift.to_numpy() + 0.3 * rng.standard_normal(n),
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def data_csv(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cli") / "data.csv"
+    make_frame().to_csv(path, index=False)
+    return path
 
 
 def test_demo_prints_estimate_beside_truth(capsys):
@@ -22,11 +75,243 @@ def test_bad_demo_arguments_exit_with_a_message(capsys):
 
 
 def test_module_entry_point_runs():
-    result = subprocess.run(
-        [sys.executable, "-m", "sklearn_mine", "--help"],
-        capture_output=True,
-        text=True,
-        check=False,
+    status, out, _ = run_cli("--help")
+    assert status == 0
+    assert "demo" in out
+    assert "estimate" in out
+
+
+def test_estimate_ranks_the_informative_feature_first(data_csv):
+    status, out, err = run_cli(
+        "estimate", data_csv, "--target", "y", "--progress", *FAST
     )
-    assert result.returncode == 0
-    assert "demo" in result.stdout
+    assert status == 0, err
+    lines = out.splitlines()
+    assert str(data_csv) in lines[0]
+    assert "bound mine" in lines[0] and "1000 rows" in lines[0]
+    assert lines[1].split() == ["rank", "feature", "mutual_info", "standard_error"]
+    # Every column but the target, the categorical one included.
+    ranked = [line.split() for line in lines[2:]]
+    assert [row[1] for row in ranked][0] == "x0"
+    assert sorted(row[1] for row in ranked) == ["color", "x0", "x1", "y2"]
+    assert all(row[3] == "-" for row in ranked)
+    # -1/2 log(1 - 1/1.09) = 1.25 nats.
+    assert float(ranked[0][2]) > 0.8
+    assert "fitting 4 critics" in err
+
+
+def test_estimate_json_with_several_targets(data_csv):
+    status, out, err = run_cli(
+        "estimate",
+        data_csv,
+        "--target",
+        "y",
+        "y2",
+        "--features",
+        "x1",
+        "color",
+        "x0",
+        "--format",
+        "json",
+        *FAST,
+    )
+    assert status == 0, err
+    # stderr is not a terminal: no progress unless asked for.
+    assert err == ""
+    results = json.loads(out)
+    assert [r["rank"] for r in results] == [1, 2, 3]
+    assert results[-1]["feature"] == "x1"
+    assert {r["feature"] for r in results[:2]} == {"x0", "color"}
+    assert all(r["standard_error"] is None for r in results)
+    assert results[0]["mutual_info"] >= results[1]["mutual_info"] > 0.5
+
+
+def test_estimate_joint_csv_with_a_categorical_feature(data_csv):
+    status, out, err = run_cli(
+        "estimate",
+        data_csv,
+        "--target",
+        "y2",
+        "--features",
+        "x1",
+        "color",
+        "--joint",
+        "--format",
+        "csv",
+        "--progress",
+        *FAST,
+    )
+    assert status == 0, err
+    (row,) = csv.DictReader(io.StringIO(out))
+    assert row["features"] == "x1;color"
+    mi, se = float(row["mutual_info"]), float(row["standard_error"])
+    assert se > 0
+    assert float(row["ci_low"]) < mi < float(row["ci_high"])
+    # color takes three equally likely values, well apart in y2: near log 3.
+    assert mi > 0.6
+    # The progress bar counts gradient steps out of the budget.
+    assert re.search(r"\d+/400", err)
+
+
+def test_estimate_with_a_categorical_target(data_csv, capsys):
+    status, out, err = run_main(
+        capsys,
+        data_csv,
+        "--target",
+        "color",
+        "--features",
+        "x0",
+        "y2",
+        "--format",
+        "json",
+        "--max-steps",
+        "200",
+    )
+    assert status == 0, err
+    assert [r["feature"] for r in json.loads(out)] == ["y2", "x0"]
+
+
+def test_estimate_reads_parquet(tmp_path):
+    pytest.importorskip("pyarrow")
+    path = tmp_path / "data.parquet"
+    make_frame(300).to_parquet(path)
+    status, out, err = run_cli(
+        "estimate", path, "--target", "y", "--format", "json", "--max-steps", "100"
+    )
+    assert status == 0, err
+    assert len(json.loads(out)) == 4
+
+
+def test_joint_table_output(capsys):
+    args = _cli._build_parser().parse_args(
+        ["estimate", "f.csv", "--target", "y", "--joint"]
+    )
+    result = {
+        "features": ["a", "b"],
+        "mutual_info": 0.5,
+        "standard_error": 0.02,
+        "ci_low": 0.46,
+        "ci_high": 0.54,
+    }
+    _cli._write(result, args, 100, sys.stdout)
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "f.csv: mutual information with y, in nats (bound mine, 100 rows)"
+    assert out[1:] == [
+        "features        a, b (jointly)",
+        "mutual_info     0.5000",
+        "standard_error  0.0200",
+        "95% interval    0.4600 to 0.5400",
+    ]
+
+
+def _write_bad_files(directory):
+    frame = make_frame(50)
+    frame.to_csv(directory / "data.csv", index=False)
+    (directory / "garbage.csv").write_bytes(bytes(range(256)) * 8)
+    missing = frame.copy()
+    missing.loc[[3, 7, 9], "x1"] = np.nan
+    missing.to_csv(directory / "missing.csv", index=False)
+    frame.head(5).to_csv(directory / "short.csv", index=False)
+    frame.assign(y=1.5).to_csv(directory / "constant.csv", index=False)
+    # A numeric column with one typo is read as text with too many categories.
+    typo = make_frame(300).astype({"x1": str})
+    typo.loc[5, "x1"] = "1.2.3"
+    typo.to_csv(directory / "typo.csv", index=False)
+
+
+# Each case: file, arguments, what the error line must say beyond the file's
+# name, and whether to run it as a subprocess. Each subprocess imports torch
+# (2-3 s), so some cases run through main() in this process, which returns
+# the status that the subprocess would exit with.
+BAD_INPUTS = {
+    "no such file": ("nope.csv", ["--target", "y"], ["no such file"], True),
+    "unreadable": (
+        "garbage.csv",
+        ["--target", "y"],
+        ["cannot read it as CSV"],
+        True,
+    ),
+    "no such column": (
+        "data.csv",
+        ["--target", "y", "--features", "x0", "zz"],
+        ["'zz'", "'x0', 'x1', 'color', 'y', 'y2'"],
+        True,
+    ),
+    "target in features": (
+        "data.csv",
+        ["--target", "y", "--features", "x0", "y"],
+        ["'y'", "both"],
+        False,
+    ),
+    "not categories": ("typo.csv", ["--target", "y"], ["'x1'", "'1.2.3'"], False),
+    "missing values": (
+        "missing.csv",
+        ["--target", "y"],
+        ["'x1'", "3 missing"],
+        True,
+    ),
+    "too few rows": (
+        "short.csv",
+        ["--target", "y"],
+        ["5 rows", "at least 10"],
+        False,
+    ),
+    "constant target": (
+        "constant.csv",
+        ["--target", "y"],
+        ["'y'", "constant"],
+        True,
+    ),
+    "discrete target among several": (
+        "data.csv",
+        ["--target", "y", "color"],
+        ["'color'", "categorical"],
+        False,
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def bad_dir(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("bad")
+    _write_bad_files(directory)
+    return directory
+
+
+@pytest.mark.parametrize("case", BAD_INPUTS)
+def test_bad_input_is_one_error_line(bad_dir, capsys, case):
+    name, args, expected, as_subprocess = BAD_INPUTS[case]
+    path = bad_dir / name
+    if as_subprocess:
+        status, out, err = run_cli("estimate", path, *args, *FAST)
+    else:
+        status, out, err = run_main(capsys, path, *args, *FAST)
+    assert status == 2
+    assert out == ""
+    assert "Traceback" not in err
+    (line,) = err.splitlines()
+    assert line.startswith(f"sklearn-mine: error: {path}: ")
+    for text in expected:
+        assert text in line
+
+
+def test_library_value_error_is_one_error_line(bad_dir, monkeypatch, capsys):
+    def reject(*args, **kwargs):
+        raise ValueError("Feature 0 is discrete with 300 distinct values;\nmore.")
+
+    monkeypatch.setattr("sklearn_mine._mutual_info.mutual_info_mine", reject)
+    path = bad_dir / "data.csv"
+    assert main(["estimate", str(path), "--target", "y"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"sklearn-mine: error: {path}: Feature 0 is discrete with 300 distinct "
+        "values;\n"
+    )
+
+
+def test_parquet_without_an_engine_says_what_to_install(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "data.parquet"
+    path.write_bytes(b"PAR1")
+    monkeypatch.setattr(_cli, "_parquet_engine_installed", lambda: False)
+    assert main(["estimate", str(path), "--target", "y"]) == 2
+    assert "pip install pyarrow" in capsys.readouterr().err

@@ -1,0 +1,188 @@
+"""Every kind of bad input on every public entry gets an error naming it.
+
+The command line's own cases are in test_cli.py.
+"""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from sklearn_mine import (
+    MarginalResampler,
+    MINEEstimator,
+    mutual_info_mine,
+    mutual_info_mine_classif,
+)
+
+rng = np.random.RandomState(0)
+X_GOOD = rng.standard_normal((50, 2))
+Y_GOOD = rng.standard_normal(50)
+Y_CLASS = rng.randint(0, 3, 50)
+
+FAST = dict(max_steps=20, steps_per_epoch=10, random_state=0)
+
+
+def _fit_estimator(X, y):
+    return MINEEstimator(**FAST).fit(X, y)
+
+
+def _score_estimator(X, y):
+    # Bad input reaching a fitted estimator's score.
+    return MINEEstimator(**FAST).fit(X_GOOD, Y_GOOD).score(X, y)
+
+
+def _pointwise(X, y):
+    est = MINEEstimator(**FAST).fit(X_GOOD, Y_GOOD)
+    return est.pointwise_mutual_info(X, y)
+
+
+def _resample(X, y):
+    return MarginalResampler(random_state=0).fit_resample(X, y)
+
+
+def _mi_regression(X, y):
+    return mutual_info_mine(X, y, **FAST)
+
+
+def _mi_classif(X, y):
+    return mutual_info_mine_classif(X, y, **FAST)
+
+
+ENTRIES = {
+    "MINEEstimator.fit": _fit_estimator,
+    "MINEEstimator.score": _score_estimator,
+    "MINEEstimator.pointwise_mutual_info": _pointwise,
+    "MarginalResampler.fit_resample": _resample,
+    "mutual_info_mine": _mi_regression,
+    "mutual_info_mine_classif": _mi_classif,
+}
+
+
+def _with(array, index, value):
+    array = array.astype(np.result_type(array, type(value)))
+    array.flat[index] = value
+    return array
+
+
+# kind -> (X, y, regex of the message); y is continuous, and replaced by
+# class labels of the same length for the classification entry.
+CASES = {
+    "NaN in X": (_with(X_GOOD, 3, np.nan), Y_GOOD, "X contains NaN"),
+    "NaN in y": (X_GOOD, _with(Y_GOOD, 3, np.nan), "y contains NaN"),
+    "inf in X": (_with(X_GOOD, 3, np.inf), Y_GOOD, "X contains infinity"),
+    "-inf in y": (X_GOOD, _with(Y_GOOD, 3, -np.inf), "y contains infinity"),
+    "empty": (np.empty((0, 2)), np.empty(0), "0 sample"),
+    "one row": (X_GOOD[:1], Y_GOOD[:1], "1 sample"),
+    "strings": (np.array([["a", "b"]] * 50), Y_GOOD, "string"),
+    "objects": (np.array([[object(), 1.0]] * 50, dtype=object), Y_GOOD, "number"),
+    "complex": (X_GOOD + 1j, Y_GOOD, "Complex data not supported"),
+    "lengths differ": (X_GOOD, Y_GOOD[:40], "inconsistent numbers of samples"),
+    "3-D X": (X_GOOD.reshape(50, 2, 1), Y_GOOD, "dim 3"),
+    "3-D y": (X_GOOD, Y_GOOD.reshape(50, 1, 1), "dim 3"),
+}
+
+# The resampler needs one pair at least; a single row is a valid input.
+SKIP = {("MarginalResampler.fit_resample", "one row")}
+
+
+def _classif_target(X, y):
+    if y.ndim == 1 and np.isfinite(y).all() and len(y) == len(X):
+        return Y_CLASS[: len(y)]
+    if y.ndim == 1 and len(y) and not np.isfinite(y).all():
+        return y  # keep the NaN or inf: that is the case under test
+    return Y_CLASS[: len(y)] if y.ndim == 1 else y
+
+
+@pytest.mark.parametrize("kind", CASES)
+@pytest.mark.parametrize("entry", ENTRIES)
+def test_bad_input_names_the_problem(entry, kind):
+    if (entry, kind) in SKIP:
+        pytest.skip("valid input for this entry")
+    X, y, message = CASES[kind]
+    if entry == "mutual_info_mine_classif":
+        y = _classif_target(X, y)
+        if kind in ("NaN in y", "-inf in y"):
+            message = "y contains|Input contains|could not convert"
+    if kind == "empty" and entry in (
+        "MINEEstimator.score",
+        "MINEEstimator.pointwise_mutual_info",
+    ):
+        message = "0 sample"
+    with pytest.raises((ValueError, TypeError), match=message):
+        ENTRIES[entry](X, y)
+
+
+@pytest.mark.parametrize(
+    "entry", ["MINEEstimator.fit", "MarginalResampler.fit_resample"]
+)
+def test_sparse_input_is_refused_where_unsupported(entry):
+    with pytest.raises(TypeError, match="Sparse data was passed"):
+        ENTRIES[entry](sp.csr_matrix(X_GOOD), Y_GOOD)
+
+
+def test_sparse_input_is_refused_for_continuous_features():
+    with pytest.raises(ValueError, match="continuous features"):
+        mutual_info_mine(sp.csr_matrix(X_GOOD), Y_GOOD, discrete_features=False)
+
+
+@pytest.mark.parametrize("entry", ["MINEEstimator.fit"])
+@pytest.mark.parametrize("which", ["X", "y"])
+def test_constant_data_is_an_error(entry, which):
+    X = np.ones_like(X_GOOD) if which == "X" else X_GOOD
+    y = np.ones_like(Y_GOOD) if which == "y" else Y_GOOD
+    with pytest.raises(ValueError, match=f"{which} is constant"):
+        ENTRIES[entry](X, y)
+
+
+def test_a_constant_column_warns_and_still_fits():
+    X = np.column_stack([X_GOOD[:, 0], np.ones(50)])
+    with pytest.warns(UserWarning, match="column 1 of X is constant"):
+        MINEEstimator(**FAST).fit(X, Y_GOOD)
+
+
+def test_constant_features_score_exactly_zero():
+    X = np.column_stack([X_GOOD[:, 0], np.full(50, 3.0)])
+    assert mutual_info_mine(X, Y_GOOD, **FAST)[1] == 0.0
+    assert mutual_info_mine_classif(X, Y_CLASS, **FAST)[1] == 0.0
+    assert (mutual_info_mine(X_GOOD, np.ones(50), **FAST) == 0.0).all()
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"hidden_units": -3}, "hidden_units"),
+        ({"hidden_units": 10**7}, "hidden_units"),
+        ({"hidden_layers": -1}, "hidden_layers"),
+        ({"hidden_layers": 10**4}, "hidden_layers"),
+        ({"batch_size": 0}, "batch_size"),
+        ({"marginal_batch_size": -5}, "marginal_batch_size"),
+        ({"lr": -1e-3}, "lr"),
+        ({"lr": float("nan")}, "lr"),
+        ({"ema_rate": 1.5}, "ema_rate"),
+        ({"max_steps": -1}, "max_steps"),
+        ({"steps_per_epoch": 0}, "steps_per_epoch"),
+        ({"validation_fraction": -0.1}, "validation_fraction"),
+        ({"tau": -1.0}, "tau"),
+        ({"random_state": "seed"}, "random_state"),
+        ({"objective": None}, "objective"),
+        ({"verbose": "loud"}, "verbose"),
+    ],
+)
+def test_absurd_parameters_are_named(params, message):
+    with pytest.raises(ValueError, match=message):
+        MINEEstimator(**params).fit(X_GOOD, Y_GOOD)
+    with pytest.raises(ValueError, match=message):
+        mutual_info_mine(X_GOOD, Y_GOOD, **params)
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"n_samples": -1}, "n_samples"),
+        ({"n_samples": 0}, "n_samples"),
+        ({"replace": "yes"}, "replace"),
+    ],
+)
+def test_resampler_parameters_are_named(params, message):
+    with pytest.raises(ValueError, match=message):
+        MarginalResampler(**params).fit_resample(X_GOOD, Y_GOOD)

@@ -1,0 +1,92 @@
+import io
+import pickle
+import zipfile
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+
+from sklearn_mine import MINEEstimator
+from sklearn_mine.datasets import make_gaussian
+from sklearn_mine.io import dump, load
+
+QUICK = dict(max_steps=200, steps_per_epoch=50, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y, _ = make_gaussian(600, n_features_x=2, random_state=0)
+    return pd.DataFrame(X, columns=["a", "b"]), y
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"preprocessing": "standard"},
+        {"reference": "gaussian"},
+        {"objective": "infonce", "critic": "separable", "batch_size": 64},
+    ],
+    ids=["default", "standard", "nee", "infonce"],
+)
+def test_safe_round_trip_keeps_score_and_attributes(data, params, tmp_path):
+    X, y = data
+    est = MINEEstimator(**QUICK, **params).fit(X, y)
+    path = tmp_path / "model.zip"
+    dump(est, path)
+    loaded = load(path)
+    assert loaded.score(X, y) == est.score(X, y)
+    np.testing.assert_array_equal(
+        loaded.pointwise_mutual_info(X, y), est.pointwise_mutual_info(X, y)
+    )
+    for name in ("mutual_info_", "standard_error_", "best_epoch_", "n_steps_"):
+        assert getattr(loaded, name) == getattr(est, name)
+    assert loaded.confidence_interval_ == est.confidence_interval_
+    np.testing.assert_array_equal(loaded.feature_names_in_, est.feature_names_in_)
+    np.testing.assert_array_equal(
+        loaded.history_["valid_bound"], est.history_["valid_bound"]
+    )
+    assert loaded.get_params() == {**est.get_params(), "callbacks": None}
+
+
+def test_archive_holds_no_pickled_code(data):
+    # Only JSON and a weights-only torch file: nothing that names a class.
+    X, y = data
+    buffer = io.BytesIO()
+    dump(MINEEstimator(**QUICK).fit(X, y), buffer)
+    with zipfile.ZipFile(buffer) as archive:
+        assert sorted(archive.namelist()) == ["estimator.json", "tensors.pt"]
+        weights = archive.read("tensors.pt")
+    assert b"sklearn_mine" not in weights and b"skorch" not in weights
+
+
+@pytest.mark.parametrize("module", [pickle, joblib])
+def test_pickle_and_joblib_round_trips_keep_score(data, module, tmp_path):
+    X, y = data
+    est = MINEEstimator(**QUICK).fit(X, y)
+    path = tmp_path / "model.pkl"
+    with open(path, "wb") as f:
+        module.dump(est, f)
+    with open(path, "rb") as f:
+        loaded = module.load(f)
+    assert loaded.score(X, y) == est.score(X, y)
+
+
+def test_dump_refuses_what_it_cannot_save(data):
+    with pytest.raises(TypeError, match="MINEEstimator"):
+        dump(object(), io.BytesIO())
+    with pytest.raises(ValueError, match="not fitted"):
+        dump(MINEEstimator(), io.BytesIO())
+
+
+def test_load_refuses_other_files(tmp_path):
+    path = tmp_path / "model.zip"
+    path.write_bytes(b"not a zip")
+    with pytest.raises(ValueError, match="Not a file written by"):
+        load(path)
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("estimator.json", '{"format_version": 99}')
+        archive.writestr("tensors.pt", b"")
+    with pytest.raises(ValueError, match="format version 99"):
+        load(path)
