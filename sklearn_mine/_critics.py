@@ -307,13 +307,23 @@ class GroupedCritic(nn.Module):
         uniform(self.bias_out[g], hidden)
 
     def forward(self, x, y):
+        # torch multiplies a batch of one matrix with other kernels than a
+        # batch of several, and their rounding differs; a group's scores must
+        # not depend on how many groups share its chunk (n_jobs), so a lone
+        # group is computed as a batch of two copies of itself.
+        single = self.index.shape[0] == 1
+
+        def g(tensor):
+            return tensor.repeat(2, *(1,) * (tensor.dim() - 1)) if single else tensor
+
         padded = torch.nn.functional.pad(x, (0, 1))
-        x_groups = padded[:, self.index].transpose(0, 1)  # (groups, rows, width)
-        h = torch.baddbmm(self.bias_in, x_groups, self.weight_x)
-        h = self.activation(h + torch.matmul(y, self.weight_y))
+        x_groups = padded[:, g(self.index)].transpose(0, 1)  # (groups, rows, width)
+        h = torch.baddbmm(g(self.bias_in), x_groups, g(self.weight_x))
+        h = self.activation(h + torch.matmul(y, g(self.weight_y)))
         for weight, bias in zip(self.weights, self.biases):
-            h = self.activation(torch.baddbmm(bias, h, weight))
-        return torch.baddbmm(self.bias_out, h, self.weight_out).squeeze(-1)
+            h = self.activation(torch.baddbmm(g(bias), h, g(weight)))
+        scores = torch.baddbmm(g(self.bias_out), h, g(self.weight_out)).squeeze(-1)
+        return scores[:1] if single else scores
 
     def pairwise(self, x, y):
         """Scores of shape (n_groups, n, m) of every x against every y."""

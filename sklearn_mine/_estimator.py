@@ -8,6 +8,7 @@ import numpy as np
 import torch
 from scipy.stats import norm
 from sklearn.base import BaseEstimator, _fit_context
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -429,6 +430,19 @@ class MINEEstimator(BaseEstimator):
         }
         self.best_epoch_ = int(early_stopping.best_epoch_)
         self.n_steps_ = int(epochs[-1]) * self.steps_per_epoch
+        if (
+            self.patience is not None
+            and self.n_steps_ >= self.max_steps
+            and len(epochs) - self.best_epoch_ < self.patience
+        ):
+            warnings.warn(
+                f"The held-out bound was still improving when max_steps="
+                f"{self.max_steps} ran out (best at epoch {self.best_epoch_} of "
+                f"{len(epochs)}): the critic may be short of its optimum and the "
+                "estimate low. Raise max_steps.",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
         # The kept critic on the held-out pairs it was chosen on: the value
         # recorded for its epoch, now with its standard error.
         result = self.net_.evaluate(valid_ds)
