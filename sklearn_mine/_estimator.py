@@ -299,7 +299,7 @@ class MINEEstimator(BaseEstimator):
         self.verbose = verbose
         self.random_state = random_state
 
-    def _validate_pairs(self, X, y, reset):
+    def _validate_pairs(self, X, y, reset, min_samples=MIN_SAMPLES):
         X, y = validate_data(
             self,
             X,
@@ -308,7 +308,7 @@ class MINEEstimator(BaseEstimator):
             multi_output=True,
             y_numeric=True,
             dtype=[np.float64, np.float32],
-            ensure_min_samples=MIN_SAMPLES,
+            ensure_min_samples=min_samples,
         )
         # y_numeric converts object arrays only: text arrays get here as text,
         # and fail with the value that cannot be read as a number.
@@ -558,7 +558,8 @@ class MINEEstimator(BaseEstimator):
             Pointwise mutual information of each pair, in nats.
         """
         check_is_fitted(self)
-        X, y = self._validate_pairs(X, y, reset=False)
+        # Each pair is scored on its own: one pair is enough.
+        X, y = self._validate_pairs(X, y, reset=False, min_samples=1)
         pmi = self.net_.pointwise(
             self._pairs(X, y), self.log_normalizer_, self.y_reference_
         )

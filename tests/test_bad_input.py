@@ -81,8 +81,11 @@ CASES = {
     "3-D y": (X_GOOD, Y_GOOD.reshape(50, 1, 1), "dim 3"),
 }
 
-# The resampler needs one pair at least; a single row is a valid input.
-SKIP = {("MarginalResampler.fit_resample", "one row")}
+# The resampler and pointwise MI need one pair at least: one row is valid.
+SKIP = {
+    ("MarginalResampler.fit_resample", "one row"),
+    ("MINEEstimator.pointwise_mutual_info", "one row"),
+}
 
 
 def _classif_target(X, y):
