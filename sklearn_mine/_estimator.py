@@ -195,7 +195,7 @@ class MINEEstimator(BaseEstimator):
         Gradient steps taken.
     n_features_in_ : int
         Number of features of X seen during ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features of X, defined only when X has string column names.
 
     See Also

@@ -118,7 +118,7 @@ class MarginalResampler(BaseEstimator):
         the output is ``(X[J[i]], y[K[i]])``.
     n_features_in_ : int
         Number of features of X seen during ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features of X, defined only when X has string column names.
 
     See Also

@@ -109,8 +109,10 @@ def make_gaussian(
     Returns
     -------
     X : ndarray of shape (n_samples, n_features_x)
+        Samples of the first variable.
     y : ndarray of shape (n_samples,) or (n_samples, n_features_y)
-        1-D when ``n_features_y == 1``.
+        Samples of the second variable, paired row by row with X; 1-D when
+        ``n_features_y == 1``.
     true_mi : float
         I(X; y) in nats.
 
@@ -358,8 +360,10 @@ def make_student_t(
     Returns
     -------
     X : ndarray of shape (n_samples, n_features_x)
+        Samples of the first variable.
     y : ndarray of shape (n_samples,) or (n_samples, n_features_y)
-        1-D when ``n_features_y == 1``.
+        Samples of the second variable, paired row by row with X; 1-D when
+        ``n_features_y == 1``.
     true_mi : float
         I(X; y) in nats.
 
@@ -431,7 +435,9 @@ def transform_pair(X, y, *, x_transform="cube", y_transform="asinh"):
     Parameters
     ----------
     X : array-like of shape (n_samples, n_features_x)
+        Samples of the first variable.
     y : array-like of shape (n_samples,) or (n_samples, n_features_y)
+        Samples of the second variable.
     x_transform, y_transform : {"cube", "asinh", "exp", "normal_cdf", \
 "identity"}, default="cube" and "asinh"
         The map applied to every entry of X, and of y.
@@ -439,7 +445,9 @@ def transform_pair(X, y, *, x_transform="cube", y_transform="asinh"):
     Returns
     -------
     X_t : ndarray of the shape of X
+        X with its map applied.
     y_t : ndarray of the shape of y
+        The target with its map applied.
 
     Examples
     --------
@@ -480,6 +488,7 @@ def spiral(X, *, turns=1.0):
     Parameters
     ----------
     X : array-like of shape (n_samples, n_features), n_features >= 2
+        The points to twist, pair of columns by pair of columns.
     turns : float, default=1.0
         Turns made at radius 3; negative turns twist the other way and 0
         leaves X unchanged.
@@ -487,6 +496,8 @@ def spiral(X, *, turns=1.0):
     Returns
     -------
     X_t : ndarray of shape (n_samples, n_features)
+        The twisted points: same radii, rotated by an angle that grows with
+        the radius.
 
     Examples
     --------

@@ -170,6 +170,25 @@ def load(file, device="cpu"):
         Fitted: ``score``, ``pointwise_mutual_info`` and the fitted attributes
         are those of the saved estimator. Its ``net_`` has no training history
         (``history_`` keeps it) and cannot be trained further.
+
+    See Also
+    --------
+    dump : Write the file.
+
+    Examples
+    --------
+    >>> import io
+    >>> from sklearn_mine import MINEEstimator
+    >>> from sklearn_mine.datasets import make_gaussian
+    >>> from sklearn_mine.io import dump, load
+    >>> X, y, _ = make_gaussian(500, random_state=0)
+    >>> est = MINEEstimator(max_steps=200, random_state=0).fit(X, y)
+    >>> buffer = io.BytesIO()
+    >>> dump(est, buffer)
+    >>> _ = buffer.seek(0)
+    >>> loaded = load(buffer)
+    >>> loaded.mutual_info_ == est.mutual_info_
+    True
     """
     try:
         with zipfile.ZipFile(file) as archive:
