@@ -153,7 +153,6 @@ class _EvaluationBatch:
             b = min(block_size, n)
             used = n // b * b
             self.batch = {"x": x[:used], "y": y[:used]}, BLOCKS
-            self.block_size = b
             return
         m = marginal_eval_size(n)
         if reference is not None:
@@ -174,6 +173,13 @@ class _EvaluationBatch:
 
     def __len__(self):
         return 1
+
+
+def _off_diagonal(scores):
+    """The b(b - 1) marginal pairs of (..., b, b) pairwise scores, flattened."""
+    b = scores.shape[-1]
+    off = ~torch.eye(b, dtype=torch.bool, device=scores.device)
+    return scores[..., off]
 
 
 class MINENet(NeuralNet):
@@ -306,13 +312,14 @@ class MINENet(NeuralNet):
             )
         return self._evaluation_batch(dataset)
 
-    def _evaluation_batch(self, dataset):
-        # Its own generator, seeded afresh: the held-out bound is compared
-        # across epochs on the same marginal pairs, and evaluate() after
-        # training reproduces the pairs the kept critic was scored on.
-        generator = torch.Generator(device=self.device).manual_seed(
-            int(self.random_state) + 1
-        )
+    def _evaluation_batch(self, dataset, generator=None):
+        # By default its own generator, seeded afresh: the held-out bound is
+        # compared across epochs on the same marginal pairs, and evaluate()
+        # after training reproduces the pairs the kept critic was scored on.
+        if generator is None:
+            generator = torch.Generator(device=self.device).manual_seed(
+                int(self.random_state) + 1
+            )
         block_size = self.batch_size if self.objective_.pairwise else None
         return _EvaluationBatch(dataset, generator, self.reference_, block_size)
 
@@ -321,10 +328,7 @@ class MINENet(NeuralNet):
         if self.objective_.pairwise:
             return (y_pred,)
         if layout == PAIRWISE:
-            # Off the diagonal: the b(b - 1) marginal pairs of the batch.
-            b = y_pred.shape[-1]
-            off = ~torch.eye(b, dtype=torch.bool, device=y_pred.device)
-            return torch.diagonal(y_pred, dim1=-2, dim2=-1), y_pred[..., off]
+            return torch.diagonal(y_pred, dim1=-2, dim2=-1), _off_diagonal(y_pred)
         return y_pred[..., :layout], y_pred[..., layout:]
 
     def _combine(self, per_critic):
@@ -395,13 +399,7 @@ class MINENet(NeuralNet):
             :math:`e^t` over the marginal pairs, which turns its scores into
             log density ratios.
         """
-        if generator is None:
-            evaluation = self._evaluation_batch(dataset)
-        else:
-            block_size = self.batch_size if self.objective_.pairwise else None
-            evaluation = _EvaluationBatch(
-                dataset, generator, self.reference_, block_size
-            )
+        evaluation = self._evaluation_batch(dataset, generator)
         batch = evaluation.batch
         y_pred = self._score_batch(batch)
         with torch.no_grad():
@@ -416,9 +414,7 @@ class MINENet(NeuralNet):
 
     def _log_normalizer(self, y_pred, layout):
         if layout == BLOCKS:
-            b = y_pred.shape[-1]
-            off = ~torch.eye(b, dtype=torch.bool, device=y_pred.device)
-            return log_mean_exp(y_pred[..., off].flatten(-2))
+            return log_mean_exp(_off_diagonal(y_pred).flatten(-2))
         return log_mean_exp(y_pred[..., layout:])
 
     def _standard_error(self, y_pred, evaluation):
