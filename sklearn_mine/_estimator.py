@@ -14,6 +14,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch.callbacks import EarlyStopping
 
+from ._averaging import WeightAveraging
 from ._bounds import OBJECTIVES, infonce_cap_bias
 from ._critics import ACTIVATIONS, CRITICS, NEECritic
 from ._net import PairDataset, build_net, check_marginal_batch_size, split_indices
@@ -37,6 +38,7 @@ TRAINING_CONSTRAINTS = {
     "replace": ["boolean"],
     "lr": [Interval(Real, 0, None, closed="neither")],
     "ema_rate": [Interval(Real, 0, 1, closed="right")],
+    "averaging_rate": [Interval(Real, 0, 1, closed="right"), None],
     "max_steps": [Interval(Integral, 1, None, closed="left")],
     "steps_per_epoch": [Interval(Integral, 1, None, closed="left")],
     "patience": [Interval(Integral, 1, None, closed="left"), None],
@@ -132,10 +134,15 @@ class MINEEstimator(BaseEstimator):
     replace : bool, default=False
         Whether the marginal pairs of a step are resampled with replacement.
         Without it, ``marginal_batch_size`` cannot exceed the training pairs.
-    lr : float, default=1e-3
+    lr : float, default=2e-3
         Adam's learning rate.
     ema_rate : float, default=0.01
         Weight of the newest batch in MINE's moving average (``"mine"`` only).
+    averaging_rate : float or None, default=0.01
+        Weight of the newest step in a moving average of the critic's
+        weights; the averaged critic is the one scored on the held-out pairs
+        and kept (Polyak averaging, which cancels the jitter of the steps).
+        ``None`` scores the weights of the last step of each epoch.
     max_steps : int, default=4000
         Most gradient steps to take, rounded up to whole epochs.
     steps_per_epoch : int, default=100
@@ -263,8 +270,9 @@ class MINEEstimator(BaseEstimator):
         batch_size=256,
         marginal_batch_size=None,
         replace=False,
-        lr=1e-3,
+        lr=2e-3,
         ema_rate=0.01,
+        averaging_rate=0.01,
         max_steps=4000,
         steps_per_epoch=100,
         patience=5,
@@ -288,6 +296,7 @@ class MINEEstimator(BaseEstimator):
         self.replace = replace
         self.lr = lr
         self.ema_rate = ema_rate
+        self.averaging_rate = averaging_rate
         self.max_steps = max_steps
         self.steps_per_epoch = steps_per_epoch
         self.patience = patience
@@ -389,7 +398,10 @@ class MINEEstimator(BaseEstimator):
         else:
             module = NEECritic
             critic_params["critic"] = self.critic
-        callbacks = [("early_stopping", early_stopping), *(self.callbacks or [])]
+        callbacks = [("early_stopping", early_stopping)]
+        if self.averaging_rate is not None:
+            callbacks.append(("weight_averaging", WeightAveraging(self.averaging_rate)))
+        callbacks += self.callbacks or []
         # verbose=1 shows a bar of the gradient steps; skorch's table of every
         # epoch only from verbose=2, as the two would interleave.
         if self.verbose and not any(

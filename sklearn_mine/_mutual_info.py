@@ -12,6 +12,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_array, check_X_y
 
+from ._averaging import WeightAveraging
 from ._critics import GroupedCritic
 from ._estimator import MIN_SAMPLES, TRAINING_CONSTRAINTS, _resolve_device, _seed
 from ._net import (
@@ -148,6 +149,10 @@ def _fit_chunk(z, groups, y, seeds, train, valid, batch_seed, params):
         seeds=seeds,
     )
     callbacks = [("group_early_stopping", early_stopping)]
+    if params["averaging_rate"] is not None:
+        callbacks.append(
+            ("weight_averaging", WeightAveraging(params["averaging_rate"]))
+        )
     if params["verbose"]:
         callbacks.append(("progress", ProgressBar(desc=f"{len(groups)} critics")))
     net = build_net(
@@ -297,6 +302,10 @@ _PARAMETERS_DOC = """
         Adam's learning rate.
     ema_rate : float, default=0.01
         Rate of MINE's moving average (``objective="mine"`` only).
+    averaging_rate : float or None, default=0.01
+        Weight of the newest step in a moving average of the critics'
+        weights, which is what is scored and kept, as in
+        :class:`MINEEstimator`; ``None`` scores the last step's weights.
     max_steps : int, default=4000
         Most gradient steps, rounded up to whole epochs.
     steps_per_epoch : int, default=100
@@ -361,6 +370,7 @@ def mutual_info_mine(
     replace=False,
     lr=3e-3,
     ema_rate=0.01,
+    averaging_rate=0.01,
     max_steps=4000,
     steps_per_epoch=100,
     patience=10,
@@ -437,6 +447,7 @@ def mutual_info_mine_classif(
     replace=False,
     lr=3e-3,
     ema_rate=0.01,
+    averaging_rate=0.01,
     max_steps=4000,
     steps_per_epoch=100,
     patience=10,

@@ -242,6 +242,38 @@ def test_patience_none_trains_the_whole_budget(seed_case):
     assert est.n_steps_ == 250
 
 
+def test_averaging_rate_one_is_no_averaging(seed_case):
+    # The average of rate 1 is the current weights: the fit is the one
+    # without averaging, bit for bit.
+    X, y, _ = seed_case
+    plain = MINEEstimator(**QUICK, averaging_rate=None).fit(X, y)
+    rate_one = MINEEstimator(**QUICK, averaging_rate=1.0).fit(X, y)
+    assert rate_one.mutual_info_ == plain.mutual_info_
+    averaged = MINEEstimator(**QUICK).fit(X, y)
+    assert averaged.mutual_info_ != plain.mutual_info_
+    # Training is unchanged by averaging; only the scored critic differs.
+    np.testing.assert_array_equal(
+        averaged.history_["train_bound"], plain.history_["train_bound"]
+    )
+
+
+def test_kept_critic_is_the_weight_average(seed_case):
+    X, y, _ = seed_case
+    est = MINEEstimator(
+        max_steps=150, steps_per_epoch=50, patience=None, averaging_rate=0.1
+    ).fit(X, y)
+    averaging = dict(est.net_.callbacks_)["weight_averaging"]
+    assert averaging.n_updates_ == 150
+    kept = [p.detach() for p in est.critic_.parameters()]
+    for param, average in zip(kept, averaging.average_):
+        torch.testing.assert_close(param, average, rtol=0, atol=0)
+    # The average differs from the last step's weights it was built from.
+    assert any(
+        not torch.equal(average, current)
+        for average, current in zip(averaging.average_, averaging.current_)
+    )
+
+
 def test_user_callbacks_run(seed_case):
     class CountEpochs(Callback):
         def initialize(self):
@@ -324,6 +356,8 @@ def test_bad_input_names_the_problem(X, y, error, message):
         ({"batch_size": -1}, "batch_size"),
         ({"lr": 0.0}, "lr"),
         ({"ema_rate": 0.0}, "ema_rate"),
+        ({"averaging_rate": 0.0}, "averaging_rate"),
+        ({"averaging_rate": 1.5}, "averaging_rate"),
         ({"max_steps": 0}, "max_steps"),
         ({"patience": 0}, "patience"),
         ({"validation_fraction": 1.0}, "validation_fraction"),
