@@ -81,6 +81,8 @@ CASES = {
 # name -> MINEEstimator parameters beside the defaults.
 CONFIGS = {
     "mine": {},
+    # The defaults without weight averaging: what averaging buys.
+    "no-averaging": {"averaging_rate": None},
     "dv": {"objective": "dv"},
     "nwj": {"objective": "nwj"},
     "js": {"objective": "js"},
