@@ -63,6 +63,17 @@ def test_same_seed_same_result_for_any_n_jobs(gaussian_case, gaussian_result):
     )
 
 
+def test_averaging_rate_one_is_no_averaging():
+    # An average of rate 1 is the current weights: the same fit bit for bit.
+    X, y, _ = _gaussian_features(1000, [0.0, 0.8])
+    quick = dict(max_steps=300, random_state=0)
+    plain = mutual_info_mine(X, y, averaging_rate=None, **quick)
+    np.testing.assert_array_equal(
+        mutual_info_mine(X, y, averaging_rate=1.0, **quick), plain
+    )
+    assert not np.array_equal(mutual_info_mine(X, y, **quick), plain)
+
+
 def test_dask_backend_gives_the_same_result(gaussian_case, gaussian_result):
     distributed = pytest.importorskip("distributed")
     from joblib import parallel_backend
@@ -214,6 +225,7 @@ def test_same_errors_as_scikit_learn(X, y):
         ({"objective": "kl"}, "objective"),
         ({"n_jobs": "two"}, "n_jobs"),
         ({"validation_fraction": 0.0}, "validation_fraction"),
+        ({"averaging_rate": 0.0}, "averaging_rate"),
     ],
 )
 def test_invalid_parameters_are_named(kwargs, message):
