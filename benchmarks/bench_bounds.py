@@ -1,14 +1,15 @@
 """Every bound, critic and reference on hard distributions with known MI.
 
 Run: python benchmarks/bench_bounds.py [--configs mine infonce ...]
-     [--cases t- spiral ...] [--seed 0] [--output table.md]
+     [--cases t- spiral ...] [--seed 0] [--set name=value ...] [--output table.md]
      python benchmarks/bench_bounds.py --coverage 50
 
 The first form fits MINEEstimator once per (case, configuration) and prints
 a Markdown table of estimate, truth, error, standard error and seconds, then
 a summary per configuration: cases within 10 % of the truth, non-finite
 estimates, total seconds. Configurations differ from the defaults only in
-the parameters shown; ``mine`` is the defaults.
+the parameters shown; ``mine`` is the defaults. ``--set`` overrides an
+estimator parameter in every configuration (e.g. ``--set hidden_layers=3``).
 
 ``--coverage N`` instead fits the defaults on N fresh samples of a Gaussian
 case and reports how often the 95 % interval covers the truth, with the
@@ -21,6 +22,7 @@ import time
 import warnings
 
 import numpy as np
+from bench_accuracy import parse_overrides
 
 from sklearn_mine import MINEEstimator
 from sklearn_mine.datasets import make_gaussian, make_student_t, spiral, transform_pair
@@ -96,14 +98,16 @@ CONFIGS = {
 }
 
 
-def run_table(configs, cases, seed):
+def run_table(configs, cases, seed, overrides=None):
     rows, summary = [], {}
     for config in configs:
         summary[config] = {"ok": 0, "cases": 0, "nonfinite": 0, "seconds": 0.0}
     for case in cases:
         X, y, truth = CASES[case](1000 + seed)
         for config in configs:
-            est = MINEEstimator(random_state=seed, **CONFIGS[config])
+            est = MINEEstimator(
+                random_state=seed, **{**CONFIGS[config], **(overrides or {})}
+            )
             start = time.perf_counter()
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
@@ -180,6 +184,7 @@ def main():
     parser.add_argument("--cases", nargs="*", default=None, help="substrings")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--coverage", type=int, default=None, metavar="TRIALS")
+    parser.add_argument("--set", nargs="*", default=[], metavar="NAME=VALUE")
     parser.add_argument("--output", default=None, help="also write the table here")
     args = parser.parse_args()
     if args.coverage:
@@ -190,7 +195,7 @@ def main():
             for case in CASES
             if args.cases is None or any(part in case for part in args.cases)
         ]
-        table = run_table(args.configs, cases, args.seed)
+        table = run_table(args.configs, cases, args.seed, parse_overrides(args.set))
     print()
     print(table)
     if args.output:
