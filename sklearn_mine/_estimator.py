@@ -14,7 +14,6 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch.callbacks import EarlyStopping
 
-from ._averaging import WeightAveraging
 from ._bounds import OBJECTIVES, infonce_cap_bias
 from ._critics import ACTIVATIONS, CRITICS, NEECritic
 from ._net import PairDataset, build_net, check_marginal_batch_size, split_indices
@@ -398,10 +397,7 @@ class MINEEstimator(BaseEstimator):
         else:
             module = NEECritic
             critic_params["critic"] = self.critic
-        callbacks = [("early_stopping", early_stopping)]
-        if self.averaging_rate is not None:
-            callbacks.append(("weight_averaging", WeightAveraging(self.averaging_rate)))
-        callbacks += self.callbacks or []
+        callbacks = [("early_stopping", early_stopping), *(self.callbacks or [])]
         # verbose=1 shows a bar of the gradient steps; skorch's table of every
         # epoch only from verbose=2, as the two would interleave.
         if self.verbose and not any(
@@ -426,6 +422,7 @@ class MINEEstimator(BaseEstimator):
             steps_per_epoch=self.steps_per_epoch,
             device=self.device_,
             compile=self.compile,
+            averaging_rate=self.averaging_rate,
             verbose=max(int(self.verbose) - 1, 0),
             random_state=_seed(rng),
         )

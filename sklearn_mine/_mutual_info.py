@@ -12,7 +12,6 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_array, check_X_y
 
-from ._averaging import WeightAveraging
 from ._critics import GroupedCritic
 from ._estimator import MIN_SAMPLES, TRAINING_CONSTRAINTS, _resolve_device, _seed
 from ._net import (
@@ -149,10 +148,6 @@ def _fit_chunk(z, groups, y, seeds, train, valid, batch_seed, params):
         seeds=seeds,
     )
     callbacks = [("group_early_stopping", early_stopping)]
-    if params["averaging_rate"] is not None:
-        callbacks.append(
-            ("weight_averaging", WeightAveraging(params["averaging_rate"]))
-        )
     if params["verbose"]:
         callbacks.append(("progress", ProgressBar(desc=f"{len(groups)} critics")))
     net = build_net(
@@ -162,6 +157,7 @@ def _fit_chunk(z, groups, y, seeds, train, valid, batch_seed, params):
         callbacks,
         objective=params["objective"],
         ema_rate=params["ema_rate"],
+        averaging_rate=params["averaging_rate"],
         tau=params["tau"],
         batch_size=params["batch_size"],
         marginal_batch_size=params["marginal_batch_size"],

@@ -9,6 +9,7 @@ from skorch import NeuralNet
 from skorch.callbacks import Callback
 from skorch.helper import predefined_split
 
+from ._averaging import WeightAveraging
 from ._bounds import (
     infonce_terms,
     log_mean_exp,
@@ -547,12 +548,16 @@ def build_net(
     reference="resample",
     pairwise=False,
     compile=False,
+    averaging_rate=None,
 ):
     """A MINENet training ``module`` with Adam, validated on ``valid_dataset``.
 
     The budget of ``max_steps`` gradient steps is rounded up to whole epochs
-    of ``steps_per_epoch``.
+    of ``steps_per_epoch``. With ``averaging_rate``, the critic scored and
+    kept is a moving average of the weights (:class:`WeightAveraging`).
     """
+    if averaging_rate is not None:
+        callbacks = [("weight_averaging", WeightAveraging(averaging_rate)), *callbacks]
     return MINENet(
         module,
         **{f"module__{name}": value for name, value in module_params.items()},
