@@ -154,12 +154,13 @@ def run_coverage(trials):
         X, y, truth = make_gaussian(n, rho=rho, random_state=5000 + trial)
         est = MINEEstimator(random_state=trial).fit(X, y)
         low, high = est.confidence_interval_
-        covered += low <= truth <= high
+        hit = low <= truth <= high
+        covered += hit
         estimates.append(est.mutual_info_)
         errors.append(est.standard_error_)
         print(
             f"trial {trial:3d}: {est.mutual_info_:.4f} +/- {est.standard_error_:.4f}"
-            f" {'covers' if low <= truth <= high else 'misses'}",
+            f" {'covers' if hit else 'misses'}",
             flush=True,
         )
     estimates = np.asarray(estimates)

@@ -305,14 +305,12 @@ def _one_hot_frame(frame, names, kinds):
 def _joint(frame, targets, features, kinds, args):
     """The MI of all features jointly with the target(s), by ``MINEEstimator``."""
     from ._estimator import MINEEstimator
-    from ._progress import ProgressBar
 
-    callbacks = [("progress", ProgressBar())] if args.progress else None
     est = MINEEstimator(
         objective=args.bound,
         max_steps=args.max_steps,
         random_state=args.random_state,
-        callbacks=callbacks,
+        verbose=int(args.progress),
     )
     est.fit(
         _one_hot_frame(frame, features, kinds), _one_hot_frame(frame, targets, kinds)

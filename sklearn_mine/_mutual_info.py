@@ -209,10 +209,10 @@ def _estimate_mi(
 
     # Constant data carry no information: their MI is exactly 0, as in
     # scikit-learn, rather than a critic's estimate of 0.
-    constant_columns = np.ptp(z, axis=0) == 0
-    constant = np.array([constant_columns[group].all() for group in groups])
     if np.ptp(y, axis=0).max() == 0:
         return np.zeros(len(groups))
+    constant_columns = np.ptp(z, axis=0) == 0
+    constant = np.array([constant_columns[group].all() for group in groups])
 
     rng = check_random_state(random_state)
     params["device"] = _resolve_device(params["device"])
