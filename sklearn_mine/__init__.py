@@ -1,8 +1,6 @@
 """Mutual information neural estimation (MINE) for scikit-learn."""
 
-from ._estimator import MINEEstimator
-from ._mutual_info import mutual_info_mine, mutual_info_mine_classif
-from ._resample import MarginalResampler
+import importlib
 
 __all__ = [
     "MINEEstimator",
@@ -10,4 +8,26 @@ __all__ = [
     "mutual_info_mine",
     "mutual_info_mine_classif",
 ]
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"
+
+# Public names are imported on first use (PEP 562), so that importing the
+# package, as the command line does before parsing its arguments, does not
+# load torch.
+_LOCATIONS = {
+    "MINEEstimator": "._estimator",
+    "MarginalResampler": "._resample",
+    "mutual_info_mine": "._mutual_info",
+    "mutual_info_mine_classif": "._mutual_info",
+}
+
+
+def __getattr__(name):
+    if name in _LOCATIONS:
+        value = getattr(importlib.import_module(_LOCATIONS[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -16,6 +16,8 @@ from typing import Callable, NamedTuple
 import torch
 from torch.nn.functional import softplus
 
+from ._constants import OBJECTIVES
+
 __all__ = [
     "OBJECTIVES",
     "Objective",
@@ -286,7 +288,6 @@ class Objective(NamedTuple):
     pairwise: bool
 
 
-OBJECTIVES = ("mine", "dv", "mine-f", "nwj", "js", "smile", "infonce")
 
 
 def make_objective(name, *, ema_rate=0.01, tau=5.0):

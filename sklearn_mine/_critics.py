@@ -3,8 +3,15 @@
 import torch
 from torch import nn
 
-__all__ = ["ConcatCritic", "GroupedCritic", "NEECritic", "SeparableCritic"]
+__all__ = [
+    "ConcatCritic",
+    "GroupedCritic",
+    "NEECritic",
+    "SeparableCritic",
+    "critic_module",
+]
 
+# By the names of sklearn_mine._constants.ACTIVATIONS.
 ACTIVATIONS = {
     "elu": nn.ELU,
     "relu": nn.ReLU,
@@ -90,12 +97,11 @@ class ConcatCritic(nn.Module):
         generator = torch.Generator().manual_seed(int(random_state))
         _reset_linear_layers(self, init_std, generator)
 
-    def forward(self, x, y):
+    def forward(self, x, y, pairwise=False):
+        """Scores of the rows (x_i, y_i); with ``pairwise``, of every x_i, y_j."""
+        if pairwise:
+            return pairwise_by_rows(self, x, y)
         return self.mlp(torch.cat([x, y], dim=1)).squeeze(1)
-
-    def pairwise(self, x, y):
-        """Scores of shape (n, m) of every row of x against every row of y."""
-        return pairwise_by_rows(self, x, y)
 
 
 class SeparableCritic(nn.Module):
@@ -140,12 +146,14 @@ class SeparableCritic(nn.Module):
         generator = torch.Generator().manual_seed(int(random_state))
         _reset_linear_layers(self, None, generator)
 
-    def forward(self, x, y):
-        return (self.g(x) * self.h(y)).sum(dim=1)
+    def forward(self, x, y, pairwise=False):
+        """Scores of the rows (x_i, y_i); with ``pairwise``, of every x_i, y_j.
 
-    def pairwise(self, x, y):
-        """Scores of shape (n, m) of every row of x against every row of y."""
-        return self.g(x) @ self.h(y).T
+        Pairwise, one matrix product of the embeddings: shape (n, m).
+        """
+        if pairwise:
+            return self.g(x) @ self.h(y).T
+        return (self.g(x) * self.h(y)).sum(dim=1)
 
 
 class NEECritic(nn.Module):
@@ -306,7 +314,10 @@ class GroupedCritic(nn.Module):
         uniform(self.weight_out[g], hidden)
         uniform(self.bias_out[g], hidden)
 
-    def forward(self, x, y):
+    def forward(self, x, y, pairwise=False):
+        """Scores of shape (n_groups, n); with ``pairwise``, (n_groups, n, m)."""
+        if pairwise:
+            return pairwise_by_rows(self, x, y)
         # torch multiplies a batch of one matrix with other kernels than a
         # batch of several, and their rounding differs; a group's scores must
         # not depend on how many groups share its chunk (n_jobs), so a lone
@@ -325,9 +336,16 @@ class GroupedCritic(nn.Module):
         scores = torch.baddbmm(g(self.bias_out), h, g(self.weight_out)).squeeze(-1)
         return scores[:1] if single else scores
 
-    def pairwise(self, x, y):
-        """Scores of shape (n_groups, n, m) of every x against every y."""
-        return pairwise_by_rows(self, x, y)
-
 
 CRITICS = {"concat": ConcatCritic, "separable": SeparableCritic}
+
+
+def critic_module(critic, reference):
+    """The critic class and its extra parameters for a critic and a reference.
+
+    ``reference="resample"`` trains ``critic`` itself; any other reference
+    trains MI-NEE's three critics, whose joint critic is ``critic``.
+    """
+    if reference == "resample":
+        return CRITICS[critic], {}
+    return NEECritic, {"critic": critic}

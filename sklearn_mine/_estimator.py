@@ -2,7 +2,7 @@
 
 import math
 import warnings
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 import torch
@@ -14,68 +14,28 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch.callbacks import EarlyStopping
 
-from ._bounds import OBJECTIVES, infonce_cap_bias
-from ._critics import ACTIVATIONS, CRITICS, NEECritic
-from ._net import PairDataset, build_net, check_marginal_batch_size, split_indices
-from ._preprocessing import CHUNK_ROWS, PREPROCESSING, fit_marginal_transform
-from ._progress import ProgressBar
-from ._resample import _torch_generator
+from ._batches import PairDataset
+from ._bounds import infonce_cap_bias
+from ._callbacks import ProgressBar
+from ._constants import DEFAULT_MAX_STEPS, MIN_SAMPLES
+from ._critics import CRITICS, critic_module
+from ._net import build_net
+from ._preprocessing import CHUNK_ROWS, fit_marginal_transform
+from ._validation import (
+    TRAINING_CONSTRAINTS,
+    check_marginal_batch_size,
+    check_not_constant,
+    draw_seed,
+    resolve_device,
+    resolve_renamed,
+    split_indices,
+)
 
 __all__ = ["MINEEstimator"]
 
-# Constraints of the training settings that MINEEstimator and
-# mutual_info_mine share.
-TRAINING_CONSTRAINTS = {
-    "objective": [StrOptions(set(OBJECTIVES))],
-    "tau": [Interval(Real, 0, None, closed="neither")],
-    # Upper limits turn an absurd value into an error rather than an
-    # allocation of many GiB.
-    "hidden_units": [Interval(Integral, 1, 4096, closed="both")],
-    "activation": [StrOptions(set(ACTIVATIONS))],
-    "batch_size": [Interval(Integral, 1, None, closed="left")],
-    "marginal_batch_size": [Interval(Integral, 1, None, closed="left"), None],
-    "replace": ["boolean"],
-    "lr": [Interval(Real, 0, None, closed="neither")],
-    "ema_rate": [Interval(Real, 0, 1, closed="right")],
-    "averaging_rate": [Interval(Real, 0, 1, closed="right"), None],
-    "max_steps": [Interval(Integral, 1, None, closed="left")],
-    "steps_per_epoch": [Interval(Integral, 1, None, closed="left")],
-    "patience": [Interval(Integral, 1, None, closed="left"), None],
-    "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-    "preprocessing": [StrOptions(set(PREPROCESSING))],
-    "device": [StrOptions({"cpu", "cuda", "auto"})],
-}
-
-# Below this many pairs neither the critic nor the held-out bound means much.
-MIN_SAMPLES = 10
-
-
-def _resolve_device(device):
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if device == "cuda" and not torch.cuda.is_available():
-        raise ValueError("device='cuda' was requested but CUDA is not available.")
-    return device
-
-
-def _check_not_constant(data, name):
-    """Refuse all-constant data; warn about constant columns."""
-    constant = np.ptp(data, axis=0) == 0
-    if constant.all():
-        raise ValueError(
-            f"{name} is constant: its mutual information with anything is 0, "
-            "and there is nothing for a critic to learn."
-        )
-    for column in np.flatnonzero(constant):
-        warnings.warn(
-            f"column {column} of {name} is constant: it carries no information.",
-            UserWarning,
-            stacklevel=3,
-        )
-
-
-def _seed(rng):
-    return int(rng.randint(np.iinfo(np.int32).max))
+# Warnings raised in fit name the user's line: fit runs inside scikit-learn's
+# _fit_context wrapper, one frame above it.
+_FIT_STACKLEVEL = 3
 
 
 class MINEEstimator(BaseEstimator):
@@ -93,7 +53,7 @@ class MINEEstimator(BaseEstimator):
         The bound trained and reported. ``"dv"``: the Donsker-Varadhan bound
         with its plain (biased) minibatch gradient. ``"mine"``: the DV bound
         with MINE's bias-corrected gradient (a moving average of the
-        denominator, rate ``ema_rate``). ``"mine-f"`` or ``"nwj"`` (two names
+        denominator, rate ``denominator_ema_rate``). ``"mine-f"`` or ``"nwj"`` (two names
         of one bound): :math:`E_P[t] - E_Q[e^{t-1}]`, looser but with
         unbiased gradients. ``"js"``: the critic is trained as a classifier of
         joint against marginal pairs (Jensen-Shannon) and read out by DV.
@@ -102,7 +62,8 @@ class MINEEstimator(BaseEstimator):
         ``"infonce"``: scores every x of a batch against every y; low
         variance, but never above ``log(batch_size)``, and a warning is
         issued when the estimate is near that cap. See the user guide's
-        "Which bound" page for measurements.
+        "Which bound" page for measurements. (The command line's
+        ``--objective``.)
     tau : float, default=5.0
         SMILE's clipping threshold (``objective="smile"`` only).
     critic : {"concat", "separable"}, default="concat"
@@ -133,15 +94,19 @@ class MINEEstimator(BaseEstimator):
     replace : bool, default=False
         Whether the marginal pairs of a step are resampled with replacement.
         Without it, ``marginal_batch_size`` cannot exceed the training pairs.
+    optimizer : torch.optim.Optimizer class, default=torch.optim.Adam
+        The optimizer of the critic's weights, with learning rate ``lr``.
     lr : float, default=2e-3
-        Adam's learning rate.
-    ema_rate : float, default=0.01
-        Weight of the newest batch in MINE's moving average (``"mine"`` only).
-    averaging_rate : float or None, default=0.01
-        Weight of the newest step in a moving average of the critic's
-        weights; the averaged critic is the one scored on the held-out pairs
-        and kept (Polyak averaging, which cancels the jitter of the steps).
-        ``None`` scores the weights of the last step of each epoch.
+        The optimizer's learning rate.
+    denominator_ema_rate : float, default=0.01
+        Weight of the newest batch in MINE's exponential moving average of
+        the DV bound's denominator :math:`E_Q[e^t]` (``"mine"`` only).
+    weight_ema_rate : float or None, default=0.01
+        Weight of the newest step in an exponential moving average of the
+        critic's weights; the averaged critic is the one scored on the
+        held-out pairs and kept (Polyak averaging, which cancels the jitter
+        of the steps). ``None`` scores the weights of the last step of each
+        epoch.
     max_steps : int, default=4000
         Most gradient steps to take, rounded up to whole epochs.
     steps_per_epoch : int, default=100
@@ -171,8 +136,13 @@ class MINEEstimator(BaseEstimator):
         0: silent. 1: a progress bar of the gradient steps on stderr, with the
         latest held-out bound. 2 or more: also skorch's line per epoch.
     random_state : int, RandomState instance or None, default=None
-        Seeds the held-out split, the critic's initial weights and every batch.
-        An int makes ``fit`` reproducible bit for bit.
+        Seeds the held-out split, the critic's initial weights, every batch
+        and the marginal pairs of ``score``. An int makes ``fit`` reproducible
+        bit for bit; a RandomState instance is drawn from once, in ``fit``.
+    ema_rate : float, default="deprecated"
+        Deprecated since 0.2 and removed in 0.4: use ``denominator_ema_rate``.
+    averaging_rate : float or None, default="deprecated"
+        Deprecated since 0.2 and removed in 0.4: use ``weight_ema_rate``.
 
     Attributes
     ----------
@@ -187,6 +157,9 @@ class MINEEstimator(BaseEstimator):
         choosing the best epoch on the same held-out pairs.
     confidence_interval_ : tuple of float
         The 95 % normal interval ``mutual_info_ +/- 1.96 standard_error_``.
+        It covers the draw of the held-out pairs only: where the critic falls
+        short of the true density ratio, the bound is low and the interval
+        can lie wholly below the truth.
     net_ : MINENet
         The fitted skorch net.
     critic_ : torch.nn.Module
@@ -199,6 +172,24 @@ class MINEEstimator(BaseEstimator):
         Epoch whose critic was kept.
     n_steps_ : int
         Gradient steps taken.
+    x_scaler_, y_scaler_ : transformer
+        The per-column transforms of X and of y fitted by ``preprocessing``
+        (:class:`~sklearn_mine._preprocessing.NormalScores` or
+        :class:`~sklearn.preprocessing.StandardScaler`); ``score`` and
+        ``pointwise_mutual_info`` apply them to new pairs.
+    device_ : str
+        The device the critic lives on, ``device`` resolved (``"cpu"`` or
+        ``"cuda"``).
+    log_normalizer_ : torch.Tensor
+        :math:`\\log E_{P_X \\times P_Y}[e^t]` of the kept critic on the
+        held-out pairs (one per critic; three with MI-NEE), which turns its
+        scores into pointwise mutual information.
+    y_reference_ : torch.Tensor or None
+        With ``objective="infonce"``, the block of held-out y against which
+        ``pointwise_mutual_info`` normalises each x's scores; else ``None``.
+    score_seed_ : int
+        Seed of the marginal pairs ``score`` draws, fixed at ``fit`` so that
+        ``score`` gives the same value on every call.
     n_features_in_ : int
         Number of features of X seen during ``fit``.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -269,10 +260,11 @@ class MINEEstimator(BaseEstimator):
         batch_size=256,
         marginal_batch_size=None,
         replace=False,
+        optimizer=torch.optim.Adam,
         lr=2e-3,
-        ema_rate=0.01,
-        averaging_rate=0.01,
-        max_steps=4000,
+        denominator_ema_rate=0.01,
+        weight_ema_rate=0.01,
+        max_steps=DEFAULT_MAX_STEPS,
         steps_per_epoch=100,
         patience=5,
         validation_fraction=0.3,
@@ -282,6 +274,8 @@ class MINEEstimator(BaseEstimator):
         compile=False,
         verbose=0,
         random_state=None,
+        ema_rate="deprecated",
+        averaging_rate="deprecated",
     ):
         self.objective = objective
         self.tau = tau
@@ -293,9 +287,10 @@ class MINEEstimator(BaseEstimator):
         self.batch_size = batch_size
         self.marginal_batch_size = marginal_batch_size
         self.replace = replace
+        self.optimizer = optimizer
         self.lr = lr
-        self.ema_rate = ema_rate
-        self.averaging_rate = averaging_rate
+        self.denominator_ema_rate = denominator_ema_rate
+        self.weight_ema_rate = weight_ema_rate
         self.max_steps = max_steps
         self.steps_per_epoch = steps_per_epoch
         self.patience = patience
@@ -306,6 +301,8 @@ class MINEEstimator(BaseEstimator):
         self.compile = compile
         self.verbose = verbose
         self.random_state = random_state
+        self.ema_rate = ema_rate
+        self.averaging_rate = averaging_rate
 
     def _validate_pairs(self, X, y, reset, min_samples=MIN_SAMPLES):
         X, y = validate_data(
@@ -354,10 +351,11 @@ class MINEEstimator(BaseEstimator):
         """
         X, y = self._validate_pairs(X, y, reset=True)
         self._check_combination()
-        _check_not_constant(X, "X")
-        _check_not_constant(y, "y")
+        check_not_constant(X, "X", stacklevel=_FIT_STACKLEVEL)
+        check_not_constant(y, "y", stacklevel=_FIT_STACKLEVEL)
+        settings = self._training_settings()
         rng = check_random_state(self.random_state)
-        self.device_ = _resolve_device(self.device)
+        self.device_ = resolve_device(self.device)
 
         self.x_scaler_ = fit_marginal_transform(X, self.preprocessing)
         self.y_scaler_ = fit_marginal_transform(y, self.preprocessing)
@@ -370,9 +368,8 @@ class MINEEstimator(BaseEstimator):
         train_ds = PairDataset(x[:n_train], y_[:n_train])
         valid_ds = PairDataset(x[n_train:], y_[n_train:])
         del x, y_
-        marginal_batch_size = self.marginal_batch_size or self.batch_size
         if self.reference == "resample":
-            marginal_batch_size = check_marginal_batch_size(
+            settings["marginal_batch_size"] = check_marginal_batch_size(
                 self.marginal_batch_size, self.batch_size, self.replace, len(train_ds)
             )
 
@@ -384,19 +381,6 @@ class MINEEstimator(BaseEstimator):
             threshold_mode="abs",
             load_best=True,
         )
-        critic_params = dict(
-            n_features_x=X.shape[1],
-            n_features_y=y.shape[1],
-            hidden_units=self.hidden_units,
-            hidden_layers=self.hidden_layers,
-            activation=self.activation,
-            random_state=_seed(rng),
-        )
-        if self.reference == "resample":
-            module = CRITICS[self.critic]
-        else:
-            module = NEECritic
-            critic_params["critic"] = self.critic
         callbacks = [("early_stopping", early_stopping), *(self.callbacks or [])]
         # verbose=1 shows a bar of the gradient steps; skorch's table of every
         # epoch only from verbose=2, as the two would interleave.
@@ -404,28 +388,16 @@ class MINEEstimator(BaseEstimator):
             isinstance(cb, tuple) and cb[0] == "progress" for cb in callbacks
         ):
             callbacks.append(("progress", ProgressBar()))
-        self.net_ = build_net(
-            module,
-            critic_params,
+        self.net_ = self._build_net(
+            settings,
+            X.shape[1],
+            y.shape[1],
             valid_ds,
             callbacks,
-            objective=self.objective,
-            ema_rate=self.ema_rate,
-            tau=self.tau,
-            reference=self.reference,
-            pairwise=self.critic == "separable" and self.reference == "resample",
-            batch_size=self.batch_size,
-            marginal_batch_size=marginal_batch_size,
-            replace=self.replace,
-            lr=self.lr,
-            max_steps=self.max_steps,
-            steps_per_epoch=self.steps_per_epoch,
-            device=self.device_,
-            compile=self.compile,
-            averaging_rate=self.averaging_rate,
-            verbose=max(int(self.verbose) - 1, 0),
-            random_state=_seed(rng),
+            critic_seed=draw_seed(rng),
+            batch_seed=draw_seed(rng),
         )
+        self.score_seed_ = draw_seed(rng)
         self.net_.fit(train_ds, None)
         self.critic_ = self.net_.module_
 
@@ -439,19 +411,7 @@ class MINEEstimator(BaseEstimator):
         }
         self.best_epoch_ = int(early_stopping.best_epoch_)
         self.n_steps_ = int(epochs[-1]) * self.steps_per_epoch
-        if (
-            self.patience is not None
-            and self.n_steps_ >= self.max_steps
-            and len(epochs) - self.best_epoch_ < self.patience
-        ):
-            warnings.warn(
-                f"The held-out bound was still improving when max_steps="
-                f"{self.max_steps} ran out (best at epoch {self.best_epoch_} of "
-                f"{len(epochs)}): the critic may be short of its optimum and the "
-                "estimate low. Raise max_steps.",
-                ConvergenceWarning,
-                stacklevel=2,
-            )
+        self._warn_if_cut_short(len(epochs))
         # The kept critic on the held-out pairs it was chosen on: the value
         # recorded for its epoch, now with its standard error.
         result = self.net_.evaluate(valid_ds)
@@ -472,6 +432,70 @@ class MINEEstimator(BaseEstimator):
         elif self.reference == "resample":
             self._warn_near_cap(len(valid_ds))
         return self
+
+    def _training_settings(self, warn=True):
+        """The settings build_net reads, with renamed parameters resolved."""
+        settings = self.get_params()
+        for old, new in (
+            ("ema_rate", "denominator_ema_rate"),
+            ("averaging_rate", "weight_ema_rate"),
+        ):
+            # Two frames above the warning: this method and fit, then the
+            # wrapper of fit.
+            settings[new] = resolve_renamed(
+                settings, old, new, "MINEEstimator", stacklevel=_FIT_STACKLEVEL + 1
+            )
+        settings["marginal_batch_size"] = settings["marginal_batch_size"] or (
+            self.batch_size
+        )
+        return settings
+
+    def _build_net(
+        self, settings, n_features_x, n_features_y, valid_ds, callbacks, *,
+        critic_seed, batch_seed,
+    ):
+        """The MINENet of this estimator's settings (fit, and loading a file)."""
+        module, extra = critic_module(self.critic, self.reference)
+        module_params = dict(
+            n_features_x=n_features_x,
+            n_features_y=n_features_y,
+            hidden_units=self.hidden_units,
+            hidden_layers=self.hidden_layers,
+            activation=self.activation,
+            random_state=critic_seed,
+            **extra,
+        )
+        return build_net(
+            module,
+            module_params,
+            valid_ds,
+            callbacks,
+            settings,
+            reference=self.reference,
+            pairwise=self.critic == "separable" and self.reference == "resample",
+            device=self.device_,
+            compile=self.compile,
+            verbose=max(int(self.verbose) - 1, 0),
+            random_state=batch_seed,
+        )
+
+    def _warn_if_cut_short(self, n_epochs):
+        """Warn when the budget ran out within ``patience`` epochs of the best."""
+        if (
+            self.patience is None
+            or self.n_steps_ < self.max_steps
+            or n_epochs - self.best_epoch_ >= self.patience
+        ):
+            return
+        warnings.warn(
+            f"The held-out bound last improved at epoch {self.best_epoch_} of "
+            f"{n_epochs}, fewer than patience={self.patience} epochs before "
+            f"max_steps={self.max_steps} ran out: training may have stopped "
+            "short of the critic's optimum, and the estimate may be low. Raise "
+            "max_steps.",
+            ConvergenceWarning,
+            stacklevel=_FIT_STACKLEVEL + 1,
+        )
 
     def _check_combination(self):
         if self.reference != "resample" and self.objective == "infonce":
@@ -512,15 +536,16 @@ class MINEEstimator(BaseEstimator):
             f"ideal critic would read {bias:.2g} nats or more below the truth, "
             f"so treat it as a lower bound. {advice}",
             UserWarning,
-            stacklevel=3,
+            # fit's wrapper, fit, then this method.
+            stacklevel=_FIT_STACKLEVEL + 1,
         )
 
     def score(self, X, y):
         """The fitted critic's bound on new pairs, in nats.
 
         Marginal pairs are resampled from the given pairs (with replacement,
-        several times as many as there are pairs) with a generator seeded from
-        ``random_state``. Higher is better: a critic closer to the true density
+        several times as many as there are pairs) with a generator seeded by
+        ``score_seed_``, so that the same pairs always get the same score. Higher is better: a critic closer to the true density
         ratio gives a tighter bound, so model selection picks it.
 
         Parameters
@@ -538,7 +563,7 @@ class MINEEstimator(BaseEstimator):
         check_is_fitted(self)
         X, y = self._validate_pairs(X, y, reset=False)
         dataset = self._pairs(X, y)
-        generator = _torch_generator(self.random_state, device=self.device_)
+        generator = torch.Generator(device=self.device_).manual_seed(self.score_seed_)
         return self.net_.evaluate(dataset, generator)["estimate"]
 
     def pointwise_mutual_info(self, X, y):

@@ -1,5 +1,6 @@
 """mutual_info_mine: the MI of each feature (or group of features) with y."""
 
+import warnings
 from numbers import Integral
 
 import numpy as np
@@ -12,23 +13,24 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_array, check_X_y
 
+from ._batches import PairDataset
+from ._callbacks import GroupEarlyStopping, ProgressBar
+from ._constants import DEFAULT_MAX_STEPS, MIN_SAMPLES
 from ._critics import GroupedCritic
-from ._estimator import MIN_SAMPLES, TRAINING_CONSTRAINTS, _resolve_device, _seed
-from ._net import (
-    GroupEarlyStopping,
-    PairDataset,
-    build_net,
+from ._encoding import one_hot
+from ._net import build_net
+from ._preprocessing import CHUNK_ROWS, fit_marginal_transform
+from ._validation import (
+    TRAINING_CONSTRAINTS,
     check_marginal_batch_size,
+    constant_columns,
+    draw_seed,
+    resolve_device,
+    resolve_renamed,
     split_indices,
 )
-from ._preprocessing import fit_marginal_transform
-from ._progress import ProgressBar
 
 __all__ = ["mutual_info_mine", "mutual_info_mine_classif"]
-
-# One-hot encoding a discrete feature with more categories than this would
-# give its critic more inputs than a small MLP can use.
-MAX_CATEGORIES = 256
 
 # The grouped critic needs a hidden layer, where MINEEstimator's may be linear.
 _MINE_CONSTRAINTS = {
@@ -47,6 +49,10 @@ _CONSTRAINTS = {
     "groups": ["array-like", None],
     **_MINE_CONSTRAINTS,
 }
+
+# Warnings name the user's line: above _estimate_mi are the public function
+# and scikit-learn's validate_params wrapper.
+_STACKLEVEL = 4
 
 
 def _discrete_mask(discrete_features, X):
@@ -69,39 +75,32 @@ def _discrete_mask(discrete_features, X):
     return mask
 
 
-def _one_hot(values, what):
-    categories, codes = np.unique(values, return_inverse=True)
-    if len(categories) > MAX_CATEGORIES:
-        raise ValueError(
-            f"{what} is discrete with {len(categories)} distinct values; at most "
-            f"{MAX_CATEGORIES} categories are supported. Treat it as continuous."
-        )
-    return np.eye(len(categories), dtype=np.float32)[codes]
+def _encode(columns, preprocessing, what, discrete, rows):
+    """One variable's critic inputs, rows ``rows``, as float32.
 
-
-def _transform(values, preprocessing):
-    values = np.asarray(values, dtype=np.float64)
-    transform = fit_marginal_transform(values, preprocessing)
-    return transform.transform(values).astype(np.float32)
-
-
-def _encode_features(X, discrete_mask, preprocessing):
-    """Critic inputs and the input columns of each feature.
-
-    Continuous features are transformed by ``preprocessing``; discrete ones
-    one-hot encoded, so that their codes are categories, never numbers.
+    A discrete variable is one-hot encoded (its codes are categories, never
+    numbers); a continuous one transformed by ``preprocessing``, chunk by
+    chunk, so that no float64 copy of more than a chunk is made.
     """
-    blocks, columns, start = [], [], 0
-    for j in range(X.shape[1]):
-        column = X[:, [j]]
-        column = column.toarray() if issparse(column) else column
-        if discrete_mask[j]:
-            block = _one_hot(column[:, 0], f"Feature {j}")
-        else:
-            block = _transform(column, preprocessing)
-        blocks.append(block)
-        columns.append(list(range(start, start + block.shape[1])))
-        start += block.shape[1]
+    columns = columns.toarray() if issparse(columns) else columns
+    if discrete:
+        return one_hot(columns[rows, 0], what)
+    transform = fit_marginal_transform(columns, preprocessing)
+    out = np.empty((len(rows), columns.shape[1]), dtype=np.float32)
+    for start in range(0, len(rows), CHUNK_ROWS):
+        chunk = rows[start : start + CHUNK_ROWS]
+        out[start : start + len(chunk)] = transform.transform(columns[chunk])
+    return out
+
+
+def _encode_features(X, discrete_mask, preprocessing, rows):
+    """Critic inputs of all features, rows ``rows``, and each feature's columns."""
+    blocks = [
+        _encode(X[:, [j]], preprocessing, f"Feature {j}", discrete_mask[j], rows)
+        for j in range(X.shape[1])
+    ]
+    widths = np.cumsum([0] + [block.shape[1] for block in blocks])
+    columns = [list(range(a, b)) for a, b in zip(widths[:-1], widths[1:])]
     return np.hstack(blocks), columns
 
 
@@ -128,15 +127,17 @@ def _chunk_columns(z, groups):
     return z[:, used], [[position[c] for c in group] for group in groups]
 
 
-def _fit_chunk(z, groups, y, seeds, train, valid, batch_seed, params):
+def _fit_chunk(z, groups, y, seeds, n_train, batch_seed, params):
     """Held-out bound of the kept critic of each group, in one training.
 
-    ``z`` holds the columns of these groups only; ``groups`` index into it.
+    ``z`` holds the columns of these groups only, rows in split order (the
+    first ``n_train`` train); ``groups`` index into its columns.
     """
-    z, y = torch.as_tensor(z), torch.as_tensor(y)
     device = params["device"]
-    train_ds = PairDataset(z[train].to(device), y[train].to(device))
-    valid_ds = PairDataset(z[valid].to(device), y[valid].to(device))
+    z = torch.as_tensor(z, device=device)
+    y = torch.as_tensor(y, device=device)
+    train_ds = PairDataset(z[:n_train], y[:n_train])
+    valid_ds = PairDataset(z[n_train:], y[n_train:])
     early_stopping = GroupEarlyStopping(params["patience"])
     critic_params = dict(
         groups=groups,
@@ -155,18 +156,8 @@ def _fit_chunk(z, groups, y, seeds, train, valid, batch_seed, params):
         critic_params,
         valid_ds,
         callbacks,
-        objective=params["objective"],
-        ema_rate=params["ema_rate"],
-        averaging_rate=params["averaging_rate"],
-        tau=params["tau"],
-        batch_size=params["batch_size"],
-        marginal_batch_size=params["marginal_batch_size"],
-        replace=params["replace"],
-        lr=params["lr"],
-        max_steps=params["max_steps"],
-        steps_per_epoch=params["steps_per_epoch"],
+        params,
         device=device,
-        verbose=0,
         random_state=batch_seed,
     )
     net.fit(train_ds, None)
@@ -189,6 +180,8 @@ def _estimate_mi(
         X,
         y,
         accept_sparse="csc",
+        # Float input is read as it is, never copied; the critics see float32.
+        dtype=[np.float64, np.float32],
         y_numeric=not discrete_target,
         multi_output=not discrete_target,
         ensure_min_samples=MIN_SAMPLES,
@@ -196,27 +189,42 @@ def _estimate_mi(
     discrete_mask = _discrete_mask(discrete_features, X)
     if np.any(~discrete_mask) and issparse(X):
         raise ValueError("Sparse matrix `X` can't have continuous features.")
+    for old, new in (
+        ("ema_rate", "denominator_ema_rate"),
+        ("averaging_rate", "weight_ema_rate"),
+    ):
+        params[new] = resolve_renamed(
+            params, old, new, "mutual_info_mine", stacklevel=_STACKLEVEL
+        )
 
-    # X is read, never written: the encoded copy below is the only one
-    # changed, whatever `copy` says.
-    z, feature_columns = _encode_features(X, discrete_mask, params["preprocessing"])
-    groups = _group_columns(feature_columns, groups, X.shape[1])
+    rng = check_random_state(random_state)
+    train, valid = split_indices(len(X), params["validation_fraction"], rng)
+    # Rows in split order, so that the training and held-out sets are views;
+    # X is read, never written, whatever `copy` says.
+    rows = np.concatenate([train, valid])
     if discrete_target:
         check_classification_targets(y)
-        y = _one_hot(y, "The target")
+        y = one_hot(y[rows], "The target")
     else:
-        y = _transform(y.reshape(len(y), -1), params["preprocessing"])
+        y = _encode(y.reshape(len(y), -1), params["preprocessing"], "y", False, rows)
+    z, feature_columns = _encode_features(
+        X, discrete_mask, params["preprocessing"], rows
+    )
+    groups = _group_columns(feature_columns, groups, X.shape[1])
 
     # Constant data carry no information: their MI is exactly 0, as in
     # scikit-learn, rather than a critic's estimate of 0.
-    if np.ptp(y, axis=0).max() == 0:
+    if constant_columns(y).all():
+        warnings.warn(
+            "y is constant: the mutual information of every feature with it is 0.",
+            UserWarning,
+            stacklevel=_STACKLEVEL,
+        )
         return np.zeros(len(groups))
-    constant_columns = np.ptp(z, axis=0) == 0
-    constant = np.array([constant_columns[group].all() for group in groups])
+    constant = constant_columns(z)
+    constant = np.array([constant[group].all() for group in groups])
 
-    rng = check_random_state(random_state)
-    params["device"] = _resolve_device(params["device"])
-    train, valid = split_indices(len(z), params["validation_fraction"], rng)
+    params["device"] = resolve_device(params["device"])
     params["marginal_batch_size"] = check_marginal_batch_size(
         params["marginal_batch_size"],
         params["batch_size"],
@@ -225,8 +233,8 @@ def _estimate_mi(
     )
     # Every critic's seed, and the batches, are drawn before the groups are
     # split into chunks: a group's result does not depend on n_jobs.
-    seeds = [_seed(rng) for _ in groups]
-    batch_seed = _seed(rng)
+    seeds = [draw_seed(rng) for _ in groups]
+    batch_seed = draw_seed(rng)
     n_chunks = min(effective_n_jobs(n_jobs), len(groups))
     chunks = np.array_split(np.arange(len(groups)), n_chunks)
     results = Parallel(n_jobs=n_jobs)(
@@ -234,8 +242,7 @@ def _estimate_mi(
             *_chunk_columns(z, [groups[g] for g in chunk]),
             y,
             [seeds[g] for g in chunk],
-            train,
-            valid,
+            len(train),
             batch_seed,
             params,
         )
@@ -294,11 +301,14 @@ _PARAMETERS_DOC = """
         Marginal pairs per step; ``None`` uses the joint batch size.
     replace : bool, default=False
         Whether marginal pairs are resampled with replacement.
+    optimizer : torch.optim.Optimizer class, default=torch.optim.Adam
+        The optimizer of the critics' weights.
     lr : float, default=3e-3
-        Adam's learning rate.
-    ema_rate : float, default=0.01
-        Rate of MINE's moving average (``objective="mine"`` only).
-    averaging_rate : float or None, default=0.01
+        The optimizer's learning rate.
+    denominator_ema_rate : float, default=0.01
+        Rate of MINE's moving average of the denominator (``objective="mine"``
+        only), as in :class:`MINEEstimator`.
+    weight_ema_rate : float or None, default=0.01
         Weight of the newest step in a moving average of the critics'
         weights, which is what is scored and kept, as in
         :class:`MINEEstimator`; ``None`` scores the last step's weights.
@@ -320,6 +330,10 @@ _PARAMETERS_DOC = """
     verbose : int, default=0
         Whether to show a progress bar of the gradient steps on stderr (one
         per chunk of features when ``n_jobs`` splits them).
+    ema_rate : float, default="deprecated"
+        Deprecated since 0.2 and removed in 0.4: use ``denominator_ema_rate``.
+    averaging_rate : float or None, default="deprecated"
+        Deprecated since 0.2 and removed in 0.4: use ``weight_ema_rate``.
 
     Returns
     -------
@@ -364,16 +378,19 @@ def mutual_info_mine(
     batch_size=256,
     marginal_batch_size=None,
     replace=False,
+    optimizer=torch.optim.Adam,
     lr=3e-3,
-    ema_rate=0.01,
-    averaging_rate=0.01,
-    max_steps=4000,
+    denominator_ema_rate=0.01,
+    weight_ema_rate=0.01,
+    max_steps=DEFAULT_MAX_STEPS,
     steps_per_epoch=100,
     patience=10,
     validation_fraction=0.3,
     preprocessing="quantile",
     device="cpu",
     verbose=0,
+    ema_rate="deprecated",
+    averaging_rate="deprecated",
 ):
     """Mutual information of each feature with a continuous target, by MINE.
 
@@ -441,16 +458,19 @@ def mutual_info_mine_classif(
     batch_size=256,
     marginal_batch_size=None,
     replace=False,
+    optimizer=torch.optim.Adam,
     lr=3e-3,
-    ema_rate=0.01,
-    averaging_rate=0.01,
-    max_steps=4000,
+    denominator_ema_rate=0.01,
+    weight_ema_rate=0.01,
+    max_steps=DEFAULT_MAX_STEPS,
     steps_per_epoch=100,
     patience=10,
     validation_fraction=0.3,
     preprocessing="quantile",
     device="cpu",
     verbose=0,
+    ema_rate="deprecated",
+    averaging_rate="deprecated",
 ):
     """Mutual information of each feature with a discrete target, by MINE.
 

@@ -2,7 +2,7 @@
 
 import torch
 
-__all__ = ["REFERENCES", "ReferenceSampler"]
+__all__ = ["REFERENCES", "ReferenceSampler", "nee_combine"]
 
 REFERENCES = ("uniform", "gaussian")
 
@@ -14,6 +14,15 @@ _BOX_MARGIN = 0.05
 # Added to the diagonal of a fitted covariance so that constant or collinear
 # columns still give a Cholesky factor.
 _JITTER = 1e-6
+
+
+def nee_combine(per_critic):
+    """MI-NEE's combination of its three critics' values (leading dimension).
+
+    :math:`I = D(P_{XY} \\| R) - D(P_X \\| R_X) - D(P_Y \\| R_Y)`, applied
+    alike to their estimates, their scores and their pointwise log ratios.
+    """
+    return per_critic[0] - per_critic[1] - per_critic[2]
 
 
 class ReferenceSampler:

@@ -4,6 +4,7 @@ Each sampler returns ``(X, y, true_mi)`` with ``true_mi`` in nats. They serve
 the tests, the benchmarks and the documentation.
 """
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -12,7 +13,10 @@ from scipy.stats import ortho_group
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
+from ._constants import LECTURE_RHO as _LECTURE_RHO
+
 __all__ = [
+    "LECTURE_RHO",
     "gaussian_mi",
     "make_gaussian",
     "make_student_t",
@@ -21,7 +25,9 @@ __all__ = [
     "transform_pair",
 ]
 
-SEED_RHO = 0.878977
+# The correlation of the bivariate Gaussian of the lecture on MINE this
+# package started from (true MI 0.7405 nats); the default of the samplers.
+LECTURE_RHO = _LECTURE_RHO
 
 # Radius over which spiral's rotation angle grows by 2 * pi * turns: about the
 # radius of the bulk of a standard Gaussian in the plane (P(r > 3) = 1.1%).
@@ -96,7 +102,8 @@ def make_gaussian(
     rho : float or array-like of float, default=None
         Canonical correlations, at most ``min(n_features_x, n_features_y)`` of
         them; a float applies to every pair. ``None`` (and ``mi=None``) gives
-        the seed's 0.878977.
+        ``LECTURE_RHO`` = 0.878977, the bivariate Gaussian of the lecture on
+        MINE this package started from.
     mi : float, default=None
         Alternative to ``rho``: the total mutual information in nats, spread
         equally over ``min(n_features_x, n_features_y)`` pairs.
@@ -146,7 +153,7 @@ def _canonical_correlations(k, rho, mi):
     if mi is not None:
         rho = np.sqrt(-np.expm1(-2.0 * mi / k))
     elif rho is None:
-        rho = SEED_RHO
+        rho = LECTURE_RHO
     rho = np.asarray(rho, dtype=float)
     if rho.ndim == 0:
         rho = np.full(k, float(rho))
@@ -339,8 +346,8 @@ def make_student_t(
         Dimensions of X and of y.
     rho : float or array-like of float, default=None
         Canonical correlations of the scale matrix, as in
-        :func:`make_gaussian`. ``None`` (and ``mi=None``) gives the seed's
-        0.878977.
+        :func:`make_gaussian`. ``None`` (and ``mi=None``) gives
+        ``LECTURE_RHO`` = 0.878977.
     mi : float, default=None
         Alternative to ``rho``: the total mutual information in nats,
         correction included. What it leaves over the correction is spread
@@ -527,3 +534,16 @@ def spiral(X, *, turns=1.0):
     X_t[:, 0:n_paired:2] = cos * a - sin * b
     X_t[:, 1:n_paired:2] = sin * a + cos * b
     return X_t
+
+
+def __getattr__(name):
+    # The old name of LECTURE_RHO, deprecated as scikit-learn deprecates.
+    if name == "SEED_RHO":
+        warnings.warn(
+            "sklearn_mine.datasets.SEED_RHO was renamed LECTURE_RHO in 0.2 and "
+            "will be removed in 0.4.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        return LECTURE_RHO
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -17,32 +17,20 @@ import torch
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
-from ._critics import CRITICS, NEECritic
 from ._estimator import MINEEstimator
-from ._net import build_net
 from ._preprocessing import NormalScores
 from ._reference import ReferenceSampler
 
 __all__ = ["dump", "load"]
 
 # Bumped when the layout of the archive changes; load refuses what it does
-# not know.
-FORMAT_VERSION = 1
+# not know. Version 2 saves the optimizer by name and the seed of score;
+# version 1 files are read with the parameters renamed in 0.2.
+FORMAT_VERSION = 2
+_READABLE_VERSIONS = (1, 2)
 
-# Net settings that, with the module's, rebuild the fitted net.
-_NET_SETTINGS = (
-    "objective",
-    "ema_rate",
-    "tau",
-    "marginal_batch_size",
-    "replace",
-    "reference",
-    "pairwise",
-    "steps_per_epoch",
-    "random_state",
-    "batch_size",
-    "lr",
-)
+# Parameters renamed in 0.2, as version 1 files hold them.
+_RENAMED = {"ema_rate": "denominator_ema_rate", "averaging_rate": "weight_ema_rate"}
 
 
 def _scaler_state(scaler, prefix):
@@ -60,6 +48,32 @@ def _restore_scaler(kind, tensors, prefix, n_features):
             setattr(scaler, key[len(prefix) + 1 :], value.numpy())
     scaler.n_features_in_ = n_features
     return scaler
+
+
+def _optimizer_name(optimizer):
+    # A class is code, which the archive does not hold: only torch's own
+    # optimizers are saved, by name, and looked up again in torch.optim.
+    name = getattr(optimizer, "__name__", None)
+    if getattr(torch.optim, str(name), None) is not optimizer:
+        raise ValueError(
+            f"optimizer={optimizer!r} is not one of torch.optim's optimizers, "
+            "which are the only ones dump can save; use pickle for others."
+        )
+    return name
+
+
+def _params(fitted):
+    """The estimator's parameters from a file, renamed ones updated."""
+    params = dict(fitted["params"])
+    for old, new in _RENAMED.items():
+        if old in params and not (isinstance(params[old], str)):
+            params[new] = params.pop(old)
+    name = params.get("optimizer", "Adam")
+    optimizer = getattr(torch.optim, str(name), None)
+    if not (isinstance(optimizer, type) and issubclass(optimizer, torch.optim.Optimizer)):
+        raise ValueError(f"The file names an unknown optimizer {name!r}.")
+    params["optimizer"] = optimizer
+    return params
 
 
 def _plain(value):
@@ -104,6 +118,7 @@ def dump(estimator, file):
     net = estimator.net_
     params = estimator.get_params()
     params["callbacks"] = None
+    params["optimizer"] = _optimizer_name(params["optimizer"])
     if not isinstance(params["random_state"], (int, np.integer, type(None))):
         # A RandomState instance is state, not a parameter that JSON holds;
         # score() with it was not reproducible anyway.
@@ -118,8 +133,9 @@ def dump(estimator, file):
     fitted = {
         "format_version": FORMAT_VERSION,
         "params": params,
-        "net": {name: getattr(net, name) for name in _NET_SETTINGS},
+        "net": {"random_state": net.random_state},
         "module_params": module_params,
+        "score_seed_": estimator.score_seed_,
         "mutual_info_": estimator.mutual_info_,
         "standard_error_": estimator.standard_error_,
         "confidence_interval_": list(estimator.confidence_interval_),
@@ -196,28 +212,24 @@ def load(file, device="cpu"):
             weights = archive.read("tensors.pt")
     except (zipfile.BadZipFile, KeyError) as exc:
         raise ValueError(f"Not a file written by sklearn_mine.io.dump: {exc}") from exc
-    if fitted.get("format_version") != FORMAT_VERSION:
+    if fitted.get("format_version") not in _READABLE_VERSIONS:
         raise ValueError(
             f"Unknown format version {fitted.get('format_version')!r}; this "
-            f"sklearn_mine reads version {FORMAT_VERSION}."
+            f"sklearn_mine reads versions {_READABLE_VERSIONS}."
         )
     tensors = torch.load(io.BytesIO(weights), map_location=device, weights_only=True)
 
-    estimator = MINEEstimator(**fitted["params"])
-    settings = fitted["net"]
-    if settings["reference"] == "resample":
-        module = CRITICS[fitted["params"]["critic"]]
-    else:
-        module = NEECritic
-    net = build_net(
-        module,
-        fitted["module_params"],
+    estimator = MINEEstimator(**_params(fitted))
+    estimator.device_ = device
+    module_params = fitted["module_params"]
+    net = estimator._build_net(
+        estimator._training_settings(),
+        module_params["n_features_x"],
+        module_params["n_features_y"],
         None,
         None,
-        max_steps=1,
-        device=device,
-        verbose=0,
-        **settings,
+        critic_seed=module_params["random_state"],
+        batch_seed=fitted["net"]["random_state"],
     )
     net.initialize()
     critic_state = {
@@ -227,9 +239,9 @@ def load(file, device="cpu"):
     }
     net.module_.load_state_dict(critic_state)
     net.reference_ = None
-    if settings["reference"] != "resample":
+    if estimator.reference != "resample":
         net.reference_ = ReferenceSampler.from_params(
-            settings["reference"],
+            estimator.reference,
             [
                 (tensors[f"reference.{i}.0"], tensors[f"reference.{i}.1"])
                 for i in range(2)
@@ -237,7 +249,9 @@ def load(file, device="cpu"):
         )
     estimator.net_ = net
     estimator.critic_ = net.module_
-    estimator.device_ = device
+    # Files of version 1 predate the seed of score: it was drawn from
+    # random_state at each call, which a fixed seed now replaces.
+    estimator.score_seed_ = fitted.get("score_seed_", 0)
     kind = fitted["params"]["preprocessing"]
     estimator.x_scaler_ = _restore_scaler(
         kind, tensors, "x_scaler", fitted["n_features_in_"]

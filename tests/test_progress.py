@@ -4,7 +4,7 @@ import pickle
 import pytest
 
 from sklearn_mine import MINEEstimator
-from sklearn_mine._progress import ProgressBar
+from sklearn_mine._callbacks import ProgressBar
 from sklearn_mine.datasets import make_gaussian
 
 

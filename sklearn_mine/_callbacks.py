@@ -1,0 +1,282 @@
+"""Training extras of MINENet as skorch callbacks.
+
+Side by side: the weight averaging whose critic is scored and kept, the
+early stopping of each group of a grouped critic, and the progress bar.
+"""
+
+import sys
+from copy import deepcopy
+
+import numpy as np
+import torch
+from skorch.callbacks import Callback
+from torch.optim.swa_utils import (
+    AveragedModel,
+    get_ema_multi_avg_fn,
+    get_swa_multi_avg_fn,
+)
+
+# Plain tqdm rather than tqdm.auto: the notebook widget of tqdm.auto ignores
+# ``file`` (and needs ipywidgets), while a text bar on stderr shows in a
+# terminal and a notebook alike.
+from tqdm import tqdm
+
+__all__ = ["GroupEarlyStopping", "ProgressBar", "WeightAveraging"]
+
+
+class WeightAveraging(Callback):
+    """Score and keep an exponential moving average of the critic's weights.
+
+    Adam's steps on a bound estimated from minibatches leave the critic's
+    weights jittering around the optimum, and each held-out evaluation sees
+    one draw of that jitter. Averaging the weights over the last
+    ``1 / rate`` steps or so (Polyak averaging) cancels much of it: the
+    averaged critic sits nearer the centre and scores a higher held-out bound.
+
+    The average is a :class:`torch.optim.swa_utils.AveragedModel`. It starts
+    as the plain mean of the steps so far (torch's SWA update) and becomes an
+    exponential one (torch's EMA update) after ``1 / rate`` steps, so that the
+    initial weights do not linger in it.
+
+    Training itself is unchanged: the gradient steps act on the current
+    weights. Before the held-out pairs are scored, the averaged weights are
+    put in the module, so that the held-out bound, early stopping and the
+    critic kept at the best epoch all see the average; the current weights
+    are put back when the next epoch begins.
+
+    Parameters
+    ----------
+    rate : float
+        Weight of the newest step in the average, in (0, 1]; 1 makes the
+        average the current weights.
+
+    Examples
+    --------
+    >>> from sklearn_mine import MINEEstimator
+    >>> from sklearn_mine.datasets import make_gaussian
+    >>> X, y, true_mi = make_gaussian(n_samples=1000, rho=0.8, random_state=0)
+    >>> est = MINEEstimator(weight_ema_rate=0.01, max_steps=500, random_state=0)
+    >>> est = est.fit(X, y)
+    >>> abs(est.mutual_info_ - true_mi) < 0.15
+    True
+    """
+
+    def __init__(self, rate):
+        self.rate = rate
+
+    def on_train_begin(self, net, **kwargs):
+        # A compiled critic is averaged through the module it wraps, which
+        # holds the same parameters and deep-copies cleanly.
+        module = getattr(net.module_, "_orig_mod", net.module_)
+        self.module_ = module
+        self.params_ = list(module.parameters())
+        self.averaged_ = AveragedModel(module, multi_avg_fn=self._average)
+        self.current_ = None
+        self.n_updates_ = 0
+
+    def _average(self, averaged, current, num_averaged):
+        # The plain mean while 1/n exceeds the rate, then the moving average.
+        # (Made afresh each call: torch's update functions are closures,
+        # which would keep the fitted net from pickling.)
+        if self.n_updates_ * self.rate < 1:
+            get_swa_multi_avg_fn()(averaged, current, self.n_updates_ - 1)
+        else:
+            get_ema_multi_avg_fn(1.0 - self.rate)(averaged, current, num_averaged)
+
+    def on_epoch_begin(self, net, **kwargs):
+        self._restore()
+
+    def on_batch_end(self, net, training=False, **kwargs):
+        if not training:
+            return
+        self.n_updates_ += 1
+        self.averaged_.update_parameters(self.module_)
+
+    def on_batch_begin(self, net, training=False, **kwargs):
+        # The first held-out batch of an epoch: swap the average in. It stays
+        # in through on_epoch_end, where the best critic is copied, and after
+        # training ends.
+        if training or self.current_ is not None or self.n_updates_ == 0:
+            return
+        with torch.no_grad():
+            self.current_ = [p.detach().clone() for p in self.params_]
+            for param, average in zip(self.params_, self.averaged_.parameters()):
+                param.copy_(average)
+
+    def _restore(self):
+        if self.current_ is None:
+            return
+        with torch.no_grad():
+            for param, current in zip(self.params_, self.current_):
+                param.copy_(current)
+        self.current_ = None
+
+    @property
+    def average_(self):
+        """The averaged weights, in the order of the module's parameters."""
+        return list(self.averaged_.parameters())
+
+
+class GroupEarlyStopping(Callback):
+    """Early stopping and best-critic keeping for each group of a grouped critic.
+
+    After each epoch the held-out bound of every group is compared with that
+    group's best so far; improved groups have their parameter slices copied.
+    A group that has not improved for ``patience`` epochs is frozen: later
+    improvements are ignored, so its result is what it would have been had it
+    trained alone. Training stops once every group is frozen, and the best
+    slices are loaded back at the end. Parameters of the module must have the
+    groups as their leading dimension.
+
+    Parameters
+    ----------
+    patience : int or None
+        Epochs without improvement before a group is frozen; ``None`` never
+        freezes.
+    """
+
+    def __init__(self, patience):
+        self.patience = patience
+
+    def on_train_begin(self, net, **kwargs):
+        n_groups = net.module_.index.shape[0]
+        self.best_ = np.full(n_groups, -np.inf)
+        self.best_epoch_ = np.zeros(n_groups, dtype=int)
+        self.misses_ = np.zeros(n_groups, dtype=int)
+        self.frozen_ = np.zeros(n_groups, dtype=bool)
+        self.best_state_ = deepcopy(net.module_.state_dict())
+        self.current_ = None
+
+    def on_batch_end(self, net, batch=None, training=False, y_pred=None, **kwargs):
+        if training:
+            return
+        estimate = net.bound(y_pred, batch[1])
+        self.current_ = estimate.cpu().numpy().astype(float)
+
+    def on_epoch_end(self, net, **kwargs):
+        current = self.current_
+        improved = (current > self.best_) & ~self.frozen_
+        self.best_[improved] = current[improved]
+        self.best_epoch_[improved] = len(net.history)
+        self.misses_[improved] = 0
+        self.misses_[~improved & ~self.frozen_] += 1
+        if improved.any():
+            mask = torch.as_tensor(improved, device=self.best_state_["index"].device)
+            for name, value in net.module_.state_dict().items():
+                if name != "index":
+                    self.best_state_[name][mask] = value[mask]
+        net.history.record("valid_bounds", current.tolist())
+        if self.patience is not None:
+            self.frozen_ |= self.misses_ >= self.patience
+            if self.frozen_.all():
+                raise KeyboardInterrupt
+
+    def on_train_end(self, net, **kwargs):
+        net.module_.load_state_dict(self.best_state_)
+
+
+
+class ProgressBar(Callback):
+    """Gradient steps done out of the budget, with the latest held-out bound.
+
+    A skorch callback for the :class:`~sklearn_mine._net.MINENet` that
+    :class:`~sklearn_mine.MINEEstimator` trains: pass it in ``callbacks``. The
+    bar advances by ``net.steps_per_epoch`` steps at the end of each epoch, out
+    of ``net.max_epochs * net.steps_per_epoch``, and shows the bound of that
+    epoch's critic on the held-out pairs. When early stopping ends training
+    before the budget is spent, the bar stops short of its total and says so:
+    "stopped early at step N, best at step M".
+
+    Parameters
+    ----------
+    file : file-like, default=None
+        Where the bar is written; ``None`` writes to ``sys.stderr`` (looked up
+        when training begins, so that a redirected stderr is honoured).
+    disable : bool, default=False
+        Whether to show nothing, as when the output is not a terminal.
+    desc : str, default="MINE"
+        Label in front of the bar.
+
+    See Also
+    --------
+    MINEEstimator : Its ``callbacks`` parameter takes this callback.
+
+    Examples
+    --------
+    >>> import io
+    >>> from sklearn_mine import MINEEstimator
+    >>> from sklearn_mine._callbacks import ProgressBar
+    >>> from sklearn_mine.datasets import make_gaussian
+    >>> X, y, _ = make_gaussian(300, random_state=0)
+    >>> buffer = io.StringIO()
+    >>> est = MINEEstimator(
+    ...     max_steps=100, steps_per_epoch=50, random_state=0,
+    ...     callbacks=[("progress", ProgressBar(file=buffer))],
+    ... ).fit(X, y)
+    >>> "100/100" in buffer.getvalue()
+    True
+    """
+
+    def __init__(self, file=None, disable=False, desc="MINE"):
+        self.file = file
+        self.disable = disable
+        self.desc = desc
+
+    def initialize(self):
+        self.pbar_ = None
+        self.first_epoch_ = 0
+        return self
+
+    def on_train_begin(self, net, X=None, y=None, **kwargs):
+        # A warm start adds epochs to the history: count this fit's only.
+        self.first_epoch_ = len(net.history)
+        self.pbar_ = tqdm(
+            total=net.max_epochs * net.steps_per_epoch,
+            desc=self.desc,
+            unit="step",
+            file=sys.stderr if self.file is None else self.file,
+            disable=self.disable,
+            leave=True,
+            dynamic_ncols=True,
+        )
+
+    def on_epoch_end(self, net, dataset_train=None, dataset_valid=None, **kwargs):
+        self._catch_up(net)
+
+    def on_train_end(self, net, X=None, y=None, **kwargs):
+        if self.pbar_ is None:
+            return
+        # Early stopping raises inside the epoch's callbacks, before this one
+        # is reached, so the last epoch may not have been counted yet.
+        self._catch_up(net)
+        if self.pbar_.n < self.pbar_.total:
+            self.pbar_.set_postfix_str(
+                f"{self.pbar_.postfix}, {self._stop_note(net)}", refresh=False
+            )
+        self.pbar_.close()
+        self.pbar_ = None
+
+    def _stop_note(self, net):
+        epochs = net.history[self.first_epoch_ :]
+        if epochs and "valid_bounds" in epochs[0]:
+            # Group early stopping: each critic has its own best epoch.
+            return f"stopped early at step {self.pbar_.n}: no critic still improving"
+        losses = [epoch.get("valid_loss", float("inf")) for epoch in epochs]
+        best = (losses.index(min(losses)) + 1) * net.steps_per_epoch
+        return f"stopped early at step {self.pbar_.n}, best at step {best}"
+
+    def _catch_up(self, net):
+        if self.pbar_ is None:
+            return
+        epochs = len(net.history) - self.first_epoch_
+        loss = net.history[-1].get("valid_loss") if epochs else None
+        if epochs and loss is None:
+            # Interrupted (Ctrl-C) before the epoch's held-out bound.
+            epochs -= 1
+        done = epochs * net.steps_per_epoch
+        if done > self.pbar_.n:
+            self.pbar_.update(done - self.pbar_.n)
+        if loss is not None:
+            # The net minimises minus the bound.
+            self.pbar_.set_postfix(bound=f"{-loss:.4f}", refresh=False)
+        self.pbar_.refresh()

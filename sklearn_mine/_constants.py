@@ -1,0 +1,38 @@
+"""Names and limits shared by the library and the command line.
+
+Plain Python only (no torch, scikit-learn or numpy), so that the command
+line can build its parser, and answer ``--help``, without loading torch.
+"""
+
+__all__ = [
+    "ACTIVATIONS",
+    "DEFAULT_MAX_STEPS",
+    "LECTURE_RHO",
+    "MAX_CATEGORIES",
+    "MIN_SAMPLES",
+    "OBJECTIVES",
+    "PREPROCESSING",
+]
+
+# The bounds a critic can be trained on and read out by (sklearn_mine._bounds).
+OBJECTIVES = ("mine", "dv", "mine-f", "nwj", "js", "smile", "infonce")
+
+# Non-linearities of the critics (sklearn_mine._critics).
+ACTIVATIONS = ("elu", "relu", "tanh", "softplus", "gelu")
+
+# Per-column transforms before training (sklearn_mine._preprocessing).
+PREPROCESSING = ("quantile", "standard")
+
+# Below this many pairs neither the critic nor the held-out bound means much.
+MIN_SAMPLES = 10
+
+# One-hot encoding a discrete variable with more categories than this would
+# give its critic more inputs than a small MLP can use.
+MAX_CATEGORIES = 256
+
+# Most gradient steps of a fit, by default.
+DEFAULT_MAX_STEPS = 4000
+
+# The correlation of the bivariate Gaussian of the lecture on MINE that this
+# package started from (its true MI is -1/2 log(1 - rho^2) = 0.7405 nats).
+LECTURE_RHO = 0.878977

@@ -1,0 +1,160 @@
+"""Checks, seeding, device and split helpers that every other room shares.
+
+The lowest room of the package: it imports nothing of sklearn_mine's but the
+torch-free constants, so the estimator, the per-feature function and the
+command line all import it downward.
+"""
+
+import math
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.utils._param_validation import Hidden, Interval, StrOptions
+
+from ._constants import ACTIVATIONS, OBJECTIVES, PREPROCESSING
+
+__all__ = [
+    "TRAINING_CONSTRAINTS",
+    "check_marginal_batch_size",
+    "check_not_constant",
+    "constant_columns",
+    "draw_seed",
+    "resolve_device",
+    "split_indices",
+]
+
+# Held-out pairs beyond this many would make every epoch's evaluation grow
+# with n, while the estimate's sampling error (about 1/sqrt(n) nats) is
+# already below its optimisation error; the remaining pairs train the critic.
+MAX_VALID = 50_000
+
+# The marker of a deprecated parameter's default, as in scikit-learn.
+DEPRECATED = "deprecated"
+
+# Constraints of the training settings that MINEEstimator and
+# mutual_info_mine share.
+TRAINING_CONSTRAINTS = {
+    "objective": [StrOptions(set(OBJECTIVES))],
+    "tau": [Interval(Real, 0, None, closed="neither")],
+    # Upper limits turn an absurd value into an error rather than an
+    # allocation of many GiB.
+    "hidden_units": [Interval(Integral, 1, 4096, closed="both")],
+    "activation": [StrOptions(set(ACTIVATIONS))],
+    "batch_size": [Interval(Integral, 1, None, closed="left")],
+    "marginal_batch_size": [Interval(Integral, 1, None, closed="left"), None],
+    "replace": ["boolean"],
+    "optimizer": [type],
+    "lr": [Interval(Real, 0, None, closed="neither")],
+    "denominator_ema_rate": [Interval(Real, 0, 1, closed="right")],
+    "weight_ema_rate": [Interval(Real, 0, 1, closed="right"), None],
+    # Deprecated names of the two rates above.
+    "ema_rate": [Interval(Real, 0, 1, closed="right"), Hidden(StrOptions({DEPRECATED}))],
+    "averaging_rate": [
+        Interval(Real, 0, 1, closed="right"),
+        None,
+        Hidden(StrOptions({DEPRECATED})),
+    ],
+    "max_steps": [Interval(Integral, 1, None, closed="left")],
+    "steps_per_epoch": [Interval(Integral, 1, None, closed="left")],
+    "patience": [Interval(Integral, 1, None, closed="left"), None],
+    "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+    "preprocessing": [StrOptions(set(PREPROCESSING))],
+    "device": [StrOptions({"cpu", "cuda", "auto"})],
+}
+
+
+def resolve_renamed(params, old, new, owner, stacklevel):
+    """The value of a renamed parameter, with a FutureWarning if the old was set.
+
+    scikit-learn's pattern: the old name defaults to ``"deprecated"``; set,
+    it wins over the new one for two releases, with a warning.
+    """
+    value = params[old]
+    if isinstance(value, str) and value == DEPRECATED:
+        return params[new]
+    warnings.warn(
+        f"{old!r} was renamed {new!r} in 0.2 and will be removed in 0.4; "
+        f"set {new}={value!r} in {owner} instead.",
+        FutureWarning,
+        stacklevel=stacklevel + 1,
+    )
+    return value
+
+
+def resolve_device(device):
+    """``"cpu"`` or ``"cuda"``: ``"auto"`` resolved, a missing GPU refused."""
+    # Imported here so that the command line parses without loading torch.
+    import torch
+
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ValueError("device='cuda' was requested but CUDA is not available.")
+    return device
+
+
+def draw_seed(rng):
+    """An int seed drawn from a ``numpy.random.RandomState``."""
+    return int(rng.randint(np.iinfo(np.int32).max))
+
+
+def constant_columns(data):
+    """Boolean mask of the columns of ``data`` that hold one value only."""
+    data = np.asarray(data)
+    return np.all(data == data[:1], axis=0)
+
+
+def check_not_constant(data, name, stacklevel=2):
+    """Refuse all-constant data; warn about each constant column.
+
+    Constant data carry no information: there is nothing for a critic to
+    learn, and any estimate but 0 would be noise.
+    """
+    constant = constant_columns(data)
+    if constant.all():
+        value = np.asarray(data)[0].tolist()
+        value = value[0] if len(value) == 1 else value
+        raise ValueError(
+            f"{name} is constant: it holds {value!r} in every row. Its mutual "
+            "information with anything is 0, and there is nothing for a critic "
+            "to learn."
+        )
+    for column in np.flatnonzero(constant):
+        warnings.warn(
+            f"column {column} of {name} is constant: it carries no information.",
+            UserWarning,
+            stacklevel=stacklevel + 1,
+        )
+
+
+def split_indices(n, validation_fraction, rng):
+    """Random training and held-out row indices.
+
+    At least two pairs are held out and at least two kept for training; at
+    most ``MAX_VALID`` are held out. The held-out rows are the last of one
+    permutation drawn from ``rng``. (scikit-learn's ``ShuffleSplit`` takes the
+    test rows from the front of its permutation: the same seed would give
+    another split, and every seeded result would change with it.)
+    """
+    n_valid = min(max(2, math.ceil(validation_fraction * n)), MAX_VALID)
+    n_train = n - n_valid
+    if n_train < 2:
+        raise ValueError(
+            f"validation_fraction={validation_fraction} leaves {n_train} of {n} "
+            "samples for training; lower it."
+        )
+    order = rng.permutation(n)
+    return order[:n_train], order[n_train:]
+
+
+def check_marginal_batch_size(marginal_batch_size, batch_size, replace, n_train):
+    """The marginal pairs per step, checked against the training pairs."""
+    size = marginal_batch_size or min(batch_size, n_train)
+    if not replace and size > n_train:
+        raise ValueError(
+            f"marginal_batch_size={size} exceeds the {n_train} training pairs, "
+            "which is impossible without replacement; set replace=True or a "
+            "smaller marginal_batch_size."
+        )
+    return size
