@@ -84,7 +84,7 @@ CASES = {
 CONFIGS = {
     "mine": {},
     # The defaults without weight averaging: what averaging buys.
-    "no-averaging": {"averaging_rate": None},
+    "no-averaging": {"weight_ema_rate": None},
     "dv": {"objective": "dv"},
     "nwj": {"objective": "nwj"},
     "js": {"objective": "js"},

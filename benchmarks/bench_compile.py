@@ -14,8 +14,10 @@ import numpy as np
 import torch
 
 from sklearn_mine import MINEEstimator
+from sklearn_mine._batches import PairDataset
 from sklearn_mine._critics import ConcatCritic
-from sklearn_mine._net import PairDataset, build_net, split_indices
+from sklearn_mine._net import build_net
+from sklearn_mine._validation import split_indices
 from sklearn_mine.datasets import make_gaussian
 
 
@@ -39,21 +41,14 @@ def main():
     print("| critic | first 2000 steps (s) | next 2000 steps (s) |")
     print("| --- | --- | --- |")
     for compiled in (False, True):
+        settings = {**defaults, "max_steps": 2000, "marginal_batch_size": None}
         net = build_net(
             ConcatCritic,
             dict(n_features_x=5, n_features_y=5, hidden_units=defaults["hidden_units"]),
             valid_ds,
             [],
-            objective="mine",
-            ema_rate=defaults["ema_rate"],
-            batch_size=defaults["batch_size"],
-            marginal_batch_size=defaults["batch_size"],
-            replace=False,
-            lr=defaults["lr"],
-            max_steps=2000,
-            steps_per_epoch=100,
+            settings,
             device="cpu",
-            verbose=0,
             random_state=0,
         )
         net.set_params(compile=compiled)

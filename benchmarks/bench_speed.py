@@ -36,9 +36,9 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_selection import mutual_info_regression
 
 from sklearn_mine import MINEEstimator, mutual_info_mine
+from sklearn_mine._batches import marginal_eval_size
 from sklearn_mine._bounds import dv_bound, mine_loss
 from sklearn_mine._critics import ConcatCritic
-from sklearn_mine._net import marginal_eval_size
 from sklearn_mine._resample import sample_marginal_indices
 from sklearn_mine.datasets import gaussian_mi, make_gaussian
 
@@ -128,12 +128,13 @@ def plain_loop(X, y, *, steps, seed=0):
         joint = torch.randint(n, (b,), generator=generator)
         Jm, Km = sample_marginal_indices(n, b, replace=False, generator=generator)
         t = critic(x_t[torch.cat([joint, Jm])], y_t[torch.cat([joint, Km])])
-        loss, log_ema = mine_loss(t[:b], t[b:], log_ema, defaults["ema_rate"])
+        rate = defaults["denominator_ema_rate"]
+        loss, log_ema = mine_loss(t[:b], t[b:], log_ema, rate)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
         with torch.no_grad():
-            weight = max(defaults["averaging_rate"], 1 / (step + 1))
+            weight = max(defaults["weight_ema_rate"], 1 / (step + 1))
             torch._foreach_lerp_(average, params, weight)
         if (step + 1) % steps_per_epoch == 0:
             with torch.no_grad():

@@ -6,6 +6,7 @@ from numbers import Integral
 
 import numpy as np
 import torch
+from numpy.typing import ArrayLike
 from scipy.stats import norm
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.exceptions import ConvergenceWarning
@@ -53,9 +54,9 @@ class MINEEstimator(BaseEstimator):
         The bound trained and reported. ``"dv"``: the Donsker-Varadhan bound
         with its plain (biased) minibatch gradient. ``"mine"``: the DV bound
         with MINE's bias-corrected gradient (a moving average of the
-        denominator, rate ``denominator_ema_rate``). ``"mine-f"`` or ``"nwj"`` (two names
-        of one bound): :math:`E_P[t] - E_Q[e^{t-1}]`, looser but with
-        unbiased gradients. ``"js"``: the critic is trained as a classifier of
+        denominator, rate ``denominator_ema_rate``). ``"mine-f"`` or
+        ``"nwj"`` (two names of one bound): :math:`E_P[t] - E_Q[e^{t-1}]`,
+        looser but with unbiased gradients. ``"js"``: the critic is trained as a classifier of
         joint against marginal pairs (Jensen-Shannon) and read out by DV.
         ``"smile"``: JS training, read out by DV with the marginal scores
         clipped to ``[-tau, tau]`` (lower variance, some bias at high MI).
@@ -334,7 +335,7 @@ class MINEEstimator(BaseEstimator):
         return torch.as_tensor(out, device=self.device_)
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
+    def fit(self, X: ArrayLike, y: ArrayLike) -> "MINEEstimator":
         """Train the critic on X and y and estimate their mutual information.
 
         Parameters
@@ -540,13 +541,14 @@ class MINEEstimator(BaseEstimator):
             stacklevel=_FIT_STACKLEVEL + 1,
         )
 
-    def score(self, X, y):
+    def score(self, X: ArrayLike, y: ArrayLike) -> float:
         """The fitted critic's bound on new pairs, in nats.
 
         Marginal pairs are resampled from the given pairs (with replacement,
         several times as many as there are pairs) with a generator seeded by
-        ``score_seed_``, so that the same pairs always get the same score. Higher is better: a critic closer to the true density
-        ratio gives a tighter bound, so model selection picks it.
+        ``score_seed_``, so that the same pairs always get the same score.
+        Higher is better: a critic closer to the true density ratio gives a
+        tighter bound, so model selection picks it.
 
         Parameters
         ----------
@@ -566,7 +568,7 @@ class MINEEstimator(BaseEstimator):
         generator = torch.Generator(device=self.device_).manual_seed(self.score_seed_)
         return self.net_.evaluate(dataset, generator)["estimate"]
 
-    def pointwise_mutual_info(self, X, y):
+    def pointwise_mutual_info(self, X: ArrayLike, y: ArrayLike) -> np.ndarray:
         """The critic's estimate of each pair's pointwise mutual information.
 
         :math:`\\log \\frac{p(x, y)}{p(x) p(y)}`, read from the critic as

@@ -4,6 +4,7 @@ from numbers import Integral
 
 import numpy as np
 import torch
+from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
@@ -166,7 +167,7 @@ class MarginalResampler(BaseEstimator):
         )
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
+    def fit(self, X: ArrayLike, y: ArrayLike) -> "MarginalResampler":
         """Check the data; the resampling itself happens in ``fit_resample``.
 
         Parameters
@@ -185,7 +186,7 @@ class MarginalResampler(BaseEstimator):
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit_resample(self, X, y):
+    def fit_resample(self, X: ArrayLike, y: ArrayLike) -> tuple[ArrayLike, ArrayLike]:
         """Return pairs ``(X[J], y[K])`` from the product of the marginals.
 
         Parameters

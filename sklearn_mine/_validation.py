@@ -49,7 +49,10 @@ TRAINING_CONSTRAINTS = {
     "denominator_ema_rate": [Interval(Real, 0, 1, closed="right")],
     "weight_ema_rate": [Interval(Real, 0, 1, closed="right"), None],
     # Deprecated names of the two rates above.
-    "ema_rate": [Interval(Real, 0, 1, closed="right"), Hidden(StrOptions({DEPRECATED}))],
+    "ema_rate": [
+        Interval(Real, 0, 1, closed="right"),
+        Hidden(StrOptions({DEPRECATED})),
+    ],
     "averaging_rate": [
         Interval(Real, 0, 1, closed="right"),
         None,

@@ -8,6 +8,7 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.special import digamma, gammaln, ndtr
 from scipy.stats import ortho_group
 from sklearn.utils import check_random_state
@@ -34,7 +35,7 @@ LECTURE_RHO = _LECTURE_RHO
 SPIRAL_RADIUS = 3.0
 
 
-def gaussian_mi(rho):
+def gaussian_mi(rho: float | ArrayLike) -> float:
     """Mutual information of Gaussian vectors with canonical correlations ``rho``.
 
     .. math:: I(X; Y) = -\\frac{1}{2} \\sum_k \\log(1 - \\rho_k^2)
@@ -75,15 +76,15 @@ def gaussian_mi(rho):
     prefer_skip_nested_validation=True,
 )
 def make_gaussian(
-    n_samples=1000,
+    n_samples: int = 1000,
     *,
-    n_features_x=1,
-    n_features_y=1,
-    rho=None,
-    mi=None,
-    cross_correlation="sparse",
-    random_state=None,
-):
+    n_features_x: int = 1,
+    n_features_y: int = 1,
+    rho: float | ArrayLike | None = None,
+    mi: float | None = None,
+    cross_correlation: str = "sparse",
+    random_state: int | np.random.RandomState | None = None,
+) -> tuple[np.ndarray, np.ndarray, float]:
     """Jointly Gaussian X and y with chosen canonical correlations.
 
     Each of X and y is standard normal with identity covariance. With
@@ -228,7 +229,13 @@ def _t_correction(df, n_features_x, n_features_y):
     },
     prefer_skip_nested_validation=True,
 )
-def student_t_mi(rho, df, *, n_features_x=1, n_features_y=1):
+def student_t_mi(
+    rho: float | ArrayLike,
+    df: float,
+    *,
+    n_features_x: int = 1,
+    n_features_y: int = 1,
+) -> float:
     """Mutual information of the two blocks of a multivariate Student t.
 
     For ``(X, Y)`` multivariate t with ``df`` degrees of freedom, dimensions
@@ -319,16 +326,16 @@ def student_t_mi(rho, df, *, n_features_x=1, n_features_y=1):
     prefer_skip_nested_validation=True,
 )
 def make_student_t(
-    n_samples=1000,
+    n_samples: int = 1000,
     *,
-    n_features_x=1,
-    n_features_y=1,
-    rho=None,
-    mi=None,
-    df=3.0,
-    cross_correlation="sparse",
-    random_state=None,
-):
+    n_features_x: int = 1,
+    n_features_y: int = 1,
+    rho: float | ArrayLike | None = None,
+    mi: float | None = None,
+    df: float = 3.0,
+    cross_correlation: str = "sparse",
+    random_state: int | np.random.RandomState | None = None,
+) -> tuple[np.ndarray, np.ndarray, float]:
     """Multivariate Student-t X and y: heavy tails, dependence beyond correlation.
 
     Draws the Gaussian ``(G_x, G_y)`` of :func:`make_gaussian`, with the same
@@ -432,7 +439,13 @@ TRANSFORMS = {
     },
     prefer_skip_nested_validation=True,
 )
-def transform_pair(X, y, *, x_transform="cube", y_transform="asinh"):
+def transform_pair(
+    X: ArrayLike,
+    y: ArrayLike,
+    *,
+    x_transform: str = "cube",
+    y_transform: str = "asinh",
+) -> tuple[np.ndarray, np.ndarray]:
     """Apply strictly monotone maps to X and to y, feature by feature.
 
     An invertible map of X and another of y leave I(X; y) unchanged, so the
@@ -476,7 +489,7 @@ def transform_pair(X, y, *, x_transform="cube", y_transform="asinh"):
     },
     prefer_skip_nested_validation=True,
 )
-def spiral(X, *, turns=1.0):
+def spiral(X: ArrayLike, *, turns: float = 1.0) -> np.ndarray:
     """Twist consecutive pairs of columns of X by an angle growing with radius.
 
     Columns 0 and 1, 2 and 3, ... are taken as points in the plane, and each

@@ -10,7 +10,9 @@ plain containers. Loading such a file cannot execute code.
 
 import io
 import json
+import os
 import zipfile
+from typing import IO
 
 import numpy as np
 import torch
@@ -70,7 +72,9 @@ def _params(fitted):
             params[new] = params.pop(old)
     name = params.get("optimizer", "Adam")
     optimizer = getattr(torch.optim, str(name), None)
-    if not (isinstance(optimizer, type) and issubclass(optimizer, torch.optim.Optimizer)):
+    if not (
+        isinstance(optimizer, type) and issubclass(optimizer, torch.optim.Optimizer)
+    ):
         raise ValueError(f"The file names an unknown optimizer {name!r}.")
     params["optimizer"] = optimizer
     return params
@@ -80,7 +84,7 @@ def _plain(value):
     return int(value) if isinstance(value, np.integer) else value
 
 
-def dump(estimator, file):
+def dump(estimator: MINEEstimator, file: str | os.PathLike | IO[bytes]) -> None:
     """Write a fitted :class:`~sklearn_mine.MINEEstimator` to ``file``.
 
     Parameters
@@ -166,7 +170,7 @@ def dump(estimator, file):
         archive.writestr("tensors.pt", weights.getvalue())
 
 
-def load(file, device="cpu"):
+def load(file: str | os.PathLike | IO[bytes], device: str = "cpu") -> MINEEstimator:
     """Read a :class:`~sklearn_mine.MINEEstimator` written by :func:`dump`.
 
     Only JSON and tensors are read (``torch.load(weights_only=True)``): a

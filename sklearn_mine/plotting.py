@@ -4,7 +4,10 @@ Install with ``pip install sklearn_mine[plot]``; matplotlib is imported
 when a function is called, so the rest of the package does not need it.
 """
 
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.utils.validation import check_is_fitted
 
 from ._resample import MarginalResampler
@@ -22,7 +25,9 @@ def _pyplot():
     return plt
 
 
-def plot_history(estimator, *, true_mi=None, ax=None):
+def plot_history(
+    estimator: Any, *, true_mi: float | None = None, ax: Any = None
+) -> Any:
     """The training and held-out bounds of a fitted estimator, epoch by epoch.
 
     The held-out curve is the one to read: it rises while the critic learns,
@@ -96,15 +101,15 @@ def _scatter(ax, x, y, title, contours):
 
 
 def plot_resampled(
-    X,
-    y,
+    X: ArrayLike,
+    y: ArrayLike,
     *,
-    n_samples=None,
-    replace=False,
-    random_state=None,
-    contours=True,
-    axes=None,
-):
+    n_samples: int | None = None,
+    replace: bool = False,
+    random_state: int | np.random.RandomState | None = None,
+    contours: bool = True,
+    axes: Any = None,
+) -> Any:
     """The joint sample beside pairs resampled from it (the resampling trick).
 
     The first column of X is plotted against the first column of y: on the
