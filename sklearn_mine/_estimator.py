@@ -56,8 +56,9 @@ class MINEEstimator(BaseEstimator):
         with MINE's bias-corrected gradient (a moving average of the
         denominator, rate ``denominator_ema_rate``). ``"mine-f"`` or
         ``"nwj"`` (two names of one bound): :math:`E_P[t] - E_Q[e^{t-1}]`,
-        looser but with unbiased gradients. ``"js"``: the critic is trained as a classifier of
-        joint against marginal pairs (Jensen-Shannon) and read out by DV.
+        looser but with unbiased gradients. ``"js"``: the critic is trained
+        as a classifier of joint against marginal pairs (Jensen-Shannon) and
+        read out by DV.
         ``"smile"``: JS training, read out by DV with the marginal scores
         clipped to ``[-tau, tau]`` (lower variance, some bias at high MI).
         ``"infonce"``: scores every x of a batch against every y; low
@@ -452,8 +453,15 @@ class MINEEstimator(BaseEstimator):
         return settings
 
     def _build_net(
-        self, settings, n_features_x, n_features_y, valid_ds, callbacks, *,
-        critic_seed, batch_seed,
+        self,
+        settings,
+        n_features_x,
+        n_features_y,
+        valid_ds,
+        callbacks,
+        *,
+        critic_seed,
+        batch_seed,
     ):
         """The MINENet of this estimator's settings (fit, and loading a file)."""
         module, extra = critic_module(self.critic, self.reference)
