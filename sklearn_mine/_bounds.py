@@ -28,6 +28,7 @@ __all__ = [
     "log_mean_exp",
     "make_objective",
     "mine_loss",
+    "near_cap_message",
     "nwj_bound",
     "resampled_standard_error",
     "smile_bound",
@@ -115,6 +116,38 @@ def infonce_cap_bias(estimate, batch_size):
     if rest <= 1e-9:
         return math.inf
     return math.log((b - 1.0) / rest) - estimate
+
+
+def near_cap_message(estimate, n_pairs, *, infonce):
+    """A warning that ``estimate`` is near the cap of its pair count, or None.
+
+    InfoNCE on blocks of b pairs, and any bound whose marginal pairs are
+    resampled from n held-out pairs (one in n of them is a joint pair, whose
+    :math:`e^t` is about :math:`e^I`), read about
+    :math:`\\log n - \\log(1 + (n - 1) e^{-I})` for an ideal critic: both
+    are capped near the log of their pair count. None when an ideal critic
+    would read within 0.1 nats of the truth.
+    """
+    bias = infonce_cap_bias(estimate, n_pairs)
+    if bias <= 0.1:
+        return None
+    if infonce:
+        what = f"InfoNCE's cap log(batch_size) = {math.log(n_pairs):.3f}"
+        advice = "Raise batch_size or choose another objective."
+    else:
+        what = (
+            f"log({n_pairs}) = {math.log(n_pairs):.3f}, the most that marginal "
+            f"pairs resampled from {n_pairs} held-out pairs can show"
+        )
+        advice = (
+            "Use more samples, or reference='gaussian' (MI-NEE), whose "
+            "reference samples are independent."
+        )
+    return (
+        f"The estimate {estimate:.3f} nats is near {what}: even an ideal critic "
+        f"would read {bias:.2g} nats or more below the truth, so treat it as a "
+        f"lower bound. {advice}"
+    )
 
 
 def js_loss(t_joint, t_marginal):
@@ -286,8 +319,6 @@ class Objective(NamedTuple):
     estimate: Callable
     weights: Callable | None
     pairwise: bool
-
-
 
 
 def make_objective(name, *, ema_rate=0.01, tau=5.0):

@@ -16,12 +16,12 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch.callbacks import EarlyStopping
 
 from ._batches import PairDataset
-from ._bounds import infonce_cap_bias
+from ._bounds import near_cap_message
 from ._callbacks import ProgressBar
 from ._constants import DEFAULT_MAX_STEPS, MIN_SAMPLES
 from ._critics import CRITICS, critic_module
 from ._net import build_net
-from ._preprocessing import CHUNK_ROWS, fit_marginal_transform
+from ._preprocessing import fit_marginal_transform, transform_rows
 from ._validation import (
     TRAINING_CONSTRAINTS,
     check_marginal_batch_size,
@@ -324,16 +324,8 @@ class MINEEstimator(BaseEstimator):
         return X, y.reshape(len(y), -1)
 
     def _to_tensor(self, scaler, data, rows=None):
-        """Rows ``rows`` of ``data``, transformed, as one float32 tensor.
-
-        Filled chunk by chunk, so that no float64 copy of the data is made.
-        """
-        rows = np.arange(len(data)) if rows is None else rows
-        out = np.empty((len(rows), data.shape[1]), dtype=np.float32)
-        for start in range(0, len(rows), CHUNK_ROWS):
-            chunk = rows[start : start + CHUNK_ROWS]
-            out[start : start + len(chunk)] = scaler.transform(data[chunk])
-        return torch.as_tensor(out, device=self.device_)
+        """Rows ``rows`` of ``data``, transformed, as one float32 tensor."""
+        return torch.as_tensor(transform_rows(scaler, data, rows), device=self.device_)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: ArrayLike, y: ArrayLike) -> "MINEEstimator":
@@ -521,29 +513,13 @@ class MINEEstimator(BaseEstimator):
             )
 
     def _warn_near_cap(self, n_pairs):
-        # InfoNCE on blocks of b pairs, and any bound whose marginal pairs are
-        # resampled from n held-out pairs (one in n of them is a joint pair,
-        # whose e^t is about e^I), read about log n - log(1 + (n - 1) e^-I)
-        # for an ideal critic: both are capped near log of their pair count.
-        bias = infonce_cap_bias(self.mutual_info_, n_pairs)
-        if bias <= 0.1:
+        message = near_cap_message(
+            self.mutual_info_, n_pairs, infonce=self.objective == "infonce"
+        )
+        if message is None:
             return
-        if self.objective == "infonce":
-            what = f"InfoNCE's cap log(batch_size) = {math.log(n_pairs):.3f}"
-            advice = "Raise batch_size or choose another objective."
-        else:
-            what = (
-                f"log({n_pairs}) = {math.log(n_pairs):.3f}, the most that marginal "
-                f"pairs resampled from {n_pairs} held-out pairs can show"
-            )
-            advice = (
-                "Use more samples, or reference='gaussian' (MI-NEE), whose "
-                "reference samples are independent."
-            )
         warnings.warn(
-            f"The estimate {self.mutual_info_:.3f} nats is near {what}: even an "
-            f"ideal critic would read {bias:.2g} nats or more below the truth, "
-            f"so treat it as a lower bound. {advice}",
+            message,
             UserWarning,
             # fit's wrapper, fit, then this method.
             stacklevel=_FIT_STACKLEVEL + 1,

@@ -5,7 +5,7 @@ from scipy.stats import norm
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
 
-__all__ = ["PREPROCESSING", "NormalScores", "fit_marginal_transform"]
+__all__ = ["PREPROCESSING", "NormalScores", "fit_marginal_transform", "transform_rows"]
 
 PREPROCESSING = ("quantile", "standard")
 
@@ -96,3 +96,17 @@ def fit_marginal_transform(data, kind):
     for start in range(0, len(data), CHUNK_ROWS):
         scaler.partial_fit(data[start : start + CHUNK_ROWS])
     return scaler
+
+
+def transform_rows(transform, data, rows=None):
+    """Rows ``rows`` of ``data`` (all by default) through ``transform``, as float32.
+
+    Filled chunk by chunk, so that no float64 copy of more than a chunk of
+    the data is made.
+    """
+    rows = np.arange(len(data)) if rows is None else rows
+    out = np.empty((len(rows), data.shape[1]), dtype=np.float32)
+    for start in range(0, len(rows), CHUNK_ROWS):
+        chunk = rows[start : start + CHUNK_ROWS]
+        out[start : start + len(chunk)] = transform.transform(data[chunk])
+    return out
