@@ -1,9 +1,10 @@
+import contextlib
 import io
 import pickle
 
 import pytest
 
-from sklearn_mine import MINEEstimator
+from sklearn_mine import MINEEstimator, mutual_info_mine
 from sklearn_mine._callbacks import ProgressBar
 from sklearn_mine.datasets import make_gaussian
 
@@ -43,8 +44,31 @@ def test_progress_bar_stops_short_when_training_stops_early(gaussian):
         callbacks=[("progress", ProgressBar(file=buffer))],
     ).fit(*gaussian)
     assert est.n_steps_ < 2000
-    # The epoch whose early stopping ended training is counted too.
-    assert f"{est.n_steps_}/2000" in buffer.getvalue()
+    # The epoch whose early stopping ended training is counted too, and the
+    # bar says why it stopped short, with the step of the critic kept.
+    out = buffer.getvalue()
+    assert f"{est.n_steps_}/2000" in out
+    best_step = est.best_epoch_ * 10
+    assert f"stopped early at step {est.n_steps_}, best at step {best_step}" in out
+
+
+def test_progress_bar_of_grouped_critics_says_why_it_stopped():
+    X, y, _ = make_gaussian(500, n_features_x=2, rho=[0.8], random_state=0)
+    buffer = io.StringIO()
+    # mutual_info_mine(verbose=1) writes its bar to stderr.
+    with contextlib.redirect_stderr(buffer):
+        mutual_info_mine(
+            X,
+            y,
+            max_steps=2000,
+            steps_per_epoch=10,
+            patience=1,
+            verbose=1,
+            random_state=0,
+        )
+    out = buffer.getvalue()
+    assert "/2000" in out and "2000/2000" not in out
+    assert "stopped early at step" in out and "no critic still improving" in out
 
 
 def test_disabled_progress_bar_writes_nothing(gaussian):
