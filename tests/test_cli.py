@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sklearn_mine import _cli
+from sklearn_mine import _cli, _cli_table
 from sklearn_mine._cli import main
 
 # Few steps keep each fit to seconds; the dependences below are strong enough
@@ -59,19 +59,105 @@ def data_csv(tmp_path_factory):
     return path
 
 
+def _printed(name, out):
+    """The number after ``name`` on its line of the demo's output."""
+    (value,) = re.findall(rf"^{name} +([-+]?\d+\.\d+) nats", out, re.MULTILINE)
+    return float(value)
+
+
 def test_demo_prints_estimate_beside_truth(capsys):
-    assert main(["demo", "--n-samples", "300", "--rho", "0.5"]) == 0
+    assert main(["demo", "--n-samples", "300", "--rho", "0.8"]) == 0
     out = capsys.readouterr().out
-    # -1/2 log(1 - 0.25) = 0.1438
-    assert "true MI        0.1438 nats" in out
-    assert "MINE estimate" in out
+    assert out.startswith(
+        "Bivariate Gaussian, rho=0.8, n=300 (the lecture's bivariate Gaussian has "
+        "rho=0.878977, n=1000)"
+    )
+    estimate, truth = _printed("MINE estimate", out), _printed("true MI", out)
+    # -1/2 log(1 - 0.64) = 0.5108
+    assert truth == 0.5108
+    assert _printed("error", out) == pytest.approx(estimate - truth, abs=1.5e-4)
+    # About -0.04 with this seed; a critic that learnt nothing would give 0.
+    assert abs(estimate - truth) < 0.1
 
 
 def test_bad_demo_arguments_exit_with_a_message(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["demo", "--rho", "1.5"])
     assert exc.value.code == 2
-    assert "--rho must lie in (-1, 1)" in capsys.readouterr().err
+    assert "--rho must lie in (-1, 1); got 1.5" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["demo", "--n-samples", "5"], "--n-samples must be at least 10; got 5"),
+        (["demo", "--random-state", "-1"], "--random-state must lie in"),
+        (["estimate", "f.csv", "--target", "y", "--max-steps", "0"], "got 0"),
+        (["estimate", "f.csv", "--target", "y", "--max-steps", "-3"], "got -3"),
+        (["estimate", "--target", "y"], "required: FILE"),
+        (["estimate", "--target", "y", "--joint"], "required: FILE"),
+    ],
+)
+def test_bad_arguments_exit_with_a_message(capsys, args, expected):
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert expected in err
+    if "--max-steps" in args:
+        assert "--max-steps must be an int in the range [1, inf)" in err
+
+
+@pytest.mark.parametrize(
+    "args, file, target, features",
+    [
+        (["f.csv", "--target", "y"], "f.csv", ["y"], None),
+        (["--target", "y", "f.csv"], "f.csv", ["y"], None),
+        (["--target", "y", "y2", "f.csv"], "f.csv", ["y", "y2"], None),
+        (["--features", "a", "--target", "y", "f.csv"], "f.csv", ["y"], ["a"]),
+        (
+            ["--target", "y", "--features", "a", "b", "f.csv"],
+            "f.csv",
+            ["y"],
+            ["a", "b"],
+        ),
+        (["--target", "y", "--fe", "a", "f.csv"], "f.csv", ["y"], ["a"]),
+        (["--target", "y", "--joint", "f.csv"], "f.csv", ["y"], None),
+        (["--target", "y", "--", "f.csv"], "f.csv", ["y"], None),
+    ],
+)
+def test_file_before_or_after_the_options(args, file, target, features):
+    parser = _cli._build_parser()
+    argv = ["estimate", *args]
+    parsed = parser.parse_args(argv)
+    parsed.check(parsed, argv)
+    assert (parsed.file, parsed.target, parsed.features) == (file, target, features)
+
+
+def test_help_does_not_import_torch():
+    code = (
+        "import sys\n"
+        "from sklearn_mine._cli import main\n"
+        "for argv in (['--help'], ['estimate', '--help'], ['demo', '--help']):\n"
+        "    try:\n"
+        "        main(argv)\n"
+        "    except SystemExit as exc:\n"
+        "        assert exc.code == 0, exc.code\n"
+        "heavy = sorted({'torch', 'sklearn', 'pandas'} & set(sys.modules))\n"
+        "assert not heavy, heavy\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    # argparse wraps the help to the terminal's width.
+    out = " ".join(result.stdout.split())
+    assert "--objective NAME" in out
+    assert "the lecture's bivariate Gaussian (rho = 0.878977)" in out
+    assert "default: 4000" in out
+    # --bound is a deprecated alias, no longer offered.
+    assert "--bound" not in out
+    assert "seed's" not in out and "SEED_RHO" not in out
 
 
 def test_module_entry_point_runs():
@@ -88,7 +174,7 @@ def test_estimate_ranks_the_informative_feature_first(data_csv):
     assert status == 0, err
     lines = out.splitlines()
     assert str(data_csv) in lines[0]
-    assert "bound mine" in lines[0] and "1000 rows" in lines[0]
+    assert "objective mine" in lines[0] and "1000 rows" in lines[0]
     assert lines[1].split() == ["rank", "feature", "mutual_info", "standard_error"]
     # Every column but the target, the categorical one included.
     ranked = [line.split() for line in lines[2:]]
@@ -126,6 +212,19 @@ def test_estimate_json_with_several_targets(data_csv):
     assert results[0]["mutual_info"] >= results[1]["mutual_info"] > 0.5
 
 
+def _mi_of_three_shifts(shifts=(-2.0, 0.0, 2.0), sigma=0.3):
+    """I(color; y2) of make_frame: y2 is a uniform mixture of three normals."""
+    grid = np.linspace(min(shifts) - 10 * sigma, max(shifts) + 10 * sigma, 200_001)
+    step = grid[1] - grid[0]
+    density = np.mean(
+        [np.exp(-0.5 * ((grid - m) / sigma) ** 2) for m in shifts], axis=0
+    ) / (sigma * np.sqrt(2 * np.pi))
+    positive = density > 0
+    h_y = -np.sum(density[positive] * np.log(density[positive])) * step
+    h_y_given_color = 0.5 * np.log(2 * np.pi * np.e * sigma**2)
+    return h_y - h_y_given_color
+
+
 def test_estimate_joint_csv_with_a_categorical_feature(data_csv):
     status, out, err = run_cli(
         "estimate",
@@ -144,11 +243,19 @@ def test_estimate_joint_csv_with_a_categorical_feature(data_csv):
     assert status == 0, err
     (row,) = csv.DictReader(io.StringIO(out))
     assert row["features"] == "x1;color"
+    # What the table's header shows.
+    assert (row["target"], row["objective"], row["n_rows"]) == ("y2", "mine", "1000")
     mi, se = float(row["mutual_info"]), float(row["standard_error"])
     assert se > 0
-    assert float(row["ci_low"]) < mi < float(row["ci_high"])
-    # color takes three equally likely values, well apart in y2: near log 3.
-    assert mi > 0.6
+    # The 95 % normal interval, written in full precision.
+    assert float(row["ci_low"]) == pytest.approx(mi - 1.959964 * se, abs=1e-6)
+    assert float(row["ci_high"]) == pytest.approx(mi + 1.959964 * se, abs=1e-6)
+    # x1 is noise; color takes three equally likely values, well apart in y2,
+    # so the truth is just under log 3. A lower bound after 400 steps: it
+    # may fall short, but not by much, and must not overshoot.
+    truth = _mi_of_three_shifts()
+    assert 1.09 < truth < np.log(3)
+    assert truth - 0.3 < mi < truth + 0.05
     # The progress bar counts gradient steps out of the budget.
     assert re.search(r"\d+/400", err)
 
@@ -187,21 +294,65 @@ def test_joint_table_output(capsys):
         ["estimate", "f.csv", "--target", "y", "--joint"]
     )
     result = {
+        "target": ["y"],
+        "objective": "mine",
+        "n_rows": 100,
         "features": ["a", "b"],
         "mutual_info": 0.5,
         "standard_error": 0.02,
         "ci_low": 0.46,
         "ci_high": 0.54,
     }
-    _cli._write(result, args, 100, sys.stdout)
+    _cli_table.write(result, args, 100, sys.stdout)
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "f.csv: mutual information with y, in nats (bound mine, 100 rows)"
+    assert out[0] == (
+        "f.csv: mutual information with y, in nats (objective mine, 100 rows)"
+    )
     assert out[1:] == [
         "features        a, b (jointly)",
         "mutual_info     0.5000",
         "standard_error  0.0200",
         "95% interval    0.4600 to 0.5400",
     ]
+
+
+def test_joint_json_with_file_last_and_objective(tmp_path, capsys):
+    path = tmp_path / "data.csv"
+    make_frame(200).to_csv(path, index=False)
+    status, out, err = run_main(
+        capsys,
+        "--target",
+        "y",
+        "--features",
+        "x0",
+        "color",
+        "--joint",
+        "--format",
+        "json",
+        "--max-steps",
+        "50",
+        "--objective",
+        "nwj",
+        path,
+    )
+    assert status == 0, err
+    result = json.loads(out)
+    assert result["target"] == ["y"]
+    assert result["objective"] == "nwj"
+    assert result["n_rows"] == 200
+    assert result["features"] == ["x0", "color"]
+
+
+def test_bound_is_a_deprecated_alias_of_objective(tmp_path, capsys):
+    path = tmp_path / "data.csv"
+    make_frame(200).to_csv(path, index=False)
+    status, out, err = run_main(
+        capsys, path, "--target", "y", "--features", "x0", "--bound", "dv",
+        "--max-steps", "50",
+    )  # fmt: skip
+    assert status == 0, err
+    assert err == "sklearn-mine: warning: --bound is deprecated; use --objective\n"
+    assert "(objective dv, 200 rows)" in out.splitlines()[0]
 
 
 def _write_bad_files(directory):
@@ -217,6 +368,14 @@ def _write_bad_files(directory):
     typo = make_frame(300).astype({"x1": str})
     typo.loc[5, "x1"] = "1.2.3"
     typo.to_csv(directory / "typo.csv", index=False)
+    # A numeric column with a few placeholders, which pandas reads as text.
+    # ("n/a" and "" pandas reads as missing.)
+    tokens = make_frame(300).astype({"x0": object})
+    tokens.loc[[4, 150, 151, 299], "x0"] = ["?", "missing", "?", "-"]
+    tokens.to_csv(directory / "tokens.csv", index=False)
+    # A text column with more categories than a critic can tell apart.
+    many = make_frame(300).assign(color=[f"c{i}" for i in range(300)])
+    many.to_csv(directory / "many.csv", index=False)
 
 
 # Each case: file, arguments, what the error line must say beyond the file's
@@ -244,10 +403,28 @@ BAD_INPUTS = {
         False,
     ),
     "not categories": ("typo.csv", ["--target", "y"], ["'x1'", "'1.2.3'"], False),
+    "numbers with text tokens": (
+        "tokens.csv",
+        ["--target", "y"],
+        ["'x0'", "4 cells", "'?' in row 5", "'missing' in row 151", "drop"],
+        False,
+    ),
+    "text target with numbers": (
+        "tokens.csv",
+        ["--target", "x0", "--features", "x1"],
+        ["'x0'", "4 cells"],
+        False,
+    ),
+    "too many categories": (
+        "many.csv",
+        ["--target", "y"],
+        ["'color'", "300 distinct", "256"],
+        False,
+    ),
     "missing values": (
         "missing.csv",
         ["--target", "y"],
-        ["'x1'", "3 missing"],
+        ["'x1'", "3 missing", "row 4"],
         True,
     ),
     "too few rows": (
@@ -259,7 +436,7 @@ BAD_INPUTS = {
     "constant target": (
         "constant.csv",
         ["--target", "y"],
-        ["'y'", "constant"],
+        ["'y'", "constant", "1.5"],
         True,
     ),
     "discrete target among several": (
@@ -312,6 +489,6 @@ def test_library_value_error_is_one_error_line(bad_dir, monkeypatch, capsys):
 def test_parquet_without_an_engine_says_what_to_install(tmp_path, monkeypatch, capsys):
     path = tmp_path / "data.parquet"
     path.write_bytes(b"PAR1")
-    monkeypatch.setattr(_cli, "_parquet_engine_installed", lambda: False)
+    monkeypatch.setattr(_cli_table, "_parquet_engine_installed", lambda: False)
     assert main(["estimate", str(path), "--target", "y"]) == 2
     assert "pip install pyarrow" in capsys.readouterr().err
