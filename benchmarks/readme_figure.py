@@ -1,4 +1,6 @@
-"""The README's figure: MINE's training curve on the seed's Gaussian.
+"""The README's figure: MINE's training curve on the lecture's Gaussian.
+
+The lecture's bivariate Gaussian: rho = 0.878977, n = 1000 (see the user guide).
 
 Run: python benchmarks/readme_figure.py [--output docs/images/training_curve.png]
 """

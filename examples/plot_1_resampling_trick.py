@@ -4,14 +4,15 @@ The resampling trick
 
 MINE needs samples of the product of the marginals, :math:`P_X \\otimes P_Y`,
 but the data are joint pairs. Pairing :math:`x_J` with :math:`y_K` for
-independent random indices breaks the dependence: this is the resampling trick
-of the seed's lecture, :class:`~sklearn_mine.MarginalResampler`.
+independent random indices breaks the dependence: this is MINE's resampling
+trick, :class:`~sklearn_mine.MarginalResampler`.
 """
 
 # %%
-# The seed's bivariate Gaussian (rho = 0.878977, 0.74 nats), then pairs
-# resampled without replacement, with replacement, and many more pairs than
-# samples (n' = 10 n, which needs replacement).
+# The lecture's bivariate Gaussian (rho = 0.878977, 0.74 nats; 500 pairs here
+# instead of its n = 1000), then pairs resampled without replacement, with
+# replacement, and many more pairs than samples (n' = 10 n, which needs
+# replacement).
 import matplotlib.pyplot as plt
 import numpy as np
 
