@@ -19,6 +19,7 @@ __all__ = [
     "off_diagonal",
 ]
 
+
 class PairDataset(torch.utils.data.Dataset):
     """Joint pairs held as two tensors, ready to be sliced in memory.
 

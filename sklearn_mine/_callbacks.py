@@ -175,7 +175,6 @@ class GroupEarlyStopping(Callback):
         net.module_.load_state_dict(self.best_state_)
 
 
-
 class ProgressBar(Callback):
     """Gradient steps done out of the budget, with the latest held-out bound.
 
