@@ -36,7 +36,12 @@ class WeightAveraging(Callback):
     The average is a :class:`torch.optim.swa_utils.AveragedModel`. It starts
     as the plain mean of the steps so far (torch's SWA update) and becomes an
     exponential one (torch's EMA update) after ``1 / rate`` steps, so that the
-    initial weights do not linger in it.
+    initial weights do not linger in it. The updates are torch's
+    (``get_swa_multi_avg_fn``, ``get_ema_multi_avg_fn``), applied to the
+    parameter lists directly rather than through
+    ``AveragedModel.update_parameters``, which walks the module and groups its
+    tensors on every step, at about twice the averaging's own cost on the
+    default critic (``benchmarks/bench_averaging.py``).
 
     Training itself is unchanged: the gradient steps act on the current
     weights. Before the held-out pairs are scored, the averaged weights are
@@ -68,20 +73,27 @@ class WeightAveraging(Callback):
         # A compiled critic is averaged through the module it wraps, which
         # holds the same parameters and deep-copies cleanly.
         module = getattr(net.module_, "_orig_mod", net.module_)
-        self.module_ = module
         self.params_ = list(module.parameters())
-        self.averaged_ = AveragedModel(module, multi_avg_fn=self._average)
+        self.averaged_ = AveragedModel(module)
+        self.average_ = list(self.averaged_.parameters())
         self.current_ = None
         self.n_updates_ = 0
 
-    def _average(self, averaged, current, num_averaged):
-        # The plain mean while 1/n exceeds the rate, then the moving average.
-        # (Made afresh each call: torch's update functions are closures,
-        # which would keep the fitted net from pickling.)
-        if self.n_updates_ * self.rate < 1:
-            get_swa_multi_avg_fn()(averaged, current, self.n_updates_ - 1)
-        else:
-            get_ema_multi_avg_fn(1.0 - self.rate)(averaged, current, num_averaged)
+    def _average(self):
+        # The first step's weights, then their plain mean while 1/n exceeds
+        # the rate, then the moving average. (torch's update functions are
+        # closures, made afresh here: kept, they would stop the fitted net
+        # from pickling.)
+        n = self.n_updates_
+        with torch.no_grad():
+            if n == 1:
+                for average, param in zip(self.average_, self.params_):
+                    average.copy_(param)
+            elif n * self.rate < 1:
+                get_swa_multi_avg_fn()(self.average_, self.params_, n - 1)
+            else:
+                get_ema_multi_avg_fn(1.0 - self.rate)(self.average_, self.params_, n)
+        self.averaged_.n_averaged += 1
 
     def on_epoch_begin(self, net, **kwargs):
         self._restore()
@@ -90,7 +102,7 @@ class WeightAveraging(Callback):
         if not training:
             return
         self.n_updates_ += 1
-        self.averaged_.update_parameters(self.module_)
+        self._average()
 
     def on_batch_begin(self, net, training=False, **kwargs):
         # The first held-out batch of an epoch: swap the average in. It stays
@@ -100,7 +112,7 @@ class WeightAveraging(Callback):
             return
         with torch.no_grad():
             self.current_ = [p.detach().clone() for p in self.params_]
-            for param, average in zip(self.params_, self.averaged_.parameters()):
+            for param, average in zip(self.params_, self.average_):
                 param.copy_(average)
 
     def _restore(self):
@@ -110,11 +122,6 @@ class WeightAveraging(Callback):
             for param, current in zip(self.params_, self.current_):
                 param.copy_(current)
         self.current_ = None
-
-    @property
-    def average_(self):
-        """The averaged weights, in the order of the module's parameters."""
-        return list(self.averaged_.parameters())
 
 
 class GroupEarlyStopping(Callback):

@@ -177,8 +177,9 @@ def _estimate_mi(
         X,
         y,
         accept_sparse="csc",
-        # Float input is read as it is, never copied; the critics see float32.
-        dtype=[np.float64, np.float32],
+        # "numeric" keeps float and integer input as it is (no copy) and
+        # refuses text with scikit-learn's own message.
+        dtype="numeric",
         y_numeric=not discrete_target,
         multi_output=not discrete_target,
         ensure_min_samples=MIN_SAMPLES,
@@ -195,7 +196,7 @@ def _estimate_mi(
         )
 
     rng = check_random_state(random_state)
-    train, valid = split_indices(len(X), params["validation_fraction"], rng)
+    train, valid = split_indices(X.shape[0], params["validation_fraction"], rng)
     # Rows in split order, so that the training and held-out sets are views;
     # X is read, never written, whatever `copy` says.
     rows = np.concatenate([train, valid])

@@ -28,6 +28,18 @@ def _empirical_gaussian_mi(X, y):
 def test_seed_value():
     # -1/2 log(1 - 0.878977^2) = 0.74052 nats, the seed's truth.
     assert gaussian_mi(0.878977) == pytest.approx(0.74052, abs=1e-5)
+
+
+def test_seed_rho_is_the_deprecated_name_of_lecture_rho():
+    from sklearn_mine import datasets
+
+    assert datasets.LECTURE_RHO == 0.878977
+    with pytest.warns(FutureWarning, match="SEED_RHO was renamed LECTURE_RHO") as w:
+        value = datasets.SEED_RHO
+    assert value == datasets.LECTURE_RHO
+    assert w[0].filename == __file__
+    with pytest.raises(AttributeError, match="no attribute 'SEED_RHOS'"):
+        datasets.SEED_RHOS  # noqa: B018
     assert make_gaussian(10)[2] == pytest.approx(0.74052, abs=1e-5)
 
 

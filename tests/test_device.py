@@ -1,11 +1,10 @@
 """Fits on every available device: the CPU always, CUDA where present."""
 
-import numpy as np
 import pytest
 import torch
 
 from sklearn_mine import MINEEstimator, mutual_info_mine
-from sklearn_mine.datasets import make_gaussian
+from sklearn_mine.datasets import gaussian_mi, make_gaussian
 
 DEVICES = [
     "cpu",
@@ -28,14 +27,18 @@ def test_estimator_trains_where_asked(device):
     est = MINEEstimator(max_steps=600, steps_per_epoch=50, device=device)
     est.set_params(random_state=0).fit(X, y)
     assert next(est.critic_.parameters()).device.type == device
-    assert abs(est.mutual_info_ - true_mi) < 0.2
-    assert np.isfinite(est.score(X, y))
+    # Measured on the CPU: -0.07 nats, and -0.02 for the score on all pairs.
+    assert abs(est.mutual_info_ - true_mi) < 0.15
+    assert abs(est.score(X, y) - true_mi) < 0.15
 
 
 def test_mutual_info_mine_trains_where_asked(device):
-    X, y, _ = make_gaussian(2000, n_features_x=2, n_features_y=1, rho=[0.8])
+    X, y, _ = make_gaussian(
+        2000, n_features_x=2, n_features_y=1, rho=[0.8], random_state=0
+    )
     mi = mutual_info_mine(X, y, max_steps=500, device=device, random_state=0)
-    assert mi[0] > 0.3 and mi[1] < 0.05
+    # Measured on the CPU: 0.464 and 0.0005 nats.
+    assert mi[0] == pytest.approx(gaussian_mi(0.8), abs=0.1) and mi[1] < 0.05
 
 
 def test_auto_picks_an_available_device():

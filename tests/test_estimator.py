@@ -1,17 +1,21 @@
 import pickle
+import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
 import torch
 from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
-from skorch.callbacks import Callback
+from skorch.callbacks import Callback, LRScheduler
+from torch.optim.lr_scheduler import LambdaLR
 
 from sklearn_mine import MINEEstimator
-from sklearn_mine.datasets import make_gaussian
+from sklearn_mine._criterion import BoundCriterion
+from sklearn_mine.datasets import LECTURE_RHO, make_gaussian
 
 # A budget that trains a usable critic on the small cases in about a second.
 QUICK = dict(max_steps=600, steps_per_epoch=50, random_state=0)
@@ -143,11 +147,21 @@ def test_score_is_the_bound_on_new_pairs(seed_case):
 )
 def test_every_bound_critic_and_reference_learns(seed_case, params):
     X, y, true_mi = seed_case
-    est = MINEEstimator(**QUICK, **params).fit(X, y)
-    assert abs(est.mutual_info_ - true_mi) < 0.2
-    assert 0 < est.standard_error_ < 0.2
-    low, high = est.confidence_interval_
-    assert low < est.mutual_info_ < high
+    with warnings.catch_warnings():
+        # Most of these budgets end while the bound still creeps up.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est = MINEEstimator(**QUICK, **params).fit(X, y)
+    # Measured errors: -0.11 (smile, tau=1) to +0.02 nats, every one but
+    # MI-NEE's below the truth (a critic short of the optimum).
+    assert abs(est.mutual_info_ - true_mi) < 0.15
+    # The delta-method standard error of an ideal critic: the pointwise MI
+    # has variance rho^2 under the joint, so rho / sqrt(n_valid) = 0.0507
+    # nats for 300 held-out pairs. Measured: 1.03 (infonce) to 1.27 (dv)
+    # times that, the marginal pairs' share and the critic's shortfall
+    # adding to it, MI-NEE's reference samples included. A standard error
+    # off by 2x falls outside.
+    ideal = LECTURE_RHO / np.sqrt(300)
+    assert 0.75 * ideal < est.standard_error_ < 1.6 * ideal
     pmi = est.pointwise_mutual_info(X, y)
     assert pmi.shape == (len(X),) and np.isfinite(pmi).all()
 
@@ -188,11 +202,11 @@ def test_infonce_warns_near_its_cap():
     # 3 nats of MI against a cap of log 16 = 2.8 nats.
     X, y, true_mi = make_gaussian(2000, rho=0.9988, random_state=0)
     assert true_mi > 3
-    with pytest.warns(UserWarning, match="InfoNCE.*cap"):
-        est = MINEEstimator(
+    # The warning names the cap of this batch size: log 16 = 2.773.
+    with pytest.warns(UserWarning, match=r"InfoNCE's cap log\(batch_size\) = 2\.773"):
+        MINEEstimator(
             objective="infonce", batch_size=16, critic="separable", **QUICK
         ).fit(X, y)
-    assert est.mutual_info_ <= np.log(16)
 
 
 def test_infonce_far_from_its_cap_does_not_warn(seed_case, recwarn):
@@ -208,7 +222,7 @@ def test_two_dimensional_y_is_treated_jointly():
         2000, n_features_x=2, n_features_y=2, rho=[0.8, 0.6], random_state=0
     )
     est = MINEEstimator(**QUICK).fit(X, y)
-    assert abs(est.mutual_info_ - true_mi) < 0.15
+    assert abs(est.mutual_info_ - true_mi) < 0.1  # 0.734 nats; measured: -0.01
     with pytest.raises(ValueError, match="y has 1 columns"):
         est.score(X, y[:, 0])
 
@@ -216,7 +230,7 @@ def test_two_dimensional_y_is_treated_jointly():
 def test_replacement_and_large_marginal_batches(seed_case):
     X, y, true_mi = seed_case
     est = MINEEstimator(**QUICK, replace=True, marginal_batch_size=2000).fit(X, y)
-    assert abs(est.mutual_info_ - true_mi) < 0.2
+    assert abs(est.mutual_info_ - true_mi) < 0.15  # measured: -0.07
     with pytest.raises(ValueError, match="marginal_batch_size=2000 exceeds"):
         MINEEstimator(**QUICK, marginal_batch_size=2000).fit(X, y)
 
@@ -242,12 +256,12 @@ def test_patience_none_trains_the_whole_budget(seed_case):
     assert est.n_steps_ == 250
 
 
-def test_averaging_rate_one_is_no_averaging(seed_case):
+def test_weight_ema_rate_one_is_no_averaging(seed_case):
     # The average of rate 1 is the current weights: the fit is the one
     # without averaging, bit for bit.
     X, y, _ = seed_case
-    plain = MINEEstimator(**QUICK, averaging_rate=None).fit(X, y)
-    rate_one = MINEEstimator(**QUICK, averaging_rate=1.0).fit(X, y)
+    plain = MINEEstimator(**QUICK, weight_ema_rate=None).fit(X, y)
+    rate_one = MINEEstimator(**QUICK, weight_ema_rate=1.0).fit(X, y)
     assert rate_one.mutual_info_ == plain.mutual_info_
     averaged = MINEEstimator(**QUICK).fit(X, y)
     assert averaged.mutual_info_ != plain.mutual_info_
@@ -257,9 +271,17 @@ def test_averaging_rate_one_is_no_averaging(seed_case):
     )
 
 
-# Two seeds: on this machine the best epoch is the last for one, not the other.
-@pytest.mark.parametrize("random_state", [0, 4])
-def test_kept_critic_is_the_weight_average(seed_case, random_state):
+# The learning rate of each of the three epochs (the factor of lr that
+# LambdaLR applies; skorch steps it at the end of each epoch). "earlier": a
+# learning rate of 2 in the last epoch wrecks the critic, so the best epoch is
+# surely an earlier one. "last": nothing moves in the first two epochs (their
+# critics are the initial one), so only the last epoch can improve on the
+# first.
+LR_FACTORS = {"earlier": [1.0, 1.0, 1e3], "last": [0.0, 0.0, 1.0]}
+
+
+@pytest.mark.parametrize("best", sorted(LR_FACTORS))
+def test_kept_critic_is_the_weight_average(seed_case, best):
     class RecordAverages(Callback):
         # The average each epoch was scored with, whichever epoch is kept.
         def initialize(self):
@@ -268,31 +290,122 @@ def test_kept_critic_is_the_weight_average(seed_case, random_state):
 
         def on_epoch_end(self, net, **kwargs):
             averaging = dict(net.callbacks_)["weight_averaging"]
-            self.averages_.append([a.clone() for a in averaging.average_])
+            self.averages_.append([a.detach().clone() for a in averaging.average_])
 
+    factors = LR_FACTORS[best]
     record = RecordAverages()
+    # The scheduler also steps after the last epoch: past it, keep the last.
+    schedule = LRScheduler(
+        policy=LambdaLR, lr_lambda=lambda epoch: factors[min(epoch, 2)]
+    )
     X, y, _ = seed_case
     est = MINEEstimator(
         max_steps=150,
         steps_per_epoch=50,
         patience=None,
-        averaging_rate=0.1,
-        callbacks=[record],
-        random_state=random_state,
+        weight_ema_rate=0.1,
+        callbacks=[record, ("schedule", schedule)],
+        random_state=0,
     ).fit(X, y)
+    np.testing.assert_allclose(
+        est.net_.history[:, "event_lr"], est.lr * np.array(factors)
+    )
+    # The precondition of each case, which the schedule makes certain.
+    if best == "earlier":
+        assert est.best_epoch_ < 3, "the wrecked last epoch was kept"
+    else:
+        assert est.best_epoch_ == 3, "training did not improve on the initial critic"
     averaging = dict(est.net_.callbacks_)["weight_averaging"]
     assert averaging.n_updates_ == 150
+    assert isinstance(averaging.averaged_, torch.optim.swa_utils.AveragedModel)
     assert len(record.averages_) == 3
-    # The kept critic is the best epoch's, which need not be the last.
-    best = record.averages_[est.best_epoch_ - 1]
+    # The kept critic is the best epoch's average, bit for bit.
+    best_average = record.averages_[est.best_epoch_ - 1]
     kept = [p.detach() for p in est.critic_.parameters()]
-    for param, average in zip(kept, best, strict=True):
+    for param, average in zip(kept, best_average, strict=True):
         torch.testing.assert_close(param, average, rtol=0, atol=0)
     # The average differs from the last step's weights it was built from.
     assert any(
         not torch.equal(average, current)
         for average, current in zip(averaging.average_, averaging.current_)
     )
+
+
+# Renamed parameters: the old names still work, and warn at the user's line.
+TINY = dict(max_steps=20, steps_per_epoch=10, random_state=0)
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [("ema_rate", "denominator_ema_rate"), ("averaging_rate", "weight_ema_rate")],
+)
+def test_old_parameter_names_still_work_and_warn(seed_case, old, new):
+    X, y, _ = seed_case
+    with pytest.warns(FutureWarning, match=f"'{old}' was renamed '{new}'") as record:
+        old_est = MINEEstimator(**TINY, **{old: 0.5}).fit(X, y)
+    assert [w.filename for w in record if w.category is FutureWarning] == [__file__]
+    new_est = MINEEstimator(**TINY, **{new: 0.5}).fit(X, y)
+    default = MINEEstimator(**TINY).fit(X, y)
+    # The old name's value is the one used: the same fit as the new name's,
+    # and not the default's.
+    assert old_est.mutual_info_ == new_est.mutual_info_
+    assert old_est.mutual_info_ != default.mutual_info_
+
+
+def test_new_parameter_names_do_not_warn(seed_case):
+    X, y, _ = seed_case
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)
+        MINEEstimator(**TINY, denominator_ema_rate=0.5, weight_ema_rate=0.5).fit(X, y)
+
+
+def test_convergence_warning_points_at_the_callers_line(seed_case):
+    # Two epochs and patience 5: the budget surely runs out within patience
+    # epochs of the best one, whichever it is.
+    X, y, _ = seed_case
+    with pytest.warns(ConvergenceWarning, match="max_steps=100 ran out") as record:
+        MINEEstimator(
+            max_steps=100, steps_per_epoch=50, patience=5, random_state=0
+        ).fit(X, y)
+    (warning,) = [w for w in record if w.category is ConvergenceWarning]
+    assert warning.filename == __file__
+
+
+def test_score_is_repeatable_and_leaves_the_callers_random_state_alone(seed_case):
+    X, y, _ = seed_case
+    rng = np.random.RandomState(0)
+    est = MINEEstimator(max_steps=100, steps_per_epoch=50, random_state=rng)
+    est.fit(X, y)
+    before = rng.get_state()
+    first = est.score(X, y)
+    assert est.score(X, y) == first
+    after = rng.get_state()
+    assert before[0] == after[0] and before[2:] == after[2:]
+    np.testing.assert_array_equal(before[1], after[1])
+    # The score does depend on the seed of its marginal pairs: the equality
+    # above is not a constant's.
+    est.score_seed_ += 1
+    assert est.score(X, y) != first
+
+
+def test_optimizer_is_routed_to_the_net(seed_case):
+    X, y, _ = seed_case
+    est = MINEEstimator(**TINY).fit(X, y)
+    assert isinstance(est.net_.optimizer_, torch.optim.Adam)
+    est.set_params(optimizer=torch.optim.SGD, lr=0.05).fit(X, y)
+    assert type(est.net_.optimizer_) is torch.optim.SGD
+    assert est.net_.optimizer_.param_groups[0]["lr"] == 0.05
+
+
+def test_criterion_is_the_bound_with_mines_moving_average(seed_case):
+    X, y, _ = seed_case
+    est = MINEEstimator(**TINY, objective="mine", denominator_ema_rate=0.2).fit(X, y)
+    criterion = est.net_.criterion_
+    assert isinstance(criterion, BoundCriterion)
+    assert criterion.objective == "mine"
+    assert criterion.denominator_ema_rate == 0.2
+    log_ema = dict(criterion.named_buffers())["log_ema"]
+    assert log_ema is not None and torch.isfinite(log_ema).all()
 
 
 def test_user_callbacks_run(seed_case):
@@ -338,12 +451,19 @@ def test_clone_pickle_pipeline_and_grid_search(seed_case):
     restored = pickle.loads(pickle.dumps(est))
     assert restored.score(X, y) == est.score(X, y)
 
-    pipe = make_pipeline(FunctionTransformer(), est).fit(X, y)
-    assert np.isfinite(pipe.score(X, y))
+    # FunctionTransformer() is the identity: the pipeline's estimator is fitted
+    # and scored on the same pairs, with the same seed, as est.
+    pipe = make_pipeline(FunctionTransformer(), clone(est)).fit(X, y)
+    assert pipe.score(X, y) == est.score(X, y)
 
-    search = GridSearchCV(est, {"hidden_units": [4, 32]}, cv=2).fit(X, y)
-    assert search.best_params_["hidden_units"] in (4, 32)
-    assert np.isfinite(search.best_score_)
+    # A learning rate of 1e-7 leaves the critic where it started within the
+    # budget: the search must pick the one that learns. (Measured mean test
+    # scores: -0.02 and 0.53 nats.)
+    search = GridSearchCV(est, {"lr": [1e-7, 2e-3]}, cv=2).fit(X, y)
+    assert search.best_params_ == {"lr": 2e-3}
+    mean_scores = search.cv_results_["mean_test_score"]
+    assert search.best_score_ == mean_scores.max()
+    assert mean_scores[0] < 0.1 and mean_scores[1] > 0.3
 
 
 # Bad input: each gets an error naming the problem.
@@ -357,7 +477,12 @@ def test_clone_pickle_pipeline_and_grid_search(seed_case):
         (np.empty((0, 1)), np.empty(0), ValueError, "0 sample"),
         (np.ones((5, 1)), np.arange(5.0), ValueError, "minimum of 10 is required"),
         (np.ones((20, 1)), np.arange(19.0), ValueError, "inconsistent numbers"),
-        (np.ones((20, 1, 2)), np.arange(20.0), ValueError, "3"),
+        (
+            np.ones((20, 1, 2)),
+            np.arange(20.0),
+            ValueError,
+            "Found array with dim 3",
+        ),
         (np.array([["a"]] * 20), np.arange(20.0), ValueError, "string"),
         (np.ones((20, 1)), np.array(["a"] * 20), ValueError, "could not convert"),
         (np.ones((20, 1)) + 1j, np.arange(20.0), ValueError, "Complex"),
@@ -376,8 +501,11 @@ def test_bad_input_names_the_problem(X, y, error, message):
         ({"activation": "sigmoidal"}, "activation"),
         ({"batch_size": -1}, "batch_size"),
         ({"lr": 0.0}, "lr"),
+        ({"denominator_ema_rate": 0.0}, "denominator_ema_rate"),
+        ({"weight_ema_rate": 0.0}, "weight_ema_rate"),
+        ({"weight_ema_rate": 1.5}, "weight_ema_rate"),
+        # The deprecated names are validated as before.
         ({"ema_rate": 0.0}, "ema_rate"),
-        ({"averaging_rate": 0.0}, "averaging_rate"),
         ({"averaging_rate": 1.5}, "averaging_rate"),
         ({"max_steps": 0}, "max_steps"),
         ({"patience": 0}, "patience"),
@@ -428,5 +556,7 @@ def test_compiled_critic_trains(seed_case):
         max_steps=200, steps_per_epoch=100, compile=True, random_state=0
     ).fit(X, y)
     assert hasattr(est.critic_, "_orig_mod")  # the compiled wrapper
-    assert np.isfinite(est.mutual_info_) and est.mutual_info_ > 0.3
-    assert np.isfinite(est.score(X, y))
+    # 200 steps reach -0.09 nats of the truth (-0.04 for the score on all
+    # the pairs), measured; compiling changes the arithmetic, not the fit.
+    assert abs(est.mutual_info_ - true_mi) < 0.15
+    assert abs(est.score(X, y) - true_mi) < 0.15

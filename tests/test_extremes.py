@@ -39,13 +39,16 @@ def test_near_deterministic_relation_warns_at_the_cap():
     X, y, true_mi = make_gaussian(1000, mi=10.0, random_state=0)
     with pytest.warns(UserWarning, match="near log\\(300\\)"):
         est = MINEEstimator(random_state=0).fit(X, y)
-    assert np.isfinite(est.mutual_info_)
-    assert 2.0 < est.mutual_info_ < true_mi
+    # The cap, not the truth of 10 nats, is what bounds the estimate: an
+    # ideal critic would read log 300 - log(1 + 299 e^-10) = 5.69 nats.
+    # Measured: 4.45.
+    assert true_mi == pytest.approx(10.0)
+    assert np.log(300) - 2.0 < est.mutual_info_ < np.log(300)
 
 
 def test_a_budget_spent_while_still_improving_warns():
     X, y, _ = make_gaussian(1000, mi=10.0, random_state=0)
-    with pytest.warns(ConvergenceWarning, match="still improving"):
+    with pytest.warns(ConvergenceWarning, match="max_steps=600 ran out"):
         MINEEstimator(**QUICK).fit(X, y)
 
 
@@ -60,10 +63,14 @@ def test_deterministic_relation_is_finite():
 
 
 def test_many_duplicated_rows():
-    X, y, _ = make_gaussian(100, rho=0.8, random_state=1)
+    X, y, true_mi = make_gaussian(100, rho=0.8, random_state=1)
     X, y = np.repeat(X, 10, axis=0), np.repeat(y, 10)
     est = MINEEstimator(**QUICK).fit(X, y)
     assert np.isfinite(est.mutual_info_) and est.standard_error_ > 0
+    # Held-out rows repeat training rows, yet the critic does not memorise
+    # the 100 points (which could read up to log 100 = 4.6 nats): measured
+    # 0.516 against the 0.511 of the Gaussian they were drawn from.
+    assert est.mutual_info_ == pytest.approx(true_mi, abs=0.15)
     pmi = est.pointwise_mutual_info(X, y)
     assert np.isfinite(pmi).all()
 
@@ -73,7 +80,11 @@ def test_few_distinct_values():
     x = rng.randint(0, 3, 2000).astype(float)
     y = x + rng.randint(0, 2, 2000)
     est = MINEEstimator(**QUICK).fit(x.reshape(-1, 1), y)
-    assert np.isfinite(est.mutual_info_)
+    # I = H(y) - H(y | x) = H(1/6, 1/3, 1/3, 1/6) - log 2 = 0.6365 nats;
+    # measured 0.626.
+    p = np.array([1, 2, 2, 1]) / 6
+    true_mi = -(p * np.log(p)).sum() - np.log(2)
+    assert est.mutual_info_ == pytest.approx(true_mi, abs=0.1)
 
 
 def test_cauchy_tails():

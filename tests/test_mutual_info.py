@@ -63,15 +63,41 @@ def test_same_seed_same_result_for_any_n_jobs(gaussian_case, gaussian_result):
     )
 
 
-def test_averaging_rate_one_is_no_averaging():
+def test_weight_ema_rate_one_is_no_averaging():
     # An average of rate 1 is the current weights: the same fit bit for bit.
     X, y, _ = _gaussian_features(1000, [0.0, 0.8])
     quick = dict(max_steps=300, random_state=0)
-    plain = mutual_info_mine(X, y, averaging_rate=None, **quick)
+    plain = mutual_info_mine(X, y, weight_ema_rate=None, **quick)
     np.testing.assert_array_equal(
-        mutual_info_mine(X, y, averaging_rate=1.0, **quick), plain
+        mutual_info_mine(X, y, weight_ema_rate=1.0, **quick), plain
     )
     assert not np.array_equal(mutual_info_mine(X, y, **quick), plain)
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [("ema_rate", "denominator_ema_rate"), ("averaging_rate", "weight_ema_rate")],
+)
+@pytest.mark.parametrize("function", [mutual_info_mine, mutual_info_mine_classif])
+def test_old_parameter_names_still_work_and_warn(function, old, new):
+    X, y, _ = _gaussian_features(300, [0.8])
+    if function is mutual_info_mine_classif:
+        y = (y > 0).astype(int)
+    tiny = dict(max_steps=20, steps_per_epoch=10, random_state=0)
+    with pytest.warns(FutureWarning, match=f"'{old}' was renamed '{new}'") as record:
+        with_old = function(X, y, **tiny, **{old: 0.5})
+    assert [w.filename for w in record if w.category is FutureWarning] == [__file__]
+    # The old name's value is the one used: as the new name's, not the default.
+    np.testing.assert_array_equal(with_old, function(X, y, **tiny, **{new: 0.5}))
+    assert not np.array_equal(with_old, function(X, y, **tiny))
+
+
+def test_constant_target_warns_and_scores_zero():
+    X, _, _ = _gaussian_features(100, [0.8, 0.0])
+    with pytest.warns(UserWarning, match="y is constant") as record:
+        mi = mutual_info_mine(X, np.full(100, 2.0), max_steps=20, random_state=0)
+    np.testing.assert_array_equal(mi, [0.0, 0.0])
+    assert record[0].filename == __file__
 
 
 def test_dask_backend_gives_the_same_result(gaussian_case, gaussian_result):
@@ -225,6 +251,9 @@ def test_same_errors_as_scikit_learn(X, y):
         ({"objective": "kl"}, "objective"),
         ({"n_jobs": "two"}, "n_jobs"),
         ({"validation_fraction": 0.0}, "validation_fraction"),
+        ({"weight_ema_rate": 0.0}, "weight_ema_rate"),
+        ({"denominator_ema_rate": 0.0}, "denominator_ema_rate"),
+        # The deprecated name is validated as before.
         ({"averaging_rate": 0.0}, "averaging_rate"),
     ],
 )

@@ -89,7 +89,7 @@ def test_two_dimensional_y():
         (np.full((5, 1), np.nan), np.arange(5.0), "NaN"),
         (np.ones((5, 1)), np.array([1, 2, np.inf, 4, 5.0]), "infinity"),
         (np.ones((5, 1)), np.arange(4.0), "inconsistent numbers of samples"),
-        (np.ones((5, 1, 2)), np.arange(5.0), "3"),
+        (np.ones((5, 1, 2)), np.arange(5.0), "Found array with dim 3"),
         (np.empty((0, 1)), np.empty(0), "0 sample"),
         (np.array([["a"], ["b"]]), np.arange(2.0), "string"),
     ],
