@@ -79,22 +79,27 @@ class WeightAveraging(Callback):
         self.average_ = list(self.averaged_.parameters())
         self.current_ = None
         self.n_updates_ = 0
+        # torch's update functions are closures: made once here, and dropped
+        # when training ends, since they would stop the fitted net pickling.
+        self._updates = (get_swa_multi_avg_fn(), get_ema_multi_avg_fn(1 - self.rate))
 
     def _average(self):
         # The first step's weights, then their plain mean while 1/n exceeds
-        # the rate, then the moving average. (torch's update functions are
-        # closures, made afresh here: kept, they would stop the fitted net
-        # from pickling.)
+        # the rate, then the moving average.
         n = self.n_updates_
-        with torch.no_grad():
-            if n == 1:
+        swa, ema = self._updates
+        if n == 1:
+            with torch.no_grad():
                 for average, param in zip(self.average_, self.params_):
                     average.copy_(param)
-            elif n * self.rate < 1:
-                get_swa_multi_avg_fn()(self.average_, self.params_, n - 1)
-            else:
-                get_ema_multi_avg_fn(1.0 - self.rate)(self.average_, self.params_, n)
-        self.averaged_.n_averaged += 1
+        elif n * self.rate < 1:
+            swa(self.average_, self.params_, n - 1)
+        else:
+            ema(self.average_, self.params_, n)
+
+    def on_train_end(self, net, **kwargs):
+        self.averaged_.n_averaged.fill_(self.n_updates_)
+        self._updates = None
 
     def on_epoch_begin(self, net, **kwargs):
         self._restore()

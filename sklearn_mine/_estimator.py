@@ -429,16 +429,10 @@ class MINEEstimator(BaseEstimator):
 
     def _training_settings(self, warn=True):
         """The settings build_net reads, with renamed parameters resolved."""
-        settings = self.get_params()
-        for old, new in (
-            ("ema_rate", "denominator_ema_rate"),
-            ("averaging_rate", "weight_ema_rate"),
-        ):
-            # Two frames above the warning: this method and fit, then the
-            # wrapper of fit.
-            settings[new] = resolve_renamed(
-                settings, old, new, "MINEEstimator", stacklevel=_FIT_STACKLEVEL + 1
-            )
+        # Above this method: fit, then the wrapper of fit.
+        settings = resolve_renamed(
+            self.get_params(), "MINEEstimator", stacklevel=_FIT_STACKLEVEL + 1
+        )
         settings["marginal_batch_size"] = settings["marginal_batch_size"] or (
             self.batch_size
         )

@@ -187,13 +187,7 @@ def _estimate_mi(
     discrete_mask = _discrete_mask(discrete_features, X)
     if np.any(~discrete_mask) and issparse(X):
         raise ValueError("Sparse matrix `X` can't have continuous features.")
-    for old, new in (
-        ("ema_rate", "denominator_ema_rate"),
-        ("averaging_rate", "weight_ema_rate"),
-    ):
-        params[new] = resolve_renamed(
-            params, old, new, "mutual_info_mine", stacklevel=_STACKLEVEL
-        )
+    params = resolve_renamed(params, "mutual_info_mine", stacklevel=_STACKLEVEL)
 
     rng = check_random_state(random_state)
     train, valid = split_indices(X.shape[0], params["validation_fraction"], rng)

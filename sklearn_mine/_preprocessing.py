@@ -28,9 +28,10 @@ class NormalScores:
     m = 1000), as a normal sample of that size would reach. (scikit-learn's
     QuantileTransformer maps the extremes to +/-5.2 instead, which turns the
     two most extreme rows of every column into outliers: it cost MINE about
-    0.03 nats on the seed's Gaussian.) Between quantiles the map is linear, so
-    it is strictly increasing on continuous data; tied values map to the
-    middle of their run; values beyond the fitted range are clipped.
+    0.03 nats on the lecture's bivariate Gaussian.) Between quantiles the map
+    is linear, so it is strictly increasing on continuous data; tied values
+    map to the middle of their run; values beyond the fitted range are
+    clipped.
 
     Parameters
     ----------

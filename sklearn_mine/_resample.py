@@ -107,7 +107,7 @@ class MarginalResampler(BaseEstimator):
     replace : bool, default=False
         Whether the indices ``J`` (and, separately, ``K``) are drawn with
         replacement. Without replacement, ``n_samples`` cannot exceed the number
-        of samples; with it, any ``n_samples`` works (the seed's
+        of samples; with it, any ``n_samples`` works (MINE's
         :math:`n' \\gg n`).
     random_state : int, RandomState instance or None, default=None
         Seeds the draw of the indices. Pass an int for reproducible output.

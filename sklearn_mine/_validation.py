@@ -67,22 +67,30 @@ TRAINING_CONSTRAINTS = {
 }
 
 
-def resolve_renamed(params, old, new, owner, stacklevel):
-    """The value of a renamed parameter, with a FutureWarning if the old was set.
+# Parameters renamed in 0.2, by their old names.
+RENAMED = {"ema_rate": "denominator_ema_rate", "averaging_rate": "weight_ema_rate"}
 
-    scikit-learn's pattern: the old name defaults to ``"deprecated"``; set,
-    it wins over the new one for two releases, with a warning.
+
+def resolve_renamed(params, owner, stacklevel):
+    """``params`` with the values of renamed parameters under their new names.
+
+    scikit-learn's pattern: an old name defaults to ``"deprecated"``; set, it
+    wins over the new one until its removal in 0.4, with a FutureWarning
+    that ``stacklevel`` points at the caller's caller's line.
     """
-    value = params[old]
-    if isinstance(value, str) and value == DEPRECATED:
-        return params[new]
-    warnings.warn(
-        f"{old!r} was renamed {new!r} in 0.2 and will be removed in 0.4; "
-        f"set {new}={value!r} in {owner} instead.",
-        FutureWarning,
-        stacklevel=stacklevel + 1,
-    )
-    return value
+    params = dict(params)
+    for old, new in RENAMED.items():
+        value = params[old]
+        if isinstance(value, str) and value == DEPRECATED:
+            continue
+        warnings.warn(
+            f"{old!r} was renamed {new!r} in 0.2 and will be removed in 0.4; "
+            f"set {new}={value!r} in {owner} instead.",
+            FutureWarning,
+            stacklevel=stacklevel + 1,
+        )
+        params[new] = value
+    return params
 
 
 def resolve_device(device):

@@ -22,6 +22,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._estimator import MINEEstimator
 from ._preprocessing import NormalScores
 from ._reference import ReferenceSampler
+from ._validation import RENAMED
 
 __all__ = ["dump", "load"]
 
@@ -30,9 +31,6 @@ __all__ = ["dump", "load"]
 # version 1 files are read with the parameters renamed in 0.2.
 FORMAT_VERSION = 2
 _READABLE_VERSIONS = (1, 2)
-
-# Parameters renamed in 0.2, as version 1 files hold them.
-_RENAMED = {"ema_rate": "denominator_ema_rate", "averaging_rate": "weight_ema_rate"}
 
 
 def _scaler_state(scaler, prefix):
@@ -67,7 +65,9 @@ def _optimizer_name(optimizer):
 def _params(fitted):
     """The estimator's parameters from a file, renamed ones updated."""
     params = dict(fitted["params"])
-    for old, new in _RENAMED.items():
+    # Version 1 files hold the values of parameters renamed in 0.2 under
+    # their old names.
+    for old, new in RENAMED.items():
         if old in params and not (isinstance(params[old], str)):
             params[new] = params.pop(old)
     name = params.get("optimizer", "Adam")

@@ -14,7 +14,10 @@ from skorch.callbacks import Callback, LRScheduler
 from torch.optim.lr_scheduler import LambdaLR
 
 from sklearn_mine import MINEEstimator
+from sklearn_mine._batches import PairDataset
 from sklearn_mine._criterion import BoundCriterion
+from sklearn_mine._critics import ConcatCritic
+from sklearn_mine._net import build_net
 from sklearn_mine.datasets import LECTURE_RHO, make_gaussian
 
 # A budget that trains a usable critic on the small cases in about a second.
@@ -406,6 +409,38 @@ def test_criterion_is_the_bound_with_mines_moving_average(seed_case):
     assert criterion.denominator_ema_rate == 0.2
     log_ema = dict(criterion.named_buffers())["log_ema"]
     assert log_ema is not None and torch.isfinite(log_ema).all()
+
+
+def test_net_settings_reach_the_criterion_and_iterators_by_routing(seed_case):
+    # skorch's double-underscore routing reaches the bound and the batches,
+    # as it would any criterion or iterator.
+    X, y, _ = seed_case
+    x = torch.as_tensor(X, dtype=torch.float32)
+    y = torch.as_tensor(y, dtype=torch.float32).reshape(-1, 1)
+    settings = {
+        **MINEEstimator().get_params(),
+        "marginal_batch_size": 32,
+        "max_steps": 20,
+        "steps_per_epoch": 10,
+    }
+    net = build_net(
+        ConcatCritic,
+        dict(n_features_x=1, n_features_y=1),
+        PairDataset(x[800:], y[800:]),
+        [],
+        settings,
+    )
+    net.set_params(
+        iterator_train__n_steps=3,
+        iterator_train__batch_size=7,
+        criterion__denominator_ema_rate=0.5,
+    )
+    net.fit(PairDataset(x[:800], y[:800]), None)
+    assert net.criterion_.denominator_ema_rate == 0.5
+    for epoch in net.history:
+        train = [batch for batch in epoch["batches"] if "train_loss" in batch]
+        # 3 steps an epoch, each of 7 joint and 32 marginal pairs.
+        assert [batch["train_batch_size"] for batch in train] == [39, 39, 39]
 
 
 def test_user_callbacks_run(seed_case):
