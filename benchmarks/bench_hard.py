@@ -24,12 +24,12 @@ seconds. ``--quick`` runs one case of each family on one seed at n = 2000.
 """
 
 import argparse
-import ast
 import sys
 import time
 import warnings
 
 import numpy as np
+from bench_accuracy import parse_overrides
 from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_mine import MINEEstimator
@@ -182,17 +182,6 @@ CASES = {
         ),
     ),
 }
-
-
-def parse_overrides(pairs):
-    params = {}
-    for pair in pairs:
-        name, _, value = pair.partition("=")
-        try:
-            params[name] = ast.literal_eval(value)
-        except (ValueError, SyntaxError):
-            params[name] = value
-    return params
 
 
 def within(estimate, truth):
