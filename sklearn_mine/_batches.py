@@ -147,7 +147,8 @@ def marginal_eval_size(n):
 class EvaluationBatch:
     """All pairs of a dataset, with the marginal pairs to score them against.
 
-    MINENet's ``iterator_valid``: one batch, the whole held-out set.
+    MINENet's ``iterator_valid``: one batch, the whole held-out set
+    (``batch_size``, which skorch passes to every iterator, is not used).
 
     Rows layout: the joint pairs, then ``marginal_eval_size(n)`` marginal
     pairs, resampled from the dataset (``J`` and ``K`` keep their indices) or
