@@ -147,8 +147,9 @@ def marginal_eval_size(n):
 class EvaluationBatch:
     """All pairs of a dataset, with the marginal pairs to score them against.
 
-    MINENet's ``iterator_valid``: one batch, the whole held-out set
-    (``batch_size``, which skorch passes to every iterator, is not used).
+    MINENet's ``iterator_valid``: one batch, the whole held-out set.
+    ``batch_size`` is there for the signature of skorch's iterators (so that
+    an ``iterator_valid__batch_size`` setting is not an error) and unused.
 
     Rows layout: the joint pairs, then ``marginal_eval_size(n)`` marginal
     pairs, resampled from the dataset (``J`` and ``K`` keep their indices) or
