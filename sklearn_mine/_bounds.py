@@ -23,7 +23,7 @@ __all__ = [
     "Objective",
     "dv_bound",
     "infonce_bound",
-    "infonce_cap_bias",
+    "cap_bias",
     "js_loss",
     "log_mean_exp",
     "make_objective",
@@ -89,7 +89,7 @@ def infonce_bound(scores):
     for a batch of :math:`b` joint pairs, where ``scores[..., i, j]`` is
     :math:`t(x_i, y_j)`. Low variance, but it can never exceed
     :math:`\\log b`: a true MI near or above the log of the batch size is
-    underestimated whatever the critic (see :func:`infonce_cap_bias`).
+    underestimated whatever the critic (see :func:`cap_bias`).
     """
     terms = infonce_terms(scores)
     return terms.mean(dim=-1)
@@ -102,10 +102,11 @@ def infonce_terms(scores):
     return diagonal - torch.logsumexp(scores, dim=-1) + math.log(b)
 
 
-def infonce_cap_bias(estimate, batch_size):
-    """How far below the truth the cap alone puts an InfoNCE estimate.
+def cap_bias(estimate, batch_size):
+    """How far below the truth the cap alone puts an estimate.
 
-    For the optimal critic InfoNCE is about
+    For the optimal critic InfoNCE on batches of b pairs, and a bound whose
+    marginal pairs are resampled from b pairs, read about
     :math:`\\log b - \\log(1 + (b - 1) e^{-I})`; inverting it at the estimate
     gives the MI an ideal critic would have reported it for. Returns that MI
     minus the estimate (``inf`` when the estimate is at the cap).
@@ -128,7 +129,7 @@ def near_cap_message(estimate, n_pairs, *, infonce):
     are capped near the log of their pair count. None when an ideal critic
     would read within 0.1 nats of the truth.
     """
-    bias = infonce_cap_bias(estimate, n_pairs)
+    bias = cap_bias(estimate, n_pairs)
     if bias <= 0.1:
         return None
     if infonce:
@@ -140,8 +141,8 @@ def near_cap_message(estimate, n_pairs, *, infonce):
             f"pairs resampled from {n_pairs} held-out pairs can show"
         )
         advice = (
-            "Use more samples, or reference='gaussian' (MI-NEE), whose "
-            "reference samples are independent."
+            "Use more samples, or reference='copula' (the Gaussian-copula "
+            "split), which has no such cap."
         )
     return (
         f"The estimate {estimate:.3f} nats is near {what}: even an ideal critic "

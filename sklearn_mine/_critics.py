@@ -9,6 +9,7 @@ __all__ = [
     "NEECritic",
     "SeparableCritic",
     "critic_module",
+    "radial_feature",
 ]
 
 # By the names of sklearn_mine._constants.ACTIVATIONS.
@@ -28,6 +29,31 @@ def _mlp(n_in, n_out, hidden_units, hidden_layers, activation):
         layers += [nn.Linear(a, b), ACTIVATIONS[activation]()]
     layers.append(nn.Linear(widths[-1], n_out))
     return nn.Sequential(*layers)
+
+
+def radial_feature(v):
+    """Each row's squared norm, centred and scaled as a chi-square's.
+
+    ``(|v|^2 - d) / sqrt(2 d)`` for rows ``v`` of width ``d``: mean 0 and
+    variance 1 when ``v`` is standard normal, as the preprocessed inputs
+    roughly are. Shape (n, 1).
+    """
+    d = v.shape[-1]
+    return ((v * v).sum(dim=-1, keepdim=True) - d) / (2 * d) ** 0.5
+
+
+class _MarginalMLP(nn.Module):
+    """An MLP on v, or on ``[v, radial_feature(v)]`` (MI-NEE's marginal critics)."""
+
+    def __init__(self, n_in, hidden_units, hidden_layers, activation, radial):
+        super().__init__()
+        self.radial = radial
+        self.mlp = _mlp(n_in + radial, 1, hidden_units, hidden_layers, activation)
+
+    def forward(self, v):
+        if self.radial:
+            v = torch.cat([v, radial_feature(v)], dim=1)
+        return self.mlp(v)
 
 
 def _reset_linear_layers(module, init_std, generator):
@@ -78,6 +104,10 @@ class ConcatCritic(nn.Module):
     random_state : int, default=0
         Seed of the initial weights. The weights come from a private generator,
         so the global torch seed neither affects them nor is consumed by them.
+    radial_features : bool, default=False
+        Whether the MLP also sees :func:`radial_feature` of x and of y, the
+        squared norm of each side: ``f([x, y, |x|^2, |y|^2])`` (centred and
+        scaled).
     """
 
     def __init__(
@@ -89,10 +119,16 @@ class ConcatCritic(nn.Module):
         activation="elu",
         init_std=None,
         random_state=0,
+        radial_features=False,
     ):
         super().__init__()
+        self.radial_features = radial_features
         self.mlp = _mlp(
-            n_features_x + n_features_y, 1, hidden_units, hidden_layers, activation
+            n_features_x + n_features_y + 2 * radial_features,
+            1,
+            hidden_units,
+            hidden_layers,
+            activation,
         )
         generator = torch.Generator().manual_seed(int(random_state))
         _reset_linear_layers(self, init_std, generator)
@@ -101,7 +137,10 @@ class ConcatCritic(nn.Module):
         """Scores of the rows (x_i, y_i); with ``pairwise``, of every x_i, y_j."""
         if pairwise:
             return pairwise_by_rows(self, x, y)
-        return self.mlp(torch.cat([x, y], dim=1)).squeeze(1)
+        columns = [x, y]
+        if self.radial_features:
+            columns += [radial_feature(x), radial_feature(y)]
+        return self.mlp(torch.cat(columns, dim=1)).squeeze(1)
 
 
 class SeparableCritic(nn.Module):
@@ -125,6 +164,9 @@ class SeparableCritic(nn.Module):
     random_state : int, default=0
         Seed of the initial weights (torch's default initialisation, drawn
         from a private generator).
+    radial_features : bool, default=False
+        Whether ``g`` and ``h`` also see the squared norm of their input
+        (:func:`radial_feature`).
     """
 
     def __init__(
@@ -135,13 +177,23 @@ class SeparableCritic(nn.Module):
         hidden_layers=2,
         activation="elu",
         random_state=0,
+        radial_features=False,
     ):
         super().__init__()
+        self.radial_features = radial_features
         self.g = _mlp(
-            n_features_x, hidden_units, hidden_units, hidden_layers, activation
+            n_features_x + radial_features,
+            hidden_units,
+            hidden_units,
+            hidden_layers,
+            activation,
         )
         self.h = _mlp(
-            n_features_y, hidden_units, hidden_units, hidden_layers, activation
+            n_features_y + radial_features,
+            hidden_units,
+            hidden_units,
+            hidden_layers,
+            activation,
         )
         generator = torch.Generator().manual_seed(int(random_state))
         _reset_linear_layers(self, None, generator)
@@ -151,6 +203,9 @@ class SeparableCritic(nn.Module):
 
         Pairwise, one matrix product of the embeddings: shape (n, m).
         """
+        if self.radial_features:
+            x = torch.cat([x, radial_feature(x)], dim=1)
+            y = torch.cat([y, radial_feature(y)], dim=1)
         if pairwise:
             return self.g(x) @ self.h(y).T
         return (self.g(x) * self.h(y)).sum(dim=1)
@@ -180,6 +235,9 @@ class NEECritic(nn.Module):
         Form of the joint critic.
     random_state : int, default=0
         Seed of the initial weights.
+    radial_features : bool, default=False
+        Whether every critic also sees the squared norm of its inputs
+        (:func:`radial_feature`).
     """
 
     def __init__(
@@ -191,6 +249,7 @@ class NEECritic(nn.Module):
         activation="elu",
         critic="concat",
         random_state=0,
+        radial_features=False,
     ):
         super().__init__()
         shape = dict(
@@ -198,10 +257,21 @@ class NEECritic(nn.Module):
             hidden_layers=hidden_layers,
             activation=activation,
             random_state=random_state,
+            radial_features=radial_features,
         )
         self.joint = CRITICS[critic](n_features_x, n_features_y, **shape)
-        self.x_critic = _mlp(n_features_x, 1, hidden_units, hidden_layers, activation)
-        self.y_critic = _mlp(n_features_y, 1, hidden_units, hidden_layers, activation)
+        if radial_features:
+            layers = (hidden_units, hidden_layers, activation, True)
+            self.x_critic = _MarginalMLP(n_features_x, *layers)
+            self.y_critic = _MarginalMLP(n_features_y, *layers)
+        else:
+            # Plain MLPs, as files saved before radial features hold them.
+            self.x_critic = _mlp(
+                n_features_x, 1, hidden_units, hidden_layers, activation
+            )
+            self.y_critic = _mlp(
+                n_features_y, 1, hidden_units, hidden_layers, activation
+            )
         generator = torch.Generator().manual_seed(int(random_state) + 1)
         _reset_linear_layers(self.x_critic, None, generator)
         _reset_linear_layers(self.y_critic, None, generator)

@@ -41,10 +41,12 @@ class MINENet(NeuralNet):
         and ``criterion__tau`` reach it.
     optimizer : torch.optim.Optimizer class, default=torch.optim.Adam
         As in skorch; ``optimizer__*`` settings reach it.
-    reference : {"resample", "uniform", "gaussian"}, default="resample"
+    reference : {"resample", "uniform", "gaussian", "copula"}, default="resample"
         Where marginal pairs come from: the resampling trick, or i.i.d.
         reference samples, in which case the module is a
-        :class:`~sklearn_mine._critics.NEECritic` and the estimate is MI-NEE's.
+        :class:`~sklearn_mine._critics.NEECritic` and the estimate is MI-NEE's
+        (with ``"copula"``, plus the Gaussian term of
+        :func:`~sklearn_mine._reference.nee_combine`).
     pairwise : bool, default=False
         Whether training batches are scored pairwise (every x against every
         y). Forced by pairwise objectives (InfoNCE).
@@ -152,14 +154,28 @@ class MINENet(NeuralNet):
         kwargs.update(self.get_params_for("iterator_valid"))
         return self.iterator_valid(dataset, **kwargs)
 
-    def bound(self, y_pred, layout):
-        """The reported estimate of each critic (one per group) on a batch."""
+    def bound(self, y_pred, layout, X=None):
+        """The reported estimate of each critic (one per group) on a batch.
+
+        With the copula reference, ``X`` (the batch's rows) gives the Gaussian
+        term of the estimate.
+        """
         estimate = self.criterion_.estimate(y_pred, layout)
-        return nee_combine(estimate) if self._nee else estimate
+        if not self._nee:
+            return estimate
+        estimate = nee_combine(estimate)
+        gaussian = self._gaussian_term(X, layout)
+        return estimate if gaussian is None else estimate + gaussian.mean()
+
+    def _gaussian_term(self, X, n):
+        """The copula reference's log ratio of the first ``n`` rows, or None."""
+        if self.reference_ is None or self.reference_.kind != "copula":
+            return None
+        return self.reference_.log_ratio(X["x"][:n], X["y"][:n])
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         if not training:
-            return -self.bound(y_pred, y_true).sum()
+            return -self.bound(y_pred, y_true, X).sum()
         # Critics of separate groups (or MI-NEE's three) share no parameters,
         # so the gradient of the sum trains each on its own bound.
         return self.criterion_(y_pred, y_true).sum()
@@ -215,7 +231,7 @@ class MINENet(NeuralNet):
         batch = evaluation.batch
         y_pred = self._score_batch(batch)
         with torch.no_grad():
-            estimate = self.bound(y_pred, batch[1])
+            estimate = self.bound(y_pred, batch[1], batch[0])
             standard_error = self._standard_error(y_pred, evaluation)
             log_normalizer = self._log_normalizer(y_pred, batch[1])
         return {
@@ -248,6 +264,9 @@ class MINENet(NeuralNet):
         weights = self.criterion_.weights(t_marginal)
         if self._nee:
             joint, marginal = nee_combine(t_joint), -nee_combine(weights)
+            gaussian = self._gaussian_term(evaluation.batch[0], n)
+            if gaussian is not None:
+                joint = joint + gaussian
             return (
                 joint.var() / joint.shape[-1] + marginal.var() / marginal.shape[-1]
             ).sqrt()
@@ -273,7 +292,10 @@ class MINENet(NeuralNet):
                 )
             return y_pred - normalizer
         ratio = y_pred - log_normalizer.unsqueeze(-1)
-        return nee_combine(ratio) if self._nee else ratio
+        if not self._nee:
+            return ratio
+        gaussian = self._gaussian_term({"x": dataset.x, "y": dataset.y}, len(dataset))
+        return nee_combine(ratio) + (0.0 if gaussian is None else gaussian)
 
 
 def build_net(

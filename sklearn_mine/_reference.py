@@ -1,10 +1,12 @@
 """Reference distributions for MI-NEE: i.i.d. stand-ins for the marginals."""
 
+import math
+
 import torch
 
 __all__ = ["REFERENCES", "ReferenceSampler", "nee_combine"]
 
-REFERENCES = ("uniform", "gaussian")
+REFERENCES = ("uniform", "gaussian", "copula")
 
 # The uniform box is the data's range widened by this fraction on each side,
 # so that held-out points just beyond the training range keep some reference
@@ -21,6 +23,10 @@ def nee_combine(per_critic):
 
     :math:`I = D(P_{XY} \\| R) - D(P_X \\| R_X) - D(P_Y \\| R_Y)`, applied
     alike to their estimates, their scores and their pointwise log ratios.
+    With the copula reference :math:`G` (a Gaussian of the pairs, not a
+    product) the identity gains a term,
+    :math:`I = E_P[\\log g / (g_X g_Y)] + D(P \\| G) - D(P_X \\| G_X)
+    - D(P_Y \\| G_Y)`, which the caller adds (``ReferenceSampler.log_ratio``).
     """
     return per_critic[0] - per_critic[1] - per_critic[2]
 
@@ -33,11 +39,15 @@ class ReferenceSampler:
 
     Parameters
     ----------
-    kind : {"uniform", "gaussian"}
+    kind : {"uniform", "gaussian", "copula"}
         ``"uniform"``: uniform on the box spanned by the training data,
         widened by 5 % of its range on each side. ``"gaussian"``: the Gaussian
         with the training data's mean and covariance, fitted to x and to y
-        separately.
+        separately. ``"copula"``: the Gaussian :math:`G` with the mean and
+        covariance of the pairs ``(x, y)`` together, so that its pairs share
+        the data's correlation; :meth:`log_ratio` is its pointwise mutual
+        information, and its draws are pairs of :math:`G`, not of
+        :math:`G_X \times G_Y` (see :func:`nee_combine`).
     x, y : torch.Tensor of shape (n, d_x) and (n, d_y)
         Training pairs; samples come on their device and in their dtype.
     """
@@ -48,7 +58,16 @@ class ReferenceSampler:
                 f"Unknown reference {kind!r}; expected one of {REFERENCES}."
             )
         self.kind = kind
-        self.params_ = [self._fit(data) for data in (x, y)]
+        if kind == "copula":
+            # In float64: at high MI the joint covariance is nearly singular,
+            # and its log determinant is the estimate.
+            mean, chol = self._fit(torch.cat([x, y], dim=1).double())
+            d = x.shape[1]
+            # Rows of the joint Cholesky factor that make x and y: one normal
+            # vector z gives the pair (mean_x + L_x z, mean_y + L_y z).
+            self.params_ = [(mean[:d], chol[:d]), (mean[d:], chol[d:])]
+        else:
+            self.params_ = [self._fit(data) for data in (x, y)]
 
     @classmethod
     def from_params(cls, kind, params):
@@ -67,7 +86,13 @@ class ReferenceSampler:
         centred = data - mean
         cov = centred.T @ centred / max(len(data) - 1, 1)
         eye = torch.eye(data.shape[1], dtype=data.dtype, device=data.device)
-        return mean, torch.linalg.cholesky(cov + _JITTER * eye)
+        if self.kind == "copula":
+            # Relative to the scale, so that collinear columns (one-hot
+            # categories) still give a factor whatever the units.
+            jitter = _JITTER * max(float(torch.diagonal(cov).mean()), 1e-12)
+        else:
+            jitter = _JITTER
+        return mean, torch.linalg.cholesky(cov + jitter * eye)
 
     def _draw(self, params, size, generator):
         a, b = params
@@ -81,7 +106,47 @@ class ReferenceSampler:
     def sample(self, size, generator):
         """``size`` independent pairs ``(x', y')``, drawn with ``generator``."""
         x_params, y_params = self.params_
+        if self.kind == "copula":
+            (mean_x, rows_x), (mean_y, rows_y) = x_params, y_params
+            z = torch.randn(
+                (size, rows_x.shape[1]),
+                generator=generator,
+                device=mean_x.device,
+                dtype=mean_x.dtype,
+            )
+            # Parameters are float64; samples come in the data's float32.
+            return (
+                (mean_x + z @ rows_x.T).float(),
+                (mean_y + z @ rows_y.T).float(),
+            )
         return (
             self._draw(x_params, size, generator),
             self._draw(y_params, size, generator),
         )
+
+    def log_ratio(self, x, y):
+        r""":math:`\log g(x, y) / (g_X(x) g_Y(y))` of the copula reference.
+
+        The pointwise mutual information of the fitted Gaussian, per row; its
+        mean over pairs of the data is the Gaussian part of the estimate.
+        """
+        (mean_x, rows_x), (mean_y, rows_y) = self.params_
+        chol = torch.cat([rows_x, rows_y])
+        joint = _gaussian_log_density(torch.cat([x - mean_x, y - mean_y], dim=1), chol)
+        # The marginals' covariances are diagonal blocks of L L^T.
+        chol_x = torch.linalg.cholesky(rows_x @ rows_x.T)
+        chol_y = torch.linalg.cholesky(rows_y @ rows_y.T)
+        log_ratio = (
+            joint
+            - _gaussian_log_density(x - mean_x, chol_x)
+            - _gaussian_log_density(y - mean_y, chol_y)
+        )
+        return log_ratio.float()
+
+
+def _gaussian_log_density(centred, chol):
+    """Log density of N(0, L L^T) at the rows of ``centred``."""
+    z = torch.linalg.solve_triangular(chol, centred.T, upper=False)
+    half_log_det = torch.log(torch.diagonal(chol)).sum()
+    d = chol.shape[0]
+    return -0.5 * (z * z).sum(dim=0) - half_log_det - 0.5 * d * math.log(2 * math.pi)

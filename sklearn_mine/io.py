@@ -77,6 +77,8 @@ def _params(fitted):
     ):
         raise ValueError(f"The file names an unknown optimizer {name!r}.")
     params["optimizer"] = optimizer
+    # Critics saved before radial features were added had none.
+    params.setdefault("radial_features", False)
     return params
 
 
@@ -140,6 +142,7 @@ def dump(estimator: MINEEstimator, file: str | os.PathLike | IO[bytes]) -> None:
         "net": {"random_state": net.random_state},
         "module_params": module_params,
         "score_seed_": estimator.score_seed_,
+        "reference_": estimator.reference_,
         "mutual_info_": estimator.mutual_info_,
         "standard_error_": estimator.standard_error_,
         "confidence_interval_": list(estimator.confidence_interval_),
@@ -225,6 +228,8 @@ def load(file: str | os.PathLike | IO[bytes], device: str = "cpu") -> MINEEstima
 
     estimator = MINEEstimator(**_params(fitted))
     estimator.device_ = device
+    # Files before "auto" trained with the reference they name.
+    estimator.reference_ = fitted.get("reference_", estimator.reference)
     module_params = fitted["module_params"]
     net = estimator._build_net(
         estimator._training_settings(),
@@ -243,9 +248,9 @@ def load(file: str | os.PathLike | IO[bytes], device: str = "cpu") -> MINEEstima
     }
     net.module_.load_state_dict(critic_state)
     net.reference_ = None
-    if estimator.reference != "resample":
+    if estimator.reference_ != "resample":
         net.reference_ = ReferenceSampler.from_params(
-            estimator.reference,
+            estimator.reference_,
             [
                 (tensors[f"reference.{i}.0"], tensors[f"reference.{i}.1"])
                 for i in range(2)

@@ -1,4 +1,5 @@
 import io
+import json
 import pickle
 import zipfile
 
@@ -26,9 +27,10 @@ def data():
         {},
         {"preprocessing": "standard"},
         {"reference": "gaussian"},
+        {"reference": "copula"},
         {"objective": "infonce", "critic": "separable", "batch_size": 64},
     ],
-    ids=["default", "standard", "nee", "infonce"],
+    ids=["default", "standard", "nee", "copula", "infonce"],
 )
 def test_safe_round_trip_keeps_score_and_attributes(data, params, tmp_path):
     X, y = data
@@ -90,3 +92,26 @@ def test_load_refuses_other_files(tmp_path):
         archive.writestr("tensors.pt", b"")
     with pytest.raises(ValueError, match="format version 99"):
         load(path)
+
+
+@pytest.mark.parametrize("reference", ["resample", "gaussian"])
+def test_files_from_before_radial_features_and_auto_still_load(data, reference):
+    # Files written before 0.2 knew neither radial features (their critics
+    # have none) nor reference="auto" (they name the reference they used).
+    X, y = data
+    est = MINEEstimator(**QUICK, radial_features=False, reference=reference)
+    est.fit(X, y)
+    buffer = io.BytesIO()
+    dump(est, buffer)
+    with zipfile.ZipFile(buffer) as archive:
+        fitted = json.loads(archive.read("estimator.json"))
+        weights = archive.read("tensors.pt")
+    del fitted["params"]["radial_features"], fitted["reference_"]
+    old = io.BytesIO()
+    with zipfile.ZipFile(old, "w") as archive:
+        archive.writestr("estimator.json", json.dumps(fitted))
+        archive.writestr("tensors.pt", weights)
+    old.seek(0)
+    loaded = load(old)
+    assert not loaded.radial_features and loaded.reference_ == reference
+    assert loaded.score(X, y) == est.score(X, y)
