@@ -1,0 +1,108 @@
+"""The defaults on one case of each family of benchmarks/bench_hard.py.
+
+n = 3000 pairs (data seed 0, ``random_state=0``). Each tolerance is set from
+the estimates measured on data seeds 0, 1 and 2 (quoted per case) and is
+narrower than the gap to what the defaults of 0.1 read (also quoted), so a
+lost radial feature or a lost copula split fails.
+"""
+
+import warnings
+
+import pytest
+from sklearn.exceptions import ConvergenceWarning
+
+from sklearn_mine import MINEEstimator
+from sklearn_mine.datasets import (
+    LECTURE_RHO,
+    make_gaussian,
+    make_inliers,
+    make_mixture,
+    make_student_t,
+    make_uniform_noise,
+    spiral,
+)
+
+N = 3000
+
+
+def _fit(X, y):
+    with warnings.catch_warnings():
+        # Several of these fits spend the whole budget while still improving.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return MINEEstimator(random_state=0).fit(X, y)
+
+
+def _student_t():
+    return make_student_t(
+        N, n_features_x=5, n_features_y=5, rho=0.0, df=1.0, random_state=0
+    )
+
+
+def _spiral():
+    X, y, mi = make_gaussian(N, n_features_x=2, n_features_y=2, mi=1.0, random_state=0)
+    return spiral(X, turns=1.0), y, mi
+
+
+def _high_mi():
+    return make_gaussian(
+        N,
+        n_features_x=10,
+        n_features_y=10,
+        mi=8.0,
+        cross_correlation="dense",
+        random_state=0,
+    )
+
+
+# name -> (sampler, relative tolerance, the reference "auto" should keep)
+CASES = {
+    # Uncorrelated, dependent through a shared scale (0.80 nats). Measured
+    # 0.88, 0.87, 0.90 of the truth; the 0.1 defaults read 0.34-0.47 of it
+    # (at n = 5000), and without radial features the critic barely learns.
+    "student-t 5x5 df=1": (_student_t, 0.15, "resample"),
+    # X wound round once (1 nat). Measured 0.90, 0.87, 0.96; the 0.1
+    # defaults read 0.55-0.68 (n = 5000).
+    "spiral, one turn": (_spiral, 0.15, "resample"),
+    # 8 nats, Gaussian: the copula split. Measured 0.97, 0.99, 1.00; the
+    # resampled bound reads about 5.5 (its cap is log 900 = 6.8).
+    "gaussian 10x10 dense, 8 nats": (_high_mi, 0.05, "copula"),
+    # Measured 0.97, 0.92, 0.92.
+    "mixture waves": (
+        lambda: make_mixture(N, shape="waves", random_state=0),
+        0.1,
+        "resample",
+    ),
+    # y = x + U(-0.1, 0.1), 1.71 nats. Measured 0.94, 0.95, 0.94.
+    "uniform noise e=0.1": (
+        lambda: make_uniform_noise(N, noise=0.1, random_state=0),
+        0.1,
+        "resample",
+    ),
+    # 10 % of the pairs replaced by independent noise. Measured 0.94, 0.90,
+    # 0.95.
+    "inliers 10 %": (
+        lambda: make_inliers(N, fraction=0.1, rho=0.9, random_state=0),
+        0.1,
+        "resample",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_defaults_on_each_hard_family(name):
+    sampler, tolerance, reference = CASES[name]
+    X, y, true_mi = sampler()
+    est = _fit(X, y)
+    assert est.reference_ == reference
+    assert est.mutual_info_ == pytest.approx(true_mi, rel=tolerance)
+
+
+def test_auto_keeps_resampling_on_the_lecture_gaussian():
+    # At 0.74 nats the trained critic reads as much as the Gaussian one.
+    X, y, true_mi = make_gaussian(N, rho=LECTURE_RHO, random_state=0)
+    est = _fit(X, y)
+    assert est.reference_ == "resample"
+    # This draw's held-out pairs read low whatever the critic: 0.665
+    # (standard error 0.035), the copula split 0.686; 0.1 nats is the
+    # lecture case's tolerance in docs/defaults.md.
+    assert est.mutual_info_ == pytest.approx(true_mi, abs=0.1)
