@@ -4,12 +4,13 @@ Side by side: the weight averaging whose critic is scored and kept, the
 early stopping of each group of a grouped critic, and the progress bar.
 """
 
+import math
 import sys
 from copy import deepcopy
 
 import numpy as np
 import torch
-from skorch.callbacks import Callback
+from skorch.callbacks import Callback, EarlyStopping
 from torch.optim.swa_utils import (
     AveragedModel,
     get_ema_multi_avg_fn,
@@ -21,7 +22,12 @@ from torch.optim.swa_utils import (
 # terminal and a notebook alike.
 from tqdm import tqdm
 
-__all__ = ["GroupEarlyStopping", "ProgressBar", "WeightAveraging"]
+__all__ = [
+    "GroupEarlyStopping",
+    "ProgressBar",
+    "WeightAveraging",
+    "estimator_callbacks",
+]
 
 
 class WeightAveraging(Callback):
@@ -292,3 +298,33 @@ class ProgressBar(Callback):
             # The net minimises minus the bound.
             self.pbar_.set_postfix(bound=f"{-loss:.4f}", refresh=False)
         self.pbar_.refresh()
+
+
+def estimator_callbacks(patience, callbacks, verbose):
+    """MINEEstimator's early stopping, and the callbacks of its net.
+
+    Early stopping keeps the critic of the best held-out bound and stops
+    ``patience`` epochs after it (never, for ``None``); the user's
+    ``callbacks`` follow; ``verbose`` adds a :class:`ProgressBar` unless one
+    named ``"progress"`` is there.
+
+    Returns
+    -------
+    early_stopping : skorch.callbacks.EarlyStopping
+    callbacks : list
+    """
+    early_stopping = EarlyStopping(
+        monitor="valid_loss",
+        patience=patience if patience is not None else math.inf,
+        threshold=0.0,
+        threshold_mode="abs",
+        load_best=True,
+    )
+    callbacks = [("early_stopping", early_stopping), *(callbacks or [])]
+    # verbose=1 shows a bar of the gradient steps; skorch's table of every
+    # epoch only from verbose=2, as the two would interleave.
+    if verbose and not any(
+        isinstance(cb, tuple) and cb[0] == "progress" for cb in callbacks
+    ):
+        callbacks.append(("progress", ProgressBar()))
+    return early_stopping, callbacks

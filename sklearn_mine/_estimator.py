@@ -1,6 +1,5 @@
 """MINEEstimator: mutual information by a neural critic, as a scikit-learn estimator."""
 
-import math
 import warnings
 from numbers import Integral
 
@@ -13,16 +12,15 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
-from skorch.callbacks import EarlyStopping
 
 from ._batches import PairDataset
 from ._bounds import near_cap_message
-from ._callbacks import ProgressBar
+from ._callbacks import estimator_callbacks
 from ._constants import DEFAULT_MAX_STEPS, MIN_SAMPLES
 from ._critics import CRITICS, critic_module
 from ._net import build_net
 from ._preprocessing import fit_marginal_transform, transform_rows
-from ._reference import REFERENCES, ReferenceSampler
+from ._reference import REFERENCES, gaussian_reads_more
 from ._validation import (
     TRAINING_CONSTRAINTS,
     check_marginal_batch_size,
@@ -400,7 +398,12 @@ class MINEEstimator(BaseEstimator):
         shape = (X.shape[1], y.shape[1])
         self.reference_ = "resample" if self.reference == "auto" else self.reference
         self._train(settings, shape, train_ds, valid_ds, seeds)
-        if self.reference == "auto" and self._gaussian_reads_more(train_ds, valid_ds):
+        # InfoNCE cannot use the copula split, whatever the Gaussian reads.
+        if (
+            self.reference == "auto"
+            and self.objective != "infonce"
+            and gaussian_reads_more(train_ds, valid_ds, self.mutual_info_)
+        ):
             self.reference_ = "copula"
             self._train(settings, shape, train_ds, valid_ds, seeds)
         self._warn_if_cut_short(len(self.history_["epoch"]))
@@ -410,45 +413,11 @@ class MINEEstimator(BaseEstimator):
             self._warn_near_cap(len(valid_ds))
         return self
 
-    def _gaussian_reads_more(self, train_ds, valid_ds):
-        """Whether the Gaussian critic reads significantly more than the trained one.
-
-        The Gaussian critic is the log density ratio of the Gaussian fitted to
-        the training pairs, in closed form; its mean over the held-out pairs
-        is the copula split's first term. When it exceeds the resampled
-        estimate by more than 1.96 of its own standard errors, the trained
-        critic (or the resampled bound's cap near the log of the held-out
-        pairs) falls short where a Gaussian does not: high MI of
-        Gaussian-like data, which the copula split reads exactly. (The
-        resampled estimate's own standard error is left out of the test: at
-        high MI it is large for the very reason the test is there, the heavy
-        tail of the critic's exponential over marginal pairs.)
-        """
-        if self.objective == "infonce":
-            return False
-        gaussian = ReferenceSampler("copula", train_ds.x, train_ds.y)
-        log_ratio = gaussian.log_ratio(valid_ds.x, valid_ds.y).double()
-        gap = float(log_ratio.mean()) - self.mutual_info_
-        standard_error = math.sqrt(float(log_ratio.var()) / len(log_ratio))
-        return gap > norm.ppf(0.975) * standard_error
-
     def _train(self, settings, shape, train_ds, valid_ds, seeds):
         """Train a critic with ``reference_`` and read out its estimate."""
-        patience = self.patience if self.patience is not None else math.inf
-        early_stopping = EarlyStopping(
-            monitor="valid_loss",
-            patience=patience,
-            threshold=0.0,
-            threshold_mode="abs",
-            load_best=True,
+        early_stopping, callbacks = estimator_callbacks(
+            self.patience, self.callbacks, self.verbose
         )
-        callbacks = [("early_stopping", early_stopping), *(self.callbacks or [])]
-        # verbose=1 shows a bar of the gradient steps; skorch's table of every
-        # epoch only from verbose=2, as the two would interleave.
-        if self.verbose and not any(
-            isinstance(cb, tuple) and cb[0] == "progress" for cb in callbacks
-        ):
-            callbacks.append(("progress", ProgressBar()))
         self.net_ = self._build_net(settings, *shape, valid_ds, callbacks, **seeds)
         self.net_.fit(train_ds, None)
         self.critic_ = self.net_.module_
