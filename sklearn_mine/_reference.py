@@ -14,6 +14,9 @@ REFERENCES = ("uniform", "gaussian", "copula")
 # density (D(P_X || R_X) is infinite where R_X has none).
 _BOX_MARGIN = 0.05
 
+# Rows joined and cast at a time when fitting a Gaussian reference.
+_CHUNK_ROWS = 65_536
+
 # Added to the diagonal of a fitted covariance so that constant or collinear
 # columns still give a Cholesky factor.
 _JITTER = 1e-6
@@ -62,13 +65,13 @@ class ReferenceSampler:
         if kind == "copula":
             # In float64: at high MI the joint covariance is nearly singular,
             # and its log determinant is the estimate.
-            mean, chol = self._fit(torch.cat([x, y], dim=1).double())
+            mean, chol = self._fit([x, y], torch.float64)
             d = x.shape[1]
             # Rows of the joint Cholesky factor that make x and y: one normal
             # vector z gives the pair (mean_x + L_x z, mean_y + L_y z).
             self.params_ = [(mean[:d], chol[:d]), (mean[d:], chol[d:])]
         else:
-            self.params_ = [self._fit(data) for data in (x, y)]
+            self.params_ = [self._fit([data], data.dtype) for data in (x, y)]
 
     @classmethod
     def from_params(cls, kind, params):
@@ -78,15 +81,15 @@ class ReferenceSampler:
         sampler.params_ = [tuple(pair) for pair in params]
         return sampler
 
-    def _fit(self, data):
+    def _fit(self, columns, dtype):
+        """Parameters of the reference of the columns ``columns`` side by side."""
         if self.kind == "uniform":
+            (data,) = columns
             low, high = data.amin(dim=0), data.amax(dim=0)
             margin = _BOX_MARGIN * (high - low)
             return low - margin, high + margin + _JITTER
-        mean = data.mean(dim=0)
-        centred = data - mean
-        cov = centred.T @ centred / max(len(data) - 1, 1)
-        eye = torch.eye(data.shape[1], dtype=data.dtype, device=data.device)
+        mean, cov = _mean_and_covariance(columns, dtype)
+        eye = torch.eye(len(mean), dtype=dtype, device=mean.device)
         if self.kind == "copula":
             # Relative to the scale, so that collinear columns (one-hot
             # categories) still give a factor whatever the units.
@@ -133,16 +136,43 @@ class ReferenceSampler:
         """
         (mean_x, rows_x), (mean_y, rows_y) = self.params_
         chol = torch.cat([rows_x, rows_y])
-        joint = _gaussian_log_density(torch.cat([x - mean_x, y - mean_y], dim=1), chol)
         # The marginals' covariances are diagonal blocks of L L^T.
         chol_x = torch.linalg.cholesky(rows_x @ rows_x.T)
         chol_y = torch.linalg.cholesky(rows_y @ rows_y.T)
-        log_ratio = (
-            joint
-            - _gaussian_log_density(x - mean_x, chol_x)
-            - _gaussian_log_density(y - mean_y, chol_y)
+        d = len(mean_x)
+        mean = torch.cat([mean_x, mean_y])
+        # In float64 (the parameters' dtype), chunk by chunk.
+        out = [
+            _gaussian_log_density(z - mean, chol)
+            - _gaussian_log_density(z[:, :d] - mean_x, chol_x)
+            - _gaussian_log_density(z[:, d:] - mean_y, chol_y)
+            for z in _chunks([x, y], mean.dtype)
+        ]
+        return torch.cat(out).float()
+
+
+def _chunks(columns, dtype):
+    """The rows of ``columns`` side by side, in ``dtype``, chunk by chunk."""
+    for start in range(0, len(columns[0]), _CHUNK_ROWS):
+        yield torch.cat([c[start : start + _CHUNK_ROWS] for c in columns], dim=1).to(
+            dtype
         )
-        return log_ratio.float()
+
+
+def _mean_and_covariance(columns, dtype):
+    """Mean and covariance of ``columns`` side by side, in two chunked passes.
+
+    Chunked so that neither a joined copy of the data nor a centred one is
+    ever made: a few MiB above the data, whatever n (the estimator's memory
+    stays flat in n).
+    """
+    n = len(columns[0])
+    mean = sum(chunk.sum(dim=0) for chunk in _chunks(columns, dtype)) / n
+    cov = 0.0
+    for chunk in _chunks(columns, dtype):
+        centred = chunk - mean
+        cov = cov + centred.T @ centred
+    return mean, cov / max(n - 1, 1)
 
 
 def gaussian_reads_more(train, valid, estimate):
