@@ -108,8 +108,12 @@ class MINEEstimator(BaseEstimator):
         numbers, which an MLP on the coordinates alone finds slowly or not at
         all; on other data they are two more inputs. See the user guide's
         "Hard dependence" page.
-    batch_size : int, default=256
+    batch_size : int, default=1024
         Joint pairs per gradient step (capped at the number of training pairs).
+        On a CPU a step of 1024 pairs costs little more than one of 256, and
+        its gradient (and DV's log-mean-exp in it) is less noisy: with
+        ``lr=4e-3`` it reached the sharp ratios of mixtures and spirals
+        within the budget where 256 pairs did not.
     marginal_batch_size : int, default=None
         Marginal pairs per gradient step (:math:`n'`); ``None`` uses the
         joint batch size.
@@ -118,7 +122,7 @@ class MINEEstimator(BaseEstimator):
         Without it, ``marginal_batch_size`` cannot exceed the training pairs.
     optimizer : torch.optim.Optimizer class, default=torch.optim.Adam
         The optimizer of the critic's weights, with learning rate ``lr``.
-    lr : float, default=2e-3
+    lr : float, default=4e-3
         The optimizer's learning rate.
     denominator_ema_rate : float, default=0.01
         Weight of the newest batch in MINE's exponential moving average of
@@ -284,11 +288,11 @@ class MINEEstimator(BaseEstimator):
         hidden_layers=2,
         activation="elu",
         radial_features=True,
-        batch_size=256,
+        batch_size=1024,
         marginal_batch_size=None,
         replace=False,
         optimizer=torch.optim.Adam,
-        lr=2e-3,
+        lr=4e-3,
         denominator_ema_rate=0.01,
         weight_ema_rate=0.01,
         max_steps=DEFAULT_MAX_STEPS,

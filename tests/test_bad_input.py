@@ -19,7 +19,10 @@ X_GOOD = rng.standard_normal((50, 2))
 Y_GOOD = rng.standard_normal(50)
 Y_CLASS = rng.randint(0, 3, 50)
 
-FAST = dict(max_steps=20, steps_per_epoch=10, random_state=0)
+# A plumbing budget: steps of 256 pairs at the learning rate matched to
+# them cost about half the default 1024-pair steps; the defaults
+# themselves are tested in test_hard_defaults.py and the docstrings.
+FAST = dict(max_steps=20, steps_per_epoch=10, random_state=0, batch_size=256, lr=2e-3)
 
 
 def _fit_estimator(X, y):
