@@ -150,7 +150,9 @@ class MINEEstimator(BaseEstimator):
         standard normal, which makes heavy tails and saturating transforms
         harmless. ``"standard"``: zero mean and unit variance only.
     callbacks : list of skorch callbacks or (name, callback) tuples, default=None
-        Extra callbacks for the skorch net.
+        Extra callbacks for the skorch net. When ``reference="auto"`` moves to
+        the copula split, a second critic is trained after the first, and
+        the same callbacks see both trainings.
     device : {"cpu", "cuda", "auto"}, default="cpu"
         Where the critic trains; ``"auto"`` picks CUDA when available.
     compile : bool, default=False
