@@ -42,18 +42,20 @@ def radial_feature(v):
     return ((v * v).sum(dim=-1, keepdim=True) - d) / (2 * d) ** 0.5
 
 
-class _MarginalMLP(nn.Module):
-    """An MLP on v, or on ``[v, radial_feature(v)]`` (MI-NEE's marginal critics)."""
+def _with_radial(v):
+    """``[v, radial_feature(v)]``."""
+    return torch.cat([v, radial_feature(v)], dim=1)
 
-    def __init__(self, n_in, hidden_units, hidden_layers, activation, radial):
+
+class _RadialMLP(nn.Module):
+    """An MLP on ``[v, radial_feature(v)]`` (MI-NEE's marginal critics)."""
+
+    def __init__(self, n_in, hidden_units, hidden_layers, activation):
         super().__init__()
-        self.radial = radial
-        self.mlp = _mlp(n_in + radial, 1, hidden_units, hidden_layers, activation)
+        self.mlp = _mlp(n_in + 1, 1, hidden_units, hidden_layers, activation)
 
     def forward(self, v):
-        if self.radial:
-            v = torch.cat([v, radial_feature(v)], dim=1)
-        return self.mlp(v)
+        return self.mlp(_with_radial(v))
 
 
 def _reset_linear_layers(module, init_std, generator):
@@ -204,8 +206,7 @@ class SeparableCritic(nn.Module):
         Pairwise, one matrix product of the embeddings: shape (n, m).
         """
         if self.radial_features:
-            x = torch.cat([x, radial_feature(x)], dim=1)
-            y = torch.cat([y, radial_feature(y)], dim=1)
+            x, y = _with_radial(x), _with_radial(y)
         if pairwise:
             return self.g(x) @ self.h(y).T
         return (self.g(x) * self.h(y)).sum(dim=1)
@@ -261,9 +262,9 @@ class NEECritic(nn.Module):
         )
         self.joint = CRITICS[critic](n_features_x, n_features_y, **shape)
         if radial_features:
-            layers = (hidden_units, hidden_layers, activation, True)
-            self.x_critic = _MarginalMLP(n_features_x, *layers)
-            self.y_critic = _MarginalMLP(n_features_y, *layers)
+            layers = (hidden_units, hidden_layers, activation)
+            self.x_critic = _RadialMLP(n_features_x, *layers)
+            self.y_critic = _RadialMLP(n_features_y, *layers)
         else:
             # Plain MLPs, as files saved before radial features hold them.
             self.x_critic = _mlp(

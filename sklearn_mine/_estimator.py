@@ -85,11 +85,12 @@ class MINEEstimator(BaseEstimator):
         :math:`G` (MI-NEE [2]_). Exact on Gaussian-like data at any MI, but
         not a lower bound, and weaker than resampling where the data lie near
         a curve or a surface, far from any Gaussian. ``"auto"``: resampling,
-        then the copula split when the resampled bound's cap puts it more
-        than its standard error below what an ideal critic would read (high
-        MI). ``"uniform"`` or ``"gaussian"``: MI-NEE with a product reference
-        :math:`R_X \\times R_Y` (uniform on the training data's box, or
-        Gaussians fitted to x and to y),
+        then the copula split, kept instead, when the Gaussian critic (the
+        closed-form first term on the held-out pairs) reads more than the
+        trained critic by more than 1.96 of its standard errors: high MI of
+        Gaussian-like data. ``"uniform"`` or ``"gaussian"``: MI-NEE with a
+        product reference :math:`R_X \\times R_Y` (uniform on the training
+        data's box, or Gaussians fitted to x and to y),
         :math:`D(P_{XY} \\| R_X \\times R_Y) - D(P_X \\| R_X) - D(P_Y \\| R_Y)`.
         Only ``"auto"`` and ``"resample"`` with ``"infonce"``.
     hidden_units : int, default=50

@@ -154,17 +154,16 @@ class MINENet(NeuralNet):
         kwargs.update(self.get_params_for("iterator_valid"))
         return self.iterator_valid(dataset, **kwargs)
 
-    def bound(self, y_pred, layout, X=None):
+    def bound(self, y_pred, layout, gaussian=None):
         """The reported estimate of each critic (one per group) on a batch.
 
-        With the copula reference, ``X`` (the batch's rows) gives the Gaussian
-        term of the estimate.
+        ``gaussian``: with the copula reference, the Gaussian term of each
+        joint pair (:meth:`_gaussian_term`), whose mean joins the estimate.
         """
         estimate = self.criterion_.estimate(y_pred, layout)
         if not self._nee:
             return estimate
         estimate = nee_combine(estimate)
-        gaussian = self._gaussian_term(X, layout)
         return estimate if gaussian is None else estimate + gaussian.mean()
 
     def _gaussian_term(self, X, n):
@@ -175,7 +174,8 @@ class MINENet(NeuralNet):
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         if not training:
-            return -self.bound(y_pred, y_true, X).sum()
+            gaussian = self._gaussian_term(X, y_true)
+            return -self.bound(y_pred, y_true, gaussian).sum()
         # Critics of separate groups (or MI-NEE's three) share no parameters,
         # so the gradient of the sum trains each on its own bound.
         return self.criterion_(y_pred, y_true).sum()
@@ -231,8 +231,9 @@ class MINENet(NeuralNet):
         batch = evaluation.batch
         y_pred = self._score_batch(batch)
         with torch.no_grad():
-            estimate = self.bound(y_pred, batch[1], batch[0])
-            standard_error = self._standard_error(y_pred, evaluation)
+            gaussian = self._gaussian_term(batch[0], batch[1])
+            estimate = self.bound(y_pred, batch[1], gaussian)
+            standard_error = self._standard_error(y_pred, evaluation, gaussian)
             log_normalizer = self._log_normalizer(y_pred, batch[1])
         return {
             "estimate": float(estimate.sum()),
@@ -245,7 +246,7 @@ class MINENet(NeuralNet):
             return log_mean_exp(off_diagonal(y_pred).flatten(-2))
         return log_mean_exp(y_pred[..., layout:])
 
-    def _standard_error(self, y_pred, evaluation):
+    def _standard_error(self, y_pred, evaluation, gaussian=None):
         """Delta-method standard error of the estimate of each critic.
 
         The estimate is linearised in each held-out pair's influence: its
@@ -254,6 +255,8 @@ class MINENet(NeuralNet):
         the reference samples are independent and contribute their own term.
         InfoNCE's rows are treated as independent, which ignores that each y
         enters its block's other rows.
+        With the copula reference, ``gaussian`` (each held-out pair's Gaussian
+        term) joins the pair's influence.
         """
         layout = evaluation.batch[1]
         if layout == BLOCKS:
@@ -264,7 +267,6 @@ class MINENet(NeuralNet):
         weights = self.criterion_.weights(t_marginal)
         if self._nee:
             joint, marginal = nee_combine(t_joint), -nee_combine(weights)
-            gaussian = self._gaussian_term(evaluation.batch[0], n)
             if gaussian is not None:
                 joint = joint + gaussian
             return (

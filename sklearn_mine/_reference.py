@@ -1,5 +1,6 @@
 """Reference distributions for MI-NEE: i.i.d. stand-ins for the marginals."""
 
+import functools
 import math
 
 import torch
@@ -128,19 +129,27 @@ class ReferenceSampler:
             self._draw(y_params, size, generator),
         )
 
+    @functools.cached_property
+    def _copula_factors(self):
+        # Computed once: log_ratio scores the held-out pairs every epoch.
+        (mean_x, rows_x), (mean_y, rows_y) = self.params_
+        # The marginals' covariances are diagonal blocks of L L^T.
+        return (
+            torch.cat([mean_x, mean_y]),
+            torch.cat([rows_x, rows_y]),
+            torch.linalg.cholesky(rows_x @ rows_x.T),
+            torch.linalg.cholesky(rows_y @ rows_y.T),
+        )
+
     def log_ratio(self, x, y):
         r""":math:`\log g(x, y) / (g_X(x) g_Y(y))` of the copula reference.
 
         The pointwise mutual information of the fitted Gaussian, per row; its
         mean over pairs of the data is the Gaussian part of the estimate.
         """
-        (mean_x, rows_x), (mean_y, rows_y) = self.params_
-        chol = torch.cat([rows_x, rows_y])
-        # The marginals' covariances are diagonal blocks of L L^T.
-        chol_x = torch.linalg.cholesky(rows_x @ rows_x.T)
-        chol_y = torch.linalg.cholesky(rows_y @ rows_y.T)
+        (mean_x, _), (mean_y, _) = self.params_
+        mean, chol, chol_x, chol_y = self._copula_factors
         d = len(mean_x)
-        mean = torch.cat([mean_x, mean_y])
         # In float64 (the parameters' dtype), chunk by chunk.
         out = [
             _gaussian_log_density(z - mean, chol)

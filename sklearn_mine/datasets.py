@@ -570,7 +570,8 @@ def __getattr__(name):
     # The old name of LECTURE_RHO, deprecated as scikit-learn deprecates.
     if name == "SEED_RHO":
         warnings.warn(
-            "sklearn_mine.datasets.SEED_RHO was renamed LECTURE_RHO in 0.2 and "
+            "sklearn_mine.datasets.SEED_RHO was renamed LECTURE_RHO in 0.2 (the "
+            "correlation of the lecture's bivariate Gaussian); the old name "
             "will be removed in 0.4.",
             FutureWarning,
             stacklevel=2,
