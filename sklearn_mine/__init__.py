@@ -4,7 +4,9 @@ import importlib
 
 __all__ = [
     "MINEEstimator",
+    "IndependenceTestResult",
     "MarginalResampler",
+    "independence_test",
     "mutual_info_mine",
     "mutual_info_mine_classif",
 ]
@@ -16,6 +18,8 @@ __version__ = "0.2.0.dev0"
 _LOCATIONS = {
     "MINEEstimator": "._estimator",
     "MarginalResampler": "._resample",
+    "IndependenceTestResult": "._independence",
+    "independence_test": "._independence",
     "mutual_info_mine": "._mutual_info",
     "mutual_info_mine_classif": "._mutual_info",
 }

@@ -142,7 +142,7 @@ def _per_feature(frame, targets, features, kinds, args):
             file=sys.stderr,
             flush=True,
         )
-    mi = estimate(
+    mi, std = estimate(
         X,
         y,
         discrete_features=discrete,
@@ -150,18 +150,39 @@ def _per_feature(frame, targets, features, kinds, args):
         max_steps=args.max_steps,
         random_state=args.random_state,
         verbose=int(args.progress),
+        return_std=True,
     )
+    pvalues = None
+    if args.test:
+        # One test per feature, of that feature alone: a critic each.
+        pvalues = [_pvalue(frame, [name], targets, kinds, args) for name in features]
     # Highest first; a stable sort keeps the file's order among ties.
     order = np.argsort(-mi, kind="stable")
     return [
         {
             "feature": features[j],
             "mutual_info": float(mi[j]),
-            "standard_error": None,
+            "standard_error": float(std[j]),
             "rank": rank,
+            **({} if pvalues is None else {"pvalue": pvalues[j]}),
         }
         for rank, j in enumerate(order, start=1)
     ]
+
+
+def _pvalue(frame, features, targets, kinds, args):
+    """The p-value of ``independence_test`` of these features with the target."""
+    from ._cli_table import to_matrix
+    from ._independence import independence_test
+
+    result = independence_test(
+        to_matrix(frame, features, kinds),
+        to_matrix(frame, targets, kinds),
+        objective=args.objective,
+        max_steps=args.max_steps,
+        random_state=args.random_state,
+    )
+    return result.pvalue
 
 
 def _joint(frame, targets, features, kinds, args):
@@ -188,6 +209,11 @@ def _joint(frame, targets, features, kinds, args):
         "standard_error": float(est.standard_error_),
         "ci_low": float(low),
         "ci_high": float(high),
+        **(
+            {"pvalue": _pvalue(frame, features, targets, kinds, args)}
+            if args.test
+            else {}
+        ),
     }
 
 
@@ -242,7 +268,7 @@ def _add_estimate_parser(commands):
     estimate = commands.add_parser(
         "estimate",
         usage="%(prog)s [-h] FILE --target COL [COL ...]\n"
-        "       [--features COL [COL ...]] [--joint] [--objective NAME]\n"
+        "       [--features COL [COL ...]] [--joint] [--test] [--objective NAME]\n"
         "       [--random-state N] [--format {table,json,csv}] [--max-steps N]\n"
         "       [--progress | --no-progress]\n"
         "   or: %(prog)s [-h] --target COL [COL ...] [options] FILE",
@@ -250,8 +276,9 @@ def _add_estimate_parser(commands):
         "columns with a target",
         description="Estimate, in nats, the mutual information of each feature "
         "column of FILE with the target column(s), ranked highest first "
-        "(mutual_info_mine), or with --joint of all feature columns together "
-        "(MINEEstimator, with a standard error and a 95% interval).",
+        "(mutual_info_mine, with each estimate's standard error), or with --joint "
+        "of all feature columns together (MINEEstimator, with a standard error "
+        "and a 95% interval); --test adds the p-value of a test of independence.",
         epilog="Numeric columns are continuous. Boolean, categorical and text "
         f"columns are discrete: their values are categories (at most "
         f"{MAX_CATEGORIES}), one-hot encoded for the critics. A single discrete "
@@ -283,6 +310,14 @@ def _add_estimate_parser(commands):
         "--joint",
         action="store_true",
         help="one estimate for all features jointly, with its standard error",
+    )
+    estimate.add_argument(
+        "--test",
+        action="store_true",
+        help="also test independence (independence_test: a permutation test "
+        "on pairs a separately trained critic never saw) and give its p-value, "
+        "per feature or, with --joint, for all features jointly; one more fit "
+        "per p-value",
     )
     estimate.add_argument(
         "--objective",

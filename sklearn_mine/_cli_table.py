@@ -343,11 +343,20 @@ def write(result, args, n_rows, out):
             ["standard_error", f"{result['standard_error']:.4f}"],
             ["95% interval", f"{result['ci_low']:.4f} to {result['ci_high']:.4f}"],
         ]
+        if "pvalue" in result:
+            rows.append(["pvalue", f"{result['pvalue']:.4f}"])
         print(_table(rows, "<<"), file=out)
         return
-    rows = [["rank", "feature", "mutual_info", "standard_error"]]
+    test = "pvalue" in result[0]
+    rows = [["rank", "feature", "mutual_info", "standard_error"] + ["pvalue"] * test]
     rows += [
-        [str(row["rank"]), row["feature"], f"{row['mutual_info']:.4f}", "-"]
+        [
+            str(row["rank"]),
+            row["feature"],
+            f"{row['mutual_info']:.4f}",
+            f"{row['standard_error']:.4f}",
+        ]
+        + ([f"{row['pvalue']:.4f}"] if test else [])
         for row in result
     ]
-    print(_table(rows, "><>>"), file=out)
+    print(_table(rows, "><>>" + ">" * test), file=out)

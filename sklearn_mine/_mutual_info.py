@@ -48,6 +48,7 @@ _CONSTRAINTS = {
     "random_state": ["random_state"],
     "n_jobs": [Integral, None],
     "groups": ["array-like", None],
+    "return_std": ["boolean"],
     **_MINE_CONSTRAINTS,
 }
 
@@ -158,7 +159,10 @@ def _fit_chunk(z, groups, y, seeds, n_train, batch_seed, params):
         random_state=batch_seed,
     )
     net.fit(train_ds, None)
-    return early_stopping.best_
+    # The kept critics on the held-out pairs they were chosen on: the bounds
+    # recorded at their best epochs, now with their standard errors.
+    result = net.evaluate(valid_ds)
+    return result["estimates"], result["standard_errors"]
 
 
 def _estimate_mi(
@@ -171,6 +175,7 @@ def _estimate_mi(
     copy,
     random_state,
     n_jobs,
+    return_std,
     **params,
 ):
     X, y = check_X_y(
@@ -212,7 +217,8 @@ def _estimate_mi(
             UserWarning,
             stacklevel=_STACKLEVEL,
         )
-        return np.zeros(len(groups))
+        zeros = np.zeros(len(groups))
+        return (zeros, zeros.copy()) if return_std else zeros
     constant = constant_columns(z)
     constant = np.array([constant[group].all() for group in groups])
 
@@ -223,10 +229,13 @@ def _estimate_mi(
         params["replace"],
         len(train),
     )
-    # Every critic's seed, and the batches, are drawn before the groups are
-    # split into chunks: a group's result does not depend on n_jobs.
-    seeds = [draw_seed(rng) for _ in groups]
+    # Every critic starts from the same seed, and the batches have their own:
+    # neither depends on how many groups there are, nor on the chunks of
+    # n_jobs, so a group's result is the same whichever other columns are
+    # passed (critics share no parameters, and each group stops on its own).
+    critic_seed = draw_seed(rng)
     batch_seed = draw_seed(rng)
+    seeds = [critic_seed] * len(groups)
     n_chunks = min(effective_n_jobs(n_jobs), len(groups))
     chunks = np.array_split(np.arange(len(groups)), n_chunks)
     results = Parallel(n_jobs=n_jobs)(
@@ -242,9 +251,11 @@ def _estimate_mi(
     )
     # As scikit-learn does, a negative estimate of a non-negative quantity
     # is reported as 0.
-    mi = np.maximum(np.concatenate(results), 0.0)
+    mi = np.maximum(np.concatenate([estimates for estimates, _ in results]), 0.0)
+    std = np.concatenate([errors for _, errors in results])
     mi[constant] = 0.0
-    return mi
+    std[constant] = 0.0
+    return (mi, std) if return_std else mi
 
 
 @validate_params(_CONSTRAINTS, prefer_skip_nested_validation=True)
@@ -261,6 +272,7 @@ def mutual_info_mine(
     random_state=None,
     n_jobs=None,
     groups=None,
+    return_std=False,
     objective="mine",
     tau=5.0,
     hidden_units=16,
@@ -324,6 +336,7 @@ def mutual_info_mine(
         copy=copy,
         random_state=random_state,
         n_jobs=n_jobs,
+        return_std=return_std,
         **{
             name: value for name, value in locals().items() if name in _MINE_CONSTRAINTS
         },
@@ -341,6 +354,7 @@ def mutual_info_mine_classif(
     random_state=None,
     n_jobs=None,
     groups=None,
+    return_std=False,
     objective="mine",
     tau=5.0,
     hidden_units=16,
@@ -397,6 +411,7 @@ def mutual_info_mine_classif(
         copy=copy,
         random_state=random_state,
         n_jobs=n_jobs,
+        return_std=return_std,
         **{
             name: value for name, value in locals().items() if name in _MINE_CONSTRAINTS
         },

@@ -225,7 +225,9 @@ class MINENet(NeuralNet):
             ``"estimate"`` (float), ``"standard_error"`` (float) and
             ``"log_normalizer"``: for each critic, the log of the mean of
             :math:`e^t` over the marginal pairs, which turns its scores into
-            log density ratios.
+            log density ratios. ``"estimates"`` and ``"standard_errors"``
+            hold each critic's (each group's) own, as float64 arrays; the
+            first two are their sums.
         """
         evaluation = self._evaluation_batch(dataset, generator)
         batch = evaluation.batch
@@ -235,10 +237,14 @@ class MINENet(NeuralNet):
             estimate = self.bound(y_pred, batch[1], gaussian)
             standard_error = self._standard_error(y_pred, evaluation, gaussian)
             log_normalizer = self._log_normalizer(y_pred, batch[1])
+        estimates = estimate.reshape(-1).cpu().double().numpy()
+        standard_errors = standard_error.reshape(-1).cpu().double().numpy()
         return {
-            "estimate": float(estimate.sum()),
-            "standard_error": float(standard_error.sum()),
+            "estimate": float(estimates.sum()),
+            "standard_error": float(standard_errors.sum()),
             "log_normalizer": log_normalizer,
+            "estimates": estimates,
+            "standard_errors": standard_errors,
         }
 
     def _log_normalizer(self, y_pred, layout):

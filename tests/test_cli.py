@@ -180,7 +180,10 @@ def test_estimate_ranks_the_informative_feature_first(data_csv):
     ranked = [line.split() for line in lines[2:]]
     assert [row[1] for row in ranked][0] == "x0"
     assert sorted(row[1] for row in ranked) == ["color", "x0", "x1", "y2"]
-    assert all(row[3] == "-" for row in ranked)
+    # Each feature's standard error: positive, and well below x0's MI.
+    errors = {row[1]: float(row[3]) for row in ranked}
+    assert all(e > 0 for e in errors.values())
+    assert errors["x0"] < 0.2
     # -1/2 log(1 - 1/1.09) = 1.25 nats.
     assert float(ranked[0][2]) > 0.8
     assert "fitting 4 critics" in err
@@ -208,7 +211,8 @@ def test_estimate_json_with_several_targets(data_csv):
     assert [r["rank"] for r in results] == [1, 2, 3]
     assert results[-1]["feature"] == "x1"
     assert {r["feature"] for r in results[:2]} == {"x0", "color"}
-    assert all(r["standard_error"] is None for r in results)
+    assert all(r["standard_error"] > 0 for r in results)
+    assert "pvalue" not in results[0]
     assert results[0]["mutual_info"] >= results[1]["mutual_info"] > 0.5
 
 
@@ -492,3 +496,19 @@ def test_parquet_without_an_engine_says_what_to_install(tmp_path, monkeypatch, c
     monkeypatch.setattr(_cli_table, "_parquet_engine_installed", lambda: False)
     assert main(["estimate", str(path), "--target", "y"]) == 2
     assert "pip install pyarrow" in capsys.readouterr().err
+
+
+def test_estimate_test_gives_a_pvalue_per_feature_and_jointly(capsys, data_csv):
+    args = (data_csv, "--target", "y", "--features", "x0", "x1", *FAST)
+    status, out, err = run_main(capsys, *args, "--test", "--format", "json")
+    assert status == 0, err
+    results = {r["feature"]: r for r in json.loads(out)}
+    # y follows x0: no permutation of 999 scores as high, the least p-value.
+    assert results["x0"]["pvalue"] == pytest.approx(1 / 1000)
+    assert 0 < results["x1"]["pvalue"] <= 1
+    status, out, err = run_main(capsys, *args, "--test")
+    assert out.splitlines()[1].split()[-1] == "pvalue"
+    status, out, err = run_main(capsys, *args, "--test", "--joint")
+    assert status == 0, err
+    (line,) = [line for line in out.splitlines() if line.startswith("pvalue")]
+    assert float(line.split()[1]) == pytest.approx(1 / 1000)

@@ -63,6 +63,37 @@ def test_same_seed_same_result_for_any_n_jobs(gaussian_case, gaussian_result):
     )
 
 
+def test_a_feature_scores_the_same_alone_and_among_others(
+    gaussian_case, gaussian_result
+):
+    # Every critic starts from the same seed and stops on its own, so a
+    # column's score does not depend on the columns beside it (up to float32
+    # rounding in the batched products).
+    X, y, _ = gaussian_case
+    alone = mutual_info_mine(X[:, [3]], y, **FAST)
+    noise = np.random.RandomState(1).standard_normal((len(X), 40))
+    among = mutual_info_mine(np.hstack([noise, X[:, [3]]]), y, **FAST)
+    assert gaussian_result[3] > 0.4
+    np.testing.assert_allclose(alone[0], gaussian_result[3], rtol=1e-5)
+    np.testing.assert_allclose(among[40], gaussian_result[3], rtol=1e-5)
+
+
+def test_return_std_gives_each_estimates_standard_error(gaussian_case, gaussian_result):
+    X, y, _ = gaussian_case
+    X = np.column_stack([X, np.ones(len(X))])
+    mi, std = mutual_info_mine(X, y, return_std=True, **FAST)
+    np.testing.assert_array_equal(mi[:5], gaussian_result)
+    # Held-out bounds on 1200 pairs. The pointwise MI of a Gaussian pair has
+    # variance rho^2, so the joint term alone has standard error
+    # rho / sqrt(1200); the marginal term adds a little, more at high rho.
+    joint_term = np.array(RHOS[1:]) / np.sqrt(1200)
+    assert np.all(std[1:5] > 0.9 * joint_term), std
+    assert np.all(std[1:5] < 1.5 * joint_term), std
+    assert std[0] < 0.005
+    # A constant column's MI is exactly 0, and so is its standard error.
+    assert mi[5] == 0 and std[5] == 0
+
+
 def test_weight_ema_rate_one_is_no_averaging():
     # An average of rate 1 is the current weights: the same fit bit for bit.
     X, y, _ = _gaussian_features(1000, [0.0, 0.8])

@@ -1,0 +1,80 @@
+"""independence_test: validity of its p-value, its conventions, bad input."""
+
+import numpy as np
+import pytest
+from scipy.stats import binom
+from sklearn.utils._param_validation import InvalidParameterError
+
+from sklearn_mine import MINEEstimator, independence_test
+
+# The cheap critic's budget runs out by design.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+# A small critic and budget: the p-value is exact whatever the critic learnt,
+# so validity can be checked cheaply.
+CHEAP = dict(max_steps=100, steps_per_epoch=50, batch_size=64, lr=3e-3)
+
+
+def _student_t_independent(n, rng):
+    # Heavy-tailed and independent: separate scales for X and y.
+    X = rng.standard_t(2, size=(n, 2))
+    y = rng.standard_t(2, size=n)
+    return X, y
+
+
+def test_pvalue_is_valid_under_independence():
+    # 60 independent data sets and seeds: under independence the p-value is
+    # uniform, so the rejections at 0.1 are Binomial(60, 0.1). A test whose
+    # critic had seen the test pairs would reject far more often.
+    n_trials, alpha = 60, 0.1
+    pvalues = []
+    for seed in range(n_trials):
+        X, y = _student_t_independent(80, np.random.default_rng(seed))
+        result = independence_test(X, y, n_permutations=199, random_state=seed, **CHEAP)
+        pvalues.append(result.pvalue)
+    rejections = int(np.sum(np.array(pvalues) <= alpha))
+    low, high = binom.ppf([0.0005, 0.9995], n_trials, alpha)
+    assert low <= rejections <= high, rejections
+    # And not stuck at one end: about half of them above 0.5.
+    assert binom.ppf(0.0005, n_trials, 0.5) <= np.sum(np.array(pvalues) > 0.5)
+
+
+def test_dependence_is_detected_and_the_conventions_are_scipys():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((400, 2))
+    y = np.sin(3 * X[:, 0]) + 0.3 * rng.standard_normal(400)
+    result = independence_test(X, y, n_permutations=99, random_state=0)
+    null = result.null_distribution
+    assert null.shape == (99,)
+    # scipy's p-value for random permutations, counting the observed pairing.
+    assert result.pvalue == pytest.approx((1 + np.sum(null >= result.statistic)) / 100)
+    assert result.pvalue == pytest.approx(1 / 100)
+    # The statistic estimates the MI from unseen pairs: well above the null.
+    assert result.statistic > null.max() + 0.1
+    assert isinstance(result.estimator, MINEEstimator)
+    assert result.estimator.n_features_in_ == 2
+    # The estimator trained on the other 70 % of the pairs.
+    assert len(result.estimator.history_["epoch"]) > 0
+
+
+def test_same_seed_same_result():
+    rng = np.random.default_rng(1)
+    X, y = _student_t_independent(100, rng)
+    a = independence_test(X, y, n_permutations=49, random_state=3, **CHEAP)
+    b = independence_test(X, y, n_permutations=49, random_state=3, **CHEAP)
+    assert a.pvalue == b.pvalue
+    np.testing.assert_array_equal(a.null_distribution, b.null_distribution)
+
+
+def test_bad_input_is_refused_by_name():
+    X, y = _student_t_independent(30, np.random.default_rng(0))
+    with pytest.raises(InvalidParameterError, match="'test_fraction' parameter"):
+        independence_test(X, y, test_fraction=1.5)
+    with pytest.raises(InvalidParameterError, match="'n_permutations' parameter"):
+        independence_test(X, y, n_permutations=0)
+    with pytest.raises(ValueError, match=r"test_fraction=0\.9 of 30 samples leaves"):
+        independence_test(X, y, test_fraction=0.9)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'steps'"):
+        independence_test(X, y, steps=10)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        independence_test(X, y[:-1])
