@@ -269,13 +269,24 @@ def _smile_weights(t_marginal, *, tau):
 def _per_unit_mean(values, index, n):
     """Mean of ``values[..., j]`` over the j with ``index[j] == i``, for each i.
 
-    Units never drawn get the overall mean.
+    Units never drawn get the overall mean. Also returns each mean's own
+    variance as an estimate of its unit's expectation: the spread of the
+    unit's values over their count (the spread pooled over all units, where a
+    unit has fewer than two).
     """
     shape = values.shape[:-1] + (n,)
     sums = values.new_zeros(shape).index_add_(-1, index, values)
+    squares = values.new_zeros(shape).index_add_(-1, index, values.square())
     counts = torch.bincount(index, minlength=n).to(values.dtype)
     means = sums / counts.clamp(min=1)
-    return torch.where(counts > 0, means, values.mean(dim=-1, keepdim=True))
+    deviations = (squares - counts * means.square()).clamp(min=0)
+    pooled = deviations.sum(dim=-1, keepdim=True) / max(
+        len(index) - int((counts > 0).sum()), 1
+    )
+    spread = torch.where(counts >= 2, deviations / (counts - 1).clamp(min=1), pooled)
+    noise = spread / counts.clamp(min=1)
+    means = torch.where(counts > 0, means, values.mean(dim=-1, keepdim=True))
+    return means, noise
 
 
 def resampled_standard_error(t_joint, weights, J, K):
@@ -302,9 +313,17 @@ def resampled_standard_error(t_joint, weights, J, K):
     -------
     standard_error : torch.Tensor of shape (...)
     """
-    n = t_joint.shape[-1]
-    influence = t_joint - _per_unit_mean(weights, J, n) - _per_unit_mean(weights, K, n)
-    return influence.std(dim=-1) / math.sqrt(n)
+    n, m = t_joint.shape[-1], weights.shape[-1]
+    mean_x, noise_x = _per_unit_mean(weights, J, n)
+    mean_y, noise_y = _per_unit_mean(weights, K, n)
+    influence = t_joint - mean_x - mean_y
+    # Each unit's mean weight comes from the few marginal pairs that reuse it
+    # (about m / n): their noise would inflate the spread of the influences,
+    # so it is taken out; the noise of the estimate's own m marginal pairs
+    # is added.
+    variance = influence.var(dim=-1) - (noise_x + noise_y).mean(dim=-1)
+    variance = variance.clamp(min=0) / n + weights.var(dim=-1) / m
+    return variance.sqrt()
 
 
 class Objective(NamedTuple):

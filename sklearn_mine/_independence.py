@@ -2,11 +2,11 @@
 
 import math
 from dataclasses import dataclass
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 import torch
-from scipy.stats import permutation_test
+from sklearn.model_selection import KFold
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
 from sklearn.utils.validation import check_X_y
@@ -18,8 +18,8 @@ from ._validation import draw_seed
 
 __all__ = ["IndependenceTestResult", "independence_test"]
 
-# Most critic evaluations per call of the statistic: bounds the memory of a
-# batch of permutations (pairs times the width of x and y, as float32).
+# Most critic evaluations per batch of permutations: bounds their memory
+# (pairs times the width of x and y, as float32).
 _PAIRS_PER_CALL = 2**18
 
 
@@ -30,21 +30,21 @@ class IndependenceTestResult:
     Attributes
     ----------
     statistic : float
-        Mean pointwise mutual information of the test pairs under the
-        critic, in nats: an estimate of I(X; Y) from pairs the critic never
-        saw (not a bound).
+        Mean pointwise mutual information of every pair under the critic that
+        never saw it, in nats: a cross-fitted estimate of I(X; Y) (not a
+        bound).
     pvalue : float
         The permutation p-value of independence against dependence.
     null_distribution : ndarray of shape (n_permutations,)
-        The statistic with the test pairs' y permuted.
-    estimator : MINEEstimator
-        The estimator fitted on the other pairs, whose critic is tested.
+        The statistic with y permuted within each fold.
+    estimators : list of MINEEstimator
+        The estimator fitted for each fold, on the other folds.
     """
 
     statistic: float
     pvalue: float
     null_distribution: np.ndarray
-    estimator: MINEEstimator
+    estimators: list
 
 
 @validate_params(
@@ -52,32 +52,33 @@ class IndependenceTestResult:
         "X": ["array-like"],
         "y": ["array-like"],
         "n_permutations": [Interval(Integral, 1, None, closed="left")],
-        "test_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_splits": [Interval(Integral, 2, None, closed="left")],
         "random_state": ["random_state"],
     },
     prefer_skip_nested_validation=True,
 )
 def independence_test(
-    X, y, *, n_permutations=999, test_fraction=0.3, random_state=None, **params
+    X, y, *, n_permutations=999, n_splits=5, random_state=None, **params
 ):
-    """Test whether X and y are independent, with a critic trained on other pairs.
+    """Test whether X and y are independent, with critics that never saw the pairs.
 
-    The pairs are split in two. A :class:`MINEEstimator` (with ``params``) is
-    fitted on the first part, its own held-out split included; the critic is
-    then frozen. The statistic is the mean of its pointwise mutual
-    information over the test pairs, and the null distribution the same mean
-    with the test pairs' y permuted. The critic never saw the test pairs, so
-    under independence the observed pairing is one of the permutations,
+    The pairs are split into ``n_splits`` folds (cross-fitting). For each
+    fold a :class:`MINEEstimator` (with ``params``) is fitted on the other
+    folds, its own held-out split included, and its critic frozen. The
+    statistic is the mean pointwise mutual information of every pair under
+    the critic of its fold; the null distribution is the same mean with y
+    permuted within each fold. A fold's critic never saw the fold's pairs, so
+    under independence their observed pairing is one of the permutations,
     exchangeable with the others, and the p-value is exact at any sample size,
-    whatever the critic learnt (a poor critic costs power, never validity).
-    Nothing is retrained per permutation: each one costs a pass of the critic
-    over the test pairs.
+    whatever the critics learnt (a poor critic costs power, never validity).
+    Nothing is retrained per permutation: each one costs a pass of the
+    critics over the pairs. Every pair is tested, and each critic trains on
+    ``1 - 1 / n_splits`` of them; the cost is ``n_splits`` fits.
 
-    The conventions are those of :func:`scipy.stats.permutation_test`, which
-    computes the p-value (one-sided: dependence raises the statistic):
+    The result and the p-value follow :func:`scipy.stats.permutation_test`
+    (one-sided, as dependence raises the statistic):
     ``(1 + k) / (1 + n_permutations)``, where ``k`` permutations score at
-    least the observed statistic; when every permutation of the test pairs
-    fits within ``n_permutations``, all of them are used instead.
+    least the observed statistic.
 
     Parameters
     ----------
@@ -86,12 +87,12 @@ def independence_test(
     y : array-like of shape (n_samples,) or (n_samples, n_targets)
         Samples of the second variable, paired row by row with X.
     n_permutations : int, default=999
-        Random permutations of the test pairs' y.
-    test_fraction : float, default=0.3
-        Fraction of the pairs kept for the test; the estimator trains (and
-        early-stops) on the rest.
+        Random permutations of y within the folds.
+    n_splits : int, default=5
+        Folds of the cross-fitting (at least 2), as in
+        :class:`sklearn.model_selection.KFold`.
     random_state : int, RandomState instance or None, default=None
-        Seeds the split, the estimator and the permutations.
+        Seeds the folds, the estimators and the permutations.
     **params
         Parameters of :class:`MINEEstimator`.
 
@@ -99,12 +100,12 @@ def independence_test(
     -------
     result : IndependenceTestResult
         ``statistic``, ``pvalue``, ``null_distribution`` and the fitted
-        ``estimator``.
+        ``estimators``.
 
     See Also
     --------
-    scipy.stats.permutation_test : The permutation machinery used here.
-    MINEEstimator : The estimator whose critic is tested.
+    scipy.stats.permutation_test : The conventions followed here.
+    MINEEstimator : The estimator whose critics are tested.
 
     Examples
     --------
@@ -127,45 +128,55 @@ def independence_test(
     )
     y = y.reshape(len(y), -1)
     n = len(X)
-    n_test = math.ceil(test_fraction * n)
-    if n_test < 2 or n - n_test < MIN_SAMPLES:
+    smallest_fit = n - math.ceil(n / n_splits)
+    if smallest_fit < MIN_SAMPLES:
         raise ValueError(
-            f"test_fraction={test_fraction} of {n} samples leaves {n_test} "
-            f"for the test and {n - n_test} for the estimator; at least 2 and "
-            f"{MIN_SAMPLES} are needed."
+            f"n_splits={n_splits} of {n} samples leaves {smallest_fit} to fit a "
+            f"fold's estimator on; at least {MIN_SAMPLES} are needed."
         )
     rng = check_random_state(random_state)
-    order = rng.permutation(n)
-    fit_rows, test_rows = order[:-n_test], order[-n_test:]
-    estimator = MINEEstimator(random_state=draw_seed(rng), **params)
-    estimator.fit(X[fit_rows], y[fit_rows])
-    pairs = estimator._pairs(X[test_rows], y[test_rows])
+    folds = KFold(n_splits, shuffle=True, random_state=draw_seed(rng)).split(X)
+    critics = []
+    for fit_rows, test_rows in folds:
+        estimator = MINEEstimator(random_state=draw_seed(rng), **params)
+        estimator.fit(X[fit_rows], y[fit_rows])
+        critics.append((estimator, estimator._pairs(X[test_rows], y[test_rows])))
 
-    def mean_pmi(permutations, axis=-1):
-        # Each row of ``permutations`` reorders the test pairs' y.
-        rows = np.atleast_2d(permutations)
-        # scipy's arrays of permutations are read-only; torch wants its own.
-        index = torch.tensor(rows.reshape(-1), device=pairs.y.device)
-        batch = PairDataset(pairs.x.repeat(len(rows), 1), pairs.y[index])
-        pmi = estimator.net_.pointwise(
-            batch, estimator.log_normalizer_, estimator.y_reference_
+    # Permutations within each fold, so not scipy.stats.permutation_test's,
+    # which permute all pairs together.
+    permutations = np.random.default_rng(draw_seed(rng))
+    statistic = (
+        sum(
+            _pmi_sums(estimator, pairs, np.arange(len(pairs))[None])[0]
+            for estimator, pairs in critics
         )
-        means = pmi.reshape(len(rows), -1).double().mean(dim=-1).cpu().numpy()
-        return means if np.ndim(permutations) > 1 else means[0]
-
-    result = permutation_test(
-        (np.arange(n_test),),
-        mean_pmi,
-        permutation_type="pairings",
-        n_resamples=n_permutations,
-        vectorized=True,
-        batch=max(1, _PAIRS_PER_CALL // n_test),
-        alternative="greater",
-        rng=np.random.default_rng(draw_seed(rng)),
+        / n
     )
+    null = np.zeros(n_permutations)
+    for estimator, pairs in critics:
+        m = len(pairs)
+        per_call = max(1, _PAIRS_PER_CALL // m)
+        for start in range(0, n_permutations, per_call):
+            count = min(per_call, n_permutations - start)
+            orders = permutations.permuted(np.tile(np.arange(m), (count, 1)), axis=1)
+            null[start : start + count] += _pmi_sums(estimator, pairs, orders)
+    null /= n
+    # scipy's tolerance for ties: values equal up to rounding count as equal.
+    tolerance = 1e-14 * max(abs(statistic), 1.0)
+    pvalue = (1 + np.sum(null >= statistic - tolerance)) / (1 + n_permutations)
     return IndependenceTestResult(
-        statistic=float(result.statistic),
-        pvalue=float(result.pvalue),
-        null_distribution=np.asarray(result.null_distribution, dtype=np.float64),
-        estimator=estimator,
+        statistic=float(statistic),
+        pvalue=float(pvalue),
+        null_distribution=null,
+        estimators=[estimator for estimator, _ in critics],
     )
+
+
+def _pmi_sums(estimator, pairs, orders):
+    """Sums of the pointwise MI of ``pairs``, y reordered by each row of ``orders``."""
+    index = torch.as_tensor(orders.reshape(-1), device=pairs.y.device)
+    batch = PairDataset(pairs.x.repeat(len(orders), 1), pairs.y[index])
+    pmi = estimator.net_.pointwise(
+        batch, estimator.log_normalizer_, estimator.y_reference_
+    )
+    return pmi.reshape(len(orders), -1).double().sum(dim=-1).cpu().numpy()

@@ -217,5 +217,8 @@ def test_standard_error_matches_the_spread_over_fresh_samples(name):
         weights = objective.weights(t_marginal)
         errors.append(resampled_standard_error(t_joint, weights, J, K).item())
     spread = np.std(estimates)
-    assert np.mean(errors) == pytest.approx(spread, rel=0.2)
+    # The spread of 200 estimates is itself known to about 5 %. Without the
+    # correction for the noise of each unit's mean marginal weight, the
+    # standard error read 12 % high here.
+    assert np.mean(errors) == pytest.approx(spread, rel=0.1)
     assert np.mean(estimates) == pytest.approx(true_mi, abs=0.02)
