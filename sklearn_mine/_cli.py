@@ -314,10 +314,10 @@ def _add_estimate_parser(commands):
     estimate.add_argument(
         "--test",
         action="store_true",
-        help="also test independence (independence_test: a permutation test "
-        "on pairs a separately trained critic never saw) and give its p-value, "
-        "per feature or, with --joint, for all features jointly; one more fit "
-        "per p-value",
+        help="also give the p-value of a test of independence "
+        "(independence_test: critics cross-fitted on two folds, each scoring the "
+        "pairs it never saw against their permutations), per feature or, with "
+        "--joint, for all features jointly; two more fits per p-value",
     )
     estimate.add_argument(
         "--objective",

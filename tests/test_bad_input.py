@@ -10,6 +10,7 @@ import scipy.sparse as sp
 from sklearn_mine import (
     MarginalResampler,
     MINEEstimator,
+    independence_test,
     mutual_info_mine,
     mutual_info_mine_classif,
 )
@@ -51,6 +52,10 @@ def _mi_classif(X, y):
     return mutual_info_mine_classif(X, y, **FAST)
 
 
+def _independence_test(X, y):
+    return independence_test(X, y, n_permutations=9, **FAST)
+
+
 ENTRIES = {
     "MINEEstimator.fit": _fit_estimator,
     "MINEEstimator.score": _score_estimator,
@@ -58,6 +63,7 @@ ENTRIES = {
     "MarginalResampler.fit_resample": _resample,
     "mutual_info_mine": _mi_regression,
     "mutual_info_mine_classif": _mi_classif,
+    "independence_test": _independence_test,
 }
 
 
@@ -120,10 +126,13 @@ def test_bad_input_names_the_problem(entry, kind):
 
 
 @pytest.mark.parametrize(
-    "entry", ["MINEEstimator.fit", "MarginalResampler.fit_resample"]
+    "entry",
+    ["MINEEstimator.fit", "MarginalResampler.fit_resample", "independence_test"],
 )
 def test_sparse_input_is_refused_where_unsupported(entry):
-    with pytest.raises(TypeError, match="Sparse data was passed"):
+    # independence_test's parameter validation names the sparse matrix.
+    message = "Sparse data was passed|must be an array-like. Got <Compressed Sparse"
+    with pytest.raises(TypeError, match=message):
         ENTRIES[entry](sp.csr_matrix(X_GOOD), Y_GOOD)
 
 
@@ -132,7 +141,7 @@ def test_sparse_input_is_refused_for_continuous_features():
         mutual_info_mine(sp.csr_matrix(X_GOOD), Y_GOOD, discrete_features=False)
 
 
-@pytest.mark.parametrize("entry", ["MINEEstimator.fit"])
+@pytest.mark.parametrize("entry", ["MINEEstimator.fit", "independence_test"])
 @pytest.mark.parametrize("which", ["X", "y"])
 def test_constant_data_is_an_error(entry, which):
     X = np.ones_like(X_GOOD) if which == "X" else X_GOOD
