@@ -315,9 +315,9 @@ def _add_estimate_parser(commands):
         "--test",
         action="store_true",
         help="also give the p-value of a test of independence "
-        "(independence_test: critics cross-fitted on two folds, each scoring the "
-        "pairs it never saw against their permutations), per feature or, with "
-        "--joint, for all features jointly; two more fits per p-value",
+        "(independence_test: a critic fitted on 70%% of the rows scores the "
+        "other 30%% against their permutations), per feature or, with --joint, "
+        "for all features jointly; one more fit per p-value",
     )
     estimate.add_argument(
         "--objective",

@@ -2,11 +2,10 @@
 
 import math
 from dataclasses import dataclass
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.model_selection import KFold
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
 from sklearn.utils.validation import check_X_y
@@ -30,21 +29,21 @@ class IndependenceTestResult:
     Attributes
     ----------
     statistic : float
-        Mean pointwise mutual information of every pair under the critic that
-        never saw it, in nats: a cross-fitted estimate of I(X; Y) (not a
-        bound).
+        Mean pointwise mutual information of the test pairs under the
+        critic, in nats: an estimate of I(X; Y) from pairs the critic never
+        saw (not a bound).
     pvalue : float
         The permutation p-value of independence against dependence.
     null_distribution : ndarray of shape (n_permutations,)
-        The statistic with y permuted within each fold.
-    estimators : list of MINEEstimator
-        The estimator fitted for each fold, on the other folds.
+        The statistic with the test pairs' y permuted.
+    estimator : MINEEstimator
+        The estimator fitted on the other pairs, whose critic is tested.
     """
 
     statistic: float
     pvalue: float
     null_distribution: np.ndarray
-    estimators: list
+    estimator: MINEEstimator
 
 
 @validate_params(
@@ -52,33 +51,30 @@ class IndependenceTestResult:
         "X": ["array-like"],
         "y": ["array-like"],
         "n_permutations": [Interval(Integral, 1, None, closed="left")],
-        "n_splits": [Interval(Integral, 2, None, closed="left")],
+        "test_fraction": [Interval(Real, 0, 1, closed="neither")],
         "random_state": ["random_state"],
     },
     prefer_skip_nested_validation=True,
 )
 def independence_test(
-    X, y, *, n_permutations=999, n_splits=2, random_state=None, **params
+    X, y, *, n_permutations=999, test_fraction=0.3, random_state=None, **params
 ):
-    """Test whether X and y are independent, with critics that never saw the pairs.
+    """Test whether X and y are independent, with a critic trained on other pairs.
 
-    The pairs are split into ``n_splits`` folds (cross-fitting). For each
-    fold a :class:`MINEEstimator` (with ``params``) is fitted on the other
-    folds, its own held-out split included, and its critic frozen. The
-    statistic is the mean pointwise mutual information of every pair under
-    the critic of its fold; the null distribution is the same mean with y
-    permuted within each fold. A fold's critic never saw the fold's pairs, so
-    under independence their observed pairing is one of the permutations,
-    exchangeable with the others, and the p-value is exact at any sample size,
-    whatever the critics learnt (a poor critic costs power, never validity).
-    Nothing is retrained per permutation: each one costs a pass of the
-    critics over the pairs. Every pair is tested, and each critic trains on
-    ``1 - 1 / n_splits`` of them; the cost is ``n_splits`` fits.
+    The pairs are split in two. A :class:`MINEEstimator` (with ``params``) is
+    fitted on the first part, early stopping on its own held-out split, and
+    its critic is frozen. The statistic is the mean pointwise mutual
+    information of the test pairs under that critic, and the null
+    distribution the same mean with the test pairs' y permuted. The critic
+    never saw the test pairs, so under independence their observed pairing is
+    one of the permutations, exchangeable with the others, and the p-value is
+    exact at any sample size, whatever the critic learnt (a poor critic costs
+    power, never validity). Nothing is retrained per permutation: each costs
+    one pass of the critic over the test pairs, and the test costs one fit.
 
-    The result and the p-value follow :func:`scipy.stats.permutation_test`
-    (one-sided, as dependence raises the statistic):
-    ``(1 + k) / (1 + n_permutations)``, where ``k`` permutations score at
-    least the observed statistic.
+    The p-value follows :func:`scipy.stats.permutation_test` (one-sided, as
+    dependence raises the statistic): ``(1 + k) / (1 + n_permutations)``,
+    where ``k`` permutations score at least the observed statistic.
 
     Parameters
     ----------
@@ -87,14 +83,13 @@ def independence_test(
     y : array-like of shape (n_samples,) or (n_samples, n_targets)
         Samples of the second variable, paired row by row with X.
     n_permutations : int, default=999
-        Random permutations of y within the folds.
-    n_splits : int, default=2
-        Folds of the cross-fitting (at least 2), as in
-        :class:`sklearn.model_selection.KFold`. Two is the cheapest that
-        tests every pair; more folds train each critic on more pairs, for one
-        fit more each.
+        Random permutations of the test pairs' y.
+    test_fraction : float, default=0.3
+        Fraction of the pairs kept for the test; the estimator fits on the
+        rest (the same trade as its own ``validation_fraction``: a better
+        critic against more pairs to test it on).
     random_state : int, RandomState instance or None, default=None
-        Seeds the folds, the estimators and the permutations.
+        Seeds the split, the estimator and the permutations.
     **params
         Parameters of :class:`MINEEstimator`.
 
@@ -102,12 +97,21 @@ def independence_test(
     -------
     result : IndependenceTestResult
         ``statistic``, ``pvalue``, ``null_distribution`` and the fitted
-        ``estimators``.
+        ``estimator``.
 
     See Also
     --------
     scipy.stats.permutation_test : The conventions followed here.
-    MINEEstimator : The estimator whose critics are tested.
+    MINEEstimator : The estimator whose critic is tested.
+
+    Notes
+    -----
+    Cross-fitting (each fold tested by a critic fitted on the others, and y
+    permuted within folds) would test every pair, but is not exact: each
+    critic depends on the other folds' pairings, which the permutations leave
+    as observed, so the folds' statistics are correlated under independence
+    and the null distribution is too narrow. (It rejected 8 % of 200
+    independent Gaussian samples of 2000 pairs at the 5 % level.)
 
     Examples
     --------
@@ -130,40 +134,29 @@ def independence_test(
     )
     y = y.reshape(len(y), -1)
     n = len(X)
-    smallest_fit = n - math.ceil(n / n_splits)
-    if smallest_fit < MIN_SAMPLES:
+    n_test = math.ceil(test_fraction * n)
+    if n_test < 2 or n - n_test < MIN_SAMPLES:
         raise ValueError(
-            f"n_splits={n_splits} of {n} samples leaves {smallest_fit} to fit a "
-            f"fold's estimator on; at least {MIN_SAMPLES} are needed."
+            f"test_fraction={test_fraction} of {n} samples leaves {n_test} "
+            f"for the test and {n - n_test} to fit the estimator on; at least 2 "
+            f"and {MIN_SAMPLES} are needed."
         )
     rng = check_random_state(random_state)
-    folds = KFold(n_splits, shuffle=True, random_state=draw_seed(rng)).split(X)
-    critics = []
-    for fit_rows, test_rows in folds:
-        estimator = MINEEstimator(random_state=draw_seed(rng), **params)
-        estimator.fit(X[fit_rows], y[fit_rows])
-        critics.append((estimator, estimator._pairs(X[test_rows], y[test_rows])))
+    order = rng.permutation(n)
+    fit_rows, test_rows = order[:-n_test], order[-n_test:]
+    estimator = MINEEstimator(random_state=draw_seed(rng), **params)
+    estimator.fit(X[fit_rows], y[fit_rows])
+    pairs = estimator._pairs(X[test_rows], y[test_rows])
 
-    # Permutations within each fold, so not scipy.stats.permutation_test's,
-    # which permute all pairs together.
+    statistic = _pmi_sums(estimator, pairs, np.arange(n_test)[None])[0] / n_test
     permutations = np.random.default_rng(draw_seed(rng))
-    statistic = (
-        sum(
-            _pmi_sums(estimator, pairs, np.arange(len(pairs))[None])[0]
-            for estimator, pairs in critics
-        )
-        / n
-    )
-    null = np.zeros(n_permutations)
-    for estimator, pairs in critics:
-        m = len(pairs)
-        per_call = max(1, _PAIRS_PER_CALL // m)
-        for start in range(0, n_permutations, per_call):
-            count = min(per_call, n_permutations - start)
-            orders = permutations.permuted(np.tile(np.arange(m), (count, 1)), axis=1)
-            null[start : start + count] += _pmi_sums(estimator, pairs, orders)
-    null /= n
-    # Ties count against the observed pairing, as in scipy; the critics score
+    null = np.empty(n_permutations)
+    per_call = max(1, _PAIRS_PER_CALL // n_test)
+    for start in range(0, n_permutations, per_call):
+        count = min(per_call, n_permutations - start)
+        orders = permutations.permuted(np.tile(np.arange(n_test), (count, 1)), axis=1)
+        null[start : start + count] = _pmi_sums(estimator, pairs, orders) / n_test
+    # Ties count against the observed pairing, as in scipy; the critic scores
     # in float32, so a re-pairing equal to the observed one (repeated y
     # values) may differ from it by rounding in the last digits.
     tolerance = 1e-6 * max(abs(statistic), 1.0)
@@ -172,7 +165,7 @@ def independence_test(
         statistic=float(statistic),
         pvalue=float(pvalue),
         null_distribution=null,
-        estimators=[estimator for estimator, _ in critics],
+        estimator=estimator,
     )
 
 

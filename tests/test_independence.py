@@ -51,10 +51,10 @@ def test_dependence_is_detected_and_the_conventions_are_scipys():
     assert result.pvalue == pytest.approx(1 / 100)
     # The statistic estimates the MI from unseen pairs: well above the null.
     assert result.statistic > null.max() + 0.1
-    # One estimator per fold, each fitted on the other half.
-    assert len(result.estimators) == 2
-    assert all(isinstance(est, MINEEstimator) for est in result.estimators)
-    assert {len(est.history_["epoch"]) > 0 for est in result.estimators} == {True}
+    # The estimator fitted on the other 70 % of the pairs.
+    assert isinstance(result.estimator, MINEEstimator)
+    assert result.estimator.n_features_in_ == 2
+    assert len(result.estimator.history_["epoch"]) > 0
 
 
 def test_same_seed_same_result():
@@ -68,12 +68,12 @@ def test_same_seed_same_result():
 
 def test_bad_input_is_refused_by_name():
     X, y = _student_t_independent(30, np.random.default_rng(0))
-    with pytest.raises(InvalidParameterError, match="'n_splits' parameter"):
-        independence_test(X, y, n_splits=1)
+    with pytest.raises(InvalidParameterError, match="'test_fraction' parameter"):
+        independence_test(X, y, test_fraction=1.5)
     with pytest.raises(InvalidParameterError, match="'n_permutations' parameter"):
         independence_test(X, y, n_permutations=0)
-    with pytest.raises(ValueError, match="n_splits=2 of 19 samples leaves 9 to fit"):
-        independence_test(X[:19], y[:19])
+    with pytest.raises(ValueError, match=r"test_fraction=0\.9 of 30 samples leaves 27"):
+        independence_test(X, y, test_fraction=0.9)
     with pytest.raises(TypeError, match="unexpected keyword argument 'steps'"):
         independence_test(X, y, steps=10)
     with pytest.raises(ValueError, match="inconsistent numbers of samples"):
