@@ -26,7 +26,7 @@ _PAIRS_PER_CALL = 2**18
 class IndependenceTestResult:
     """The result of :func:`independence_test`.
 
-    Attributes
+    Parameters
     ----------
     statistic : float
         Mean pointwise mutual information of the test pairs under the
@@ -38,6 +38,16 @@ class IndependenceTestResult:
         The statistic with the test pairs' y permuted.
     estimator : MINEEstimator
         The estimator fitted on the other pairs, whose critic is tested.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mine import independence_test
+    >>> rng = np.random.RandomState(0)
+    >>> X, y = rng.standard_normal((200, 1)), rng.standard_normal(200)
+    >>> result = independence_test(X, y, n_permutations=99, random_state=0)
+    >>> result.null_distribution.shape
+    (99,)
     """
 
     statistic: float

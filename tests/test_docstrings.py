@@ -14,6 +14,8 @@ PUBLIC = [
     "sklearn_mine.MarginalResampler.fit_resample",
     "sklearn_mine.mutual_info_mine",
     "sklearn_mine.mutual_info_mine_classif",
+    "sklearn_mine.independence_test",
+    "sklearn_mine.IndependenceTestResult",
     "sklearn_mine.datasets.make_gaussian",
     "sklearn_mine.datasets.make_student_t",
     "sklearn_mine.datasets.gaussian_mi",
