@@ -143,9 +143,11 @@ class GroupEarlyStopping(Callback):
     group's best so far; improved groups have their parameter slices copied.
     A group that has not improved for ``patience`` epochs is frozen: later
     improvements are ignored, so its result is what it would have been had it
-    trained alone. Training stops once every group is frozen, and the best
-    slices are loaded back at the end. Parameters of the module must have the
-    groups as their leading dimension.
+    trained alone. Frozen groups are no longer computed
+    (:meth:`~sklearn_mine._critics.GroupedCritic.restrict`), so a step costs
+    what the groups still training cost. Training stops once every group is
+    frozen, and the best slices are loaded back at the end. Parameters of the
+    module must have the groups as their leading dimension.
 
     Parameters
     ----------
@@ -165,6 +167,7 @@ class GroupEarlyStopping(Callback):
         self.frozen_ = np.zeros(n_groups, dtype=bool)
         self.best_state_ = deepcopy(net.module_.state_dict())
         self.current_ = None
+        net.module_.restrict(None)
 
     def on_batch_end(self, net, batch=None, training=False, y_pred=None, **kwargs):
         if training:
@@ -186,11 +189,17 @@ class GroupEarlyStopping(Callback):
                     self.best_state_[name][mask] = value[mask]
         net.history.record("valid_bounds", current.tolist())
         if self.patience is not None:
-            self.frozen_ |= self.misses_ >= self.patience
+            newly_frozen = ~self.frozen_ & (self.misses_ >= self.patience)
+            self.frozen_ |= newly_frozen
             if self.frozen_.all():
                 raise KeyboardInterrupt
+            if newly_frozen.any():
+                # Frozen groups are no longer computed: a step costs what the
+                # groups still training cost.
+                net.module_.restrict(np.flatnonzero(~self.frozen_))
 
     def on_train_end(self, net, **kwargs):
+        net.module_.restrict(None)
         net.module_.load_state_dict(self.best_state_)
 
 

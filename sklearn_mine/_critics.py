@@ -21,6 +21,8 @@ ACTIVATIONS = {
     "gelu": nn.GELU,
 }
 
+_IN_PLACE_ACTIVATIONS = {"elu", "relu"}
+
 
 def _mlp(n_in, n_out, hidden_units, hidden_layers, activation):
     widths = [n_in] + [hidden_units] * hidden_layers
@@ -340,7 +342,14 @@ class GroupedCritic(nn.Module):
         for g, group in enumerate(groups):
             index[g, : len(group)] = torch.as_tensor(group, dtype=torch.long)
         self.register_buffer("index", index)
-        self.activation = ACTIVATIONS[activation]()
+        # In place where torch offers it (ELU, ReLU): the activations are the
+        # step's largest tensors, and their backward needs only the output.
+        activation_class = ACTIVATIONS[activation]
+        self.activation = (
+            activation_class(inplace=True)
+            if activation in _IN_PLACE_ACTIVATIONS
+            else activation_class()
+        )
         h = hidden_units
         self.weight_x = nn.Parameter(torch.empty(n_groups, width, h))
         self.weight_y = nn.Parameter(torch.empty(n_groups, n_features_y, h))
@@ -359,6 +368,7 @@ class GroupedCritic(nn.Module):
         )
         self.weight_out = nn.Parameter(torch.empty(n_groups, h, 1))
         self.bias_out = nn.Parameter(torch.empty(n_groups, 1, 1))
+        self.active_ = None
         seeds = range(n_groups) if seeds is None else seeds
         with torch.no_grad():
             for g, (group, seed) in enumerate(zip(groups, seeds)):
@@ -385,26 +395,67 @@ class GroupedCritic(nn.Module):
         uniform(self.weight_out[g], hidden)
         uniform(self.bias_out[g], hidden)
 
+    def restrict(self, groups=None):
+        """Compute only ``groups`` (indices) from now on; ``None``: all of them.
+
+        Early stopping restricts a grouped critic to the groups still
+        training: a step then costs in proportion to those groups, and the
+        others score 0 (no gradient reaches them). A group's own scores are
+        the same whichever other groups are computed beside it.
+        """
+        self.active_ = None if groups is None else torch.as_tensor(
+            groups, dtype=torch.long, device=self.index.device
+        )
+
     def forward(self, x, y, pairwise=False):
         """Scores of shape (n_groups, n); with ``pairwise``, (n_groups, n, m)."""
         if pairwise:
             return pairwise_by_rows(self, x, y)
+        active = self.active_
+        parameters = [
+            self.index,
+            self.weight_x,
+            self.weight_y,
+            self.bias_in,
+            *self.weights,
+            *self.biases,
+            self.weight_out,
+            self.bias_out,
+        ]
+        if active is None:
+            return self._scores(x, y, *parameters)
+        scores = self._scores(
+            x, y, *(parameter.index_select(0, active) for parameter in parameters)
+        )
+        # Groups not computed score 0: a constant, so their bound is 0 and
+        # no gradient reaches their weights.
+        full = scores.new_zeros(self.index.shape[0], scores.shape[1])
+        return full.index_copy(0, active, scores)
+
+    def _scores(self, x, y, index, weight_x, weight_y, bias_in, *rest):
+        n_hidden = (len(rest) - 2) // 2
+        weights, biases = rest[:n_hidden], rest[n_hidden : 2 * n_hidden]
+        weight_out, bias_out = rest[-2:]
         # torch multiplies a batch of one matrix with other kernels than a
         # batch of several, and their rounding differs; a group's scores must
-        # not depend on how many groups share its chunk (n_jobs), so a lone
-        # group is computed as a batch of two copies of itself.
-        single = self.index.shape[0] == 1
+        # not depend on how many groups share its chunk (n_jobs) or are still
+        # training, so a lone group is computed as a batch of two copies.
+        single = index.shape[0] == 1
 
         def g(tensor):
             return tensor.repeat(2, *(1,) * (tensor.dim() - 1)) if single else tensor
 
         padded = torch.nn.functional.pad(x, (0, 1))
-        x_groups = padded[:, g(self.index)].transpose(0, 1)  # (groups, rows, width)
-        h = torch.baddbmm(g(self.bias_in), x_groups, g(self.weight_x))
-        h = self.activation(h + torch.matmul(y, g(self.weight_y)))
-        for weight, bias in zip(self.weights, self.biases):
+        x_groups = padded[:, g(index)].transpose(0, 1)  # (groups, rows, width)
+        # The first layer as one product of [x_group, y] with [W_x; W_y]:
+        # a separate product for y and a sum would be two more passes over
+        # the (groups, rows, hidden) activations, the step's largest tensors.
+        inputs = torch.cat([x_groups, y.expand(x_groups.shape[0], *y.shape)], dim=2)
+        h = torch.baddbmm(g(bias_in), inputs, torch.cat([g(weight_x), g(weight_y)], 1))
+        h = self.activation(h)
+        for weight, bias in zip(weights, biases):
             h = self.activation(torch.baddbmm(g(bias), h, g(weight)))
-        scores = torch.baddbmm(g(self.bias_out), h, g(self.weight_out)).squeeze(-1)
+        scores = torch.baddbmm(g(bias_out), h, g(weight_out)).squeeze(-1)
         return scores[:1] if single else scores
 
 

@@ -55,8 +55,8 @@ class NormalScores:
             data = data[np.sort(rng.choice(n, self.subsample, replace=False))]
         m = min(self.n_quantiles, len(data))
         probabilities = (np.arange(m) + 0.5) / m
-        self.quantiles_ = np.quantile(
-            np.asarray(data, dtype=np.float64), probabilities, axis=0
+        self.quantiles_ = _linear_quantiles(
+            np.asarray(data, dtype=np.float64), probabilities
         )
         self.scores_ = norm.ppf(probabilities)
         self.n_features_in_ = data.shape[1]
@@ -73,6 +73,21 @@ class NormalScores:
             backward = -np.interp(-column, -q[::-1], -self.scores_[::-1])
             out[:, j] = 0.5 * (forward + backward)
         return out
+
+
+def _linear_quantiles(data, probabilities):
+    """``np.quantile(data, probabilities, axis=0)`` (its "linear" method).
+
+    From one sort: np.quantile partitions the data once per probability,
+    which for a thousand probabilities was 25 times slower than sorting, and
+    most of the time a wide table spent before training.
+    """
+    ordered = np.sort(data, axis=0)
+    position = probabilities * (len(ordered) - 1)
+    below = np.floor(position).astype(int)
+    above = np.minimum(below + 1, len(ordered) - 1)
+    fraction = (position - below)[:, None]
+    return ordered[below] + fraction * (ordered[above] - ordered[below])
 
 
 def fit_marginal_transform(data, kind):
