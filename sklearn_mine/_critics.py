@@ -403,8 +403,10 @@ class GroupedCritic(nn.Module):
         others score 0 (no gradient reaches them). A group's own scores are
         the same whichever other groups are computed beside it.
         """
-        self.active_ = None if groups is None else torch.as_tensor(
-            groups, dtype=torch.long, device=self.index.device
+        self.active_ = (
+            None
+            if groups is None
+            else torch.as_tensor(groups, dtype=torch.long, device=self.index.device)
         )
 
     def forward(self, x, y, pairwise=False):

@@ -55,20 +55,20 @@ _PARAMETERS_DOC = """
         Whether marginal pairs are resampled with replacement.
     optimizer : torch.optim.Optimizer class, default=torch.optim.Adam
         The optimizer of the critics' weights.
-    lr : float, default=3e-3
+    lr : float, default=1e-2
         The optimizer's learning rate.
     denominator_ema_rate : float, default=0.01
         Rate of MINE's moving average of the denominator (``objective="mine"``
         only), as in :class:`MINEEstimator`.
-    weight_ema_rate : float or None, default=0.01
+    weight_ema_rate : float or None, default=0.04
         Weight of the newest step in a moving average of the critics'
         weights, which is what is scored and kept, as in
         :class:`MINEEstimator`; ``None`` scores the last step's weights.
     max_steps : int, default=4000
         Most gradient steps, rounded up to whole epochs.
-    steps_per_epoch : int, default=100
+    steps_per_epoch : int, default=25
         Gradient steps between two evaluations of the held-out bounds.
-    patience : int or None, default=10
+    patience : int or None, default=6
         Epochs without a better held-out bound before a feature's critic is
         frozen; training stops when all are. ``None`` trains for ``max_steps``.
     validation_fraction : float, default=0.3

@@ -282,12 +282,12 @@ def mutual_info_mine(
     marginal_batch_size=None,
     replace=False,
     optimizer=torch.optim.Adam,
-    lr=3e-3,
+    lr=1e-2,
     denominator_ema_rate=0.01,
-    weight_ema_rate=0.01,
+    weight_ema_rate=0.04,
     max_steps=DEFAULT_MAX_STEPS,
-    steps_per_epoch=100,
-    patience=10,
+    steps_per_epoch=25,
+    patience=6,
     validation_fraction=0.3,
     preprocessing="quantile",
     device="cpu",
@@ -315,6 +315,15 @@ def mutual_info_mine(
     -----
     Unlike scikit-learn's function, ``y`` may be 2-D (the MI of each feature
     with all targets jointly) and features may be grouped.
+
+    The training defaults differ from :class:`MINEEstimator`'s: a critic of
+    one feature learns its pair in a few hundred steps, so steps are larger
+    (``lr=1e-2``), the held-out bounds are checked every 25 steps, a critic
+    stops after 150 steps without a better bound, and the weight average
+    spans about one such check (``weight_ema_rate=0.04``). Chosen on
+    Gaussian, non-linear and real tables of 442 to 10,000 rows: as accurate
+    as 100-step epochs at ``lr=3e-3`` and 3 to 6 times faster
+    (``benchmarks/bench_speed.py``).
 
     Examples
     --------
@@ -364,12 +373,12 @@ def mutual_info_mine_classif(
     marginal_batch_size=None,
     replace=False,
     optimizer=torch.optim.Adam,
-    lr=3e-3,
+    lr=1e-2,
     denominator_ema_rate=0.01,
-    weight_ema_rate=0.01,
+    weight_ema_rate=0.04,
     max_steps=DEFAULT_MAX_STEPS,
-    steps_per_epoch=100,
-    patience=10,
+    steps_per_epoch=25,
+    patience=6,
     validation_fraction=0.3,
     preprocessing="quantile",
     device="cpu",

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+
 from sklearn_mine._preprocessing import _linear_quantiles
 
 
@@ -18,4 +19,3 @@ def test_quantiles_are_numpys(n, m):
         rtol=0,
         atol=1e-12,
     )
-
