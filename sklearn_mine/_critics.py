@@ -413,31 +413,50 @@ class GroupedCritic(nn.Module):
         """Scores of shape (n_groups, n); with ``pairwise``, (n_groups, n, m)."""
         if pairwise:
             return pairwise_by_rows(self, x, y)
-        active = self.active_
-        parameters = [
-            self.index,
-            self.weight_x,
-            self.weight_y,
-            self.bias_in,
-            *self.weights,
-            *self.biases,
-            self.weight_out,
-            self.bias_out,
-        ]
-        if active is None:
-            return self._scores(x, y, *parameters)
+        parameters = dict(
+            index=self.index,
+            weight_x=self.weight_x,
+            weight_y=self.weight_y,
+            bias_in=self.bias_in,
+            weights=list(self.weights),
+            biases=list(self.biases),
+            weight_out=self.weight_out,
+            bias_out=self.bias_out,
+        )
+        if self.active_ is None:
+            return self._scores(x, y, **parameters)
+
+        def select(tensor):
+            return tensor.index_select(0, self.active_)
+
         scores = self._scores(
-            x, y, *(parameter.index_select(0, active) for parameter in parameters)
+            x,
+            y,
+            **{
+                name: [select(t) for t in value]
+                if isinstance(value, list)
+                else select(value)
+                for name, value in parameters.items()
+            },
         )
         # Groups not computed score 0: a constant, so their bound is 0 and
         # no gradient reaches their weights.
         full = scores.new_zeros(self.index.shape[0], scores.shape[1])
-        return full.index_copy(0, active, scores)
+        return full.index_copy(0, self.active_, scores)
 
-    def _scores(self, x, y, index, weight_x, weight_y, bias_in, *rest):
-        n_hidden = (len(rest) - 2) // 2
-        weights, biases = rest[:n_hidden], rest[n_hidden : 2 * n_hidden]
-        weight_out, bias_out = rest[-2:]
+    def _scores(
+        self,
+        x,
+        y,
+        index,
+        weight_x,
+        weight_y,
+        bias_in,
+        weights,
+        biases,
+        weight_out,
+        bias_out,
+    ):
         # torch multiplies a batch of one matrix with other kernels than a
         # batch of several, and their rounding differs; a group's scores must
         # not depend on how many groups share its chunk (n_jobs) or are still

@@ -3,6 +3,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 from scipy import sparse
 from scipy.stats import spearmanr
 from sklearn.base import clone
@@ -302,3 +303,30 @@ def test_too_few_samples():
         mutual_info_mine(np.empty((0, 2)), np.empty(0))
     with pytest.raises(ValueError, match="minimum of 10 is required"):
         mutual_info_mine(np.ones((5, 1)), np.arange(5.0))
+
+
+def test_a_restricted_grouped_critic_computes_only_its_groups():
+    # Early stopping restricts the grouped critic to the groups still
+    # training: theirs are the scores they had beside all others, the rest
+    # score 0 and get no gradient.
+    from sklearn_mine._critics import GroupedCritic
+
+    generator = torch.Generator().manual_seed(0)
+    x = torch.randn(64, 5, generator=generator)
+    y = torch.randn(64, 1, generator=generator)
+    critic = GroupedCritic([[0], [1, 2], [3], [4]], 5, 1, hidden_units=8)
+    everything = critic(x, y)
+    for groups in ([1, 3], [2]):
+        critic.restrict(groups)
+        scores = critic(x, y)
+        others = [g for g in range(4) if g not in groups]
+        torch.testing.assert_close(
+            scores[groups], everything[groups], rtol=1e-6, atol=0
+        )
+        assert torch.all(scores[others] == 0)
+        critic.zero_grad()
+        scores.sum().backward()
+        assert torch.all(critic.weight_x.grad[others] == 0)
+        assert torch.all(critic.weight_x.grad[groups].abs().sum((1, 2)) > 0)
+    critic.restrict(None)
+    torch.testing.assert_close(critic(x, y), everything, rtol=0, atol=0)
