@@ -330,3 +330,14 @@ def test_a_restricted_grouped_critic_computes_only_its_groups():
         assert torch.all(critic.weight_x.grad[groups].abs().sum((1, 2)) > 0)
     critic.restrict(None)
     torch.testing.assert_close(critic(x, y), everything, rtol=0, atol=0)
+
+
+def test_chunks_of_a_wide_table_give_the_same_result(
+    gaussian_case, gaussian_result, monkeypatch
+):
+    # Wide tables are trained a few hundred critics at a time; here two.
+    import sklearn_mine._mutual_info as module
+
+    monkeypatch.setattr(module, "_GROUPS_PER_FIT", 2)
+    X, y, _ = gaussian_case
+    np.testing.assert_array_equal(mutual_info_mine(X, y, **FAST), gaussian_result)
