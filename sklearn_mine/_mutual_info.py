@@ -242,9 +242,11 @@ def _estimate_mi(
     seeds = [critic_seed] * len(groups)
     # Wide tables train in chunks of at most _GROUPS_PER_FIT critics, one
     # after the other (or side by side with n_jobs): a step over thousands of
-    # critics cost up to twice as much per critic as one over a few hundred,
-    # whose activations stay in cache (1000 x 2000 table: 69 s in chunks of
-    # 256, 101 s in one). Results do not depend on the chunks.
+    # critics costs more per critic than one over a few hundred, whose
+    # activations stay in cache (benchmarks/bench_wide.py: a 1000 x 2000
+    # table in 71-83 s in chunks of 256 to 1024, 94 s in one network).
+    # Results depend on the chunks only through float32 rounding in the
+    # batched products.
     n_chunks = min(
         max(effective_n_jobs(n_jobs), math.ceil(len(groups) / _GROUPS_PER_FIT)),
         len(groups),

@@ -340,4 +340,8 @@ def test_chunks_of_a_wide_table_give_the_same_result(
 
     monkeypatch.setattr(module, "_GROUPS_PER_FIT", 2)
     X, y, _ = gaussian_case
-    np.testing.assert_array_equal(mutual_info_mine(X, y, **FAST), gaussian_result)
+    # Up to float32 rounding: batched products of another number of critics
+    # may round differently.
+    np.testing.assert_allclose(
+        mutual_info_mine(X, y, **FAST), gaussian_result, rtol=1e-5, atol=1e-6
+    )
