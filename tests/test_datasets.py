@@ -26,7 +26,7 @@ def _empirical_gaussian_mi(X, y):
 
 
 def test_seed_value():
-    # -1/2 log(1 - 0.878977^2) = 0.74052 nats, the seed's truth.
+    # -1/2 log(1 - 0.878977^2) = 0.74052 nats: the lecture's bivariate Gaussian.
     assert gaussian_mi(0.878977) == pytest.approx(0.74052, abs=1e-5)
 
 
@@ -229,7 +229,7 @@ def test_student_t_mi_parameter_sets_the_total():
     correction = student_t_mi(0.0, 3.0, n_features_x=2, n_features_y=3)
     _, _, true_mi = make_student_t(10, n_features_x=2, n_features_y=3, mi=correction)
     assert true_mi == pytest.approx(correction)
-    # Default: the seed's correlation, plus the correction.
+    # Default: the lecture's correlation (rho = 0.878977), plus the correction.
     assert make_student_t(10)[2] == pytest.approx(0.74052 + 0.042411, abs=1e-5)
 
 

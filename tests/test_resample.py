@@ -40,7 +40,7 @@ def test_pairs_are_broken_apart():
 
 
 def test_with_replacement_draws_more_pairs_than_samples():
-    # The seed's exercise: n' >> n needs replacement.
+    # The lecture's exercise: n' >> n needs replacement.
     X, y = _pairs(10)
     X_res, y_res = MarginalResampler(
         n_samples=200, replace=True, random_state=0
