@@ -384,8 +384,10 @@ class GroupedCritic(nn.Module):
             tensor.uniform_(-bound, bound, generator=generator)
 
         fan_in = n_columns + n_features_y
-        uniform(self.weight_x[g], fan_in)
+        # Only the group's own rows are drawn: drawing the padding too would
+        # make its weights depend on the widest group beside it.
         self.weight_x[g, n_columns:] = 0.0
+        uniform(self.weight_x[g, :n_columns], fan_in)
         uniform(self.weight_y[g], fan_in)
         uniform(self.bias_in[g], fan_in)
         hidden = self.weight_out.shape[1]

@@ -74,9 +74,15 @@ def test_a_feature_scores_the_same_alone_and_among_others(
     alone = mutual_info_mine(X[:, [3]], y, **FAST)
     noise = np.random.RandomState(1).standard_normal((len(X), 40))
     among = mutual_info_mine(np.hstack([noise, X[:, [3]]]), y, **FAST)
+    # Nor on how wide the other groups are: padded to the widest, a critic
+    # still starts from its own group's weights.
+    beside_wider = mutual_info_mine(
+        np.hstack([noise[:, :3], X[:, [3]]]), y, groups=[0, 0, 0, 1], **FAST
+    )
     assert gaussian_result[3] > 0.4
     np.testing.assert_allclose(alone[0], gaussian_result[3], rtol=1e-5)
     np.testing.assert_allclose(among[40], gaussian_result[3], rtol=1e-5)
+    np.testing.assert_allclose(beside_wider[1], gaussian_result[3], rtol=1e-5)
 
 
 def test_return_std_gives_each_estimates_standard_error(gaussian_case, gaussian_result):
