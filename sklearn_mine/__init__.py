@@ -6,6 +6,7 @@ __all__ = [
     "MINEEstimator",
     "IndependenceTestResult",
     "MarginalResampler",
+    "MutualInfoSelector",
     "independence_test",
     "mutual_info_mine",
     "mutual_info_mine_classif",
@@ -18,6 +19,7 @@ __version__ = "0.2.0.dev0"
 _LOCATIONS = {
     "MINEEstimator": "._estimator",
     "MarginalResampler": "._resample",
+    "MutualInfoSelector": "._selection",
     "IndependenceTestResult": "._independence",
     "independence_test": "._independence",
     "mutual_info_mine": "._mutual_info",

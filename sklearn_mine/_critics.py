@@ -369,6 +369,7 @@ class GroupedCritic(nn.Module):
         self.weight_out = nn.Parameter(torch.empty(n_groups, h, 1))
         self.bias_out = nn.Parameter(torch.empty(n_groups, 1, 1))
         self.active_ = None
+        self.group_sizes_ = [len(group) for group in groups]
         seeds = range(n_groups) if seeds is None else seeds
         with torch.no_grad():
             for g, (group, seed) in enumerate(zip(groups, seeds)):
@@ -396,6 +397,36 @@ class GroupedCritic(nn.Module):
             uniform(bias[g], hidden)
         uniform(self.weight_out[g], hidden)
         uniform(self.bias_out[g], hidden)
+
+    def group_state(self, g):
+        """Critic ``g``'s parameters: a dict of its slices, detached copies.
+
+        Its ``"weight_x"`` has one row per column of its group, in order.
+        """
+        state = {
+            name: param[g].detach().clone() for name, param in self.named_parameters()
+        }
+        state["weight_x"] = state["weight_x"][: self.group_sizes_[g]]
+        return state
+
+    def start_from(self, g, state, rows):
+        """Start critic ``g`` from another critic's parameters.
+
+        ``state`` is a :meth:`group_state` of a critic of the same sizes but
+        for its columns; ``rows`` gives, for each column of group ``g``, the
+        row of ``state["weight_x"]`` it takes, or None for a column that
+        critic did not see, whose weights start at zero. A critic given one
+        more column so starts as the function the other critic computes.
+        """
+        with torch.no_grad():
+            for name, param in self.named_parameters():
+                if name != "weight_x":
+                    param[g] = state[name]
+                    continue
+                param[g] = 0.0
+                for i, row in enumerate(rows):
+                    if row is not None:
+                        param[g, i] = state["weight_x"][row]
 
     def restrict(self, groups=None):
         """Compute only ``groups`` (indices) from now on; ``None``: all of them.

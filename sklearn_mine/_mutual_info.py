@@ -35,7 +35,8 @@ from ._validation import (
 __all__ = ["mutual_info_mine", "mutual_info_mine_classif"]
 
 # The grouped critic needs a hidden layer, where MINEEstimator's may be linear.
-_MINE_CONSTRAINTS = {
+# Shared with MutualInfoSelector, which trains the same critics.
+GROUPED_CONSTRAINTS = {
     **TRAINING_CONSTRAINTS,
     "hidden_layers": [Interval(Integral, 1, 64, closed="both")],
     "verbose": ["verbose"],
@@ -50,7 +51,7 @@ _CONSTRAINTS = {
     "n_jobs": [Integral, None],
     "groups": ["array-like", None],
     "return_std": ["boolean"],
-    **_MINE_CONSTRAINTS,
+    **GROUPED_CONSTRAINTS,
 }
 
 # Most critics trained in one grouped network (see _estimate_mi).
@@ -61,8 +62,12 @@ _GROUPS_PER_FIT = 256
 _STACKLEVEL = 4
 
 
-def _discrete_mask(discrete_features, X):
-    # scikit-learn's convention, as in mutual_info_regression.
+def discrete_features_mask(discrete_features, X):
+    """Which features are discrete, by scikit-learn's convention.
+
+    As ``discrete_features`` of scikit-learn's ``mutual_info_regression``:
+    "auto" (discrete when X is sparse), a bool for all, a mask or indices.
+    """
     n_features = X.shape[1]
     if isinstance(discrete_features, (str, bool)):
         if isinstance(discrete_features, str):
@@ -95,7 +100,7 @@ def _encode(columns, preprocessing, what, discrete, rows):
     return transform_rows(transform, columns, rows)
 
 
-def _encode_features(X, discrete_mask, preprocessing, rows):
+def encode_features(X, discrete_mask, preprocessing, rows):
     """Critic inputs of all features, rows ``rows``, and each feature's columns."""
     blocks = [
         _encode(X[:, [j]], preprocessing, f"Feature {j}", discrete_mask[j], rows)
@@ -122,25 +127,28 @@ def _group_columns(feature_columns, groups, n_features):
     ]
 
 
-def _chunk_columns(z, groups):
+def chunk_columns(z, groups):
     """The columns of z that ``groups`` use, and the groups re-indexed to them."""
     used = sorted({c for group in groups for c in group})
     position = {c: i for i, c in enumerate(used)}
     return z[:, used], [[position[c] for c in group] for group in groups]
 
 
-def _fit_chunk(z, groups, y, seeds, n_train, batch_seed, params):
-    """Held-out bound of the kept critic of each group, in one training.
+def _train_critics(z, groups, y, seeds, n_train, batch_seed, params, starts=None):
+    """One grouped critic per group, trained with per-group early stopping.
 
-    ``z`` holds the columns of these groups only, rows in split order (the
-    first ``n_train`` train); ``groups`` index into its columns.
+    ``z`` holds the columns of these groups only, rows in split order: the
+    first ``n_train`` train, the rest are the held-out pairs that select
+    each group's kept critic. ``groups`` index into z's columns; they may
+    overlap. ``starts``, one per group, either None (a fresh critic from its
+    seed) or the arguments of :meth:`GroupedCritic.start_from`. Returns the
+    trained net and the held-out pairs.
     """
     device = params["device"]
     z = torch.as_tensor(z, device=device)
     y = torch.as_tensor(y, device=device)
     train_ds = PairDataset(z[:n_train], y[:n_train])
     valid_ds = PairDataset(z[n_train:], y[n_train:])
-    early_stopping = GroupEarlyStopping(params["patience"])
     critic_params = dict(
         groups=groups,
         n_features_x=z.shape[1],
@@ -150,7 +158,7 @@ def _fit_chunk(z, groups, y, seeds, n_train, batch_seed, params):
         activation=params["activation"],
         seeds=seeds,
     )
-    callbacks = [("group_early_stopping", early_stopping)]
+    callbacks = [("group_early_stopping", GroupEarlyStopping(params["patience"]))]
     if params["verbose"]:
         callbacks.append(("progress", ProgressBar(desc=f"{len(groups)} critics")))
     net = build_net(
@@ -162,11 +170,49 @@ def _fit_chunk(z, groups, y, seeds, n_train, batch_seed, params):
         device=device,
         random_state=batch_seed,
     )
-    net.fit(train_ds, None)
+    # skorch's fit is initialize then partial_fit: critics that start from
+    # others' weights get them in between.
+    net.initialize()
+    for g, start in enumerate(starts or []):
+        if start is not None:
+            net.module_.start_from(g, *start)
+    net.partial_fit(train_ds, None)
+    return net, valid_ds
+
+
+def _fit_chunk(z, groups, y, seeds, n_train, batch_seed, params):
+    """Held-out bound of the kept critic of each group, in one training."""
+    net, valid_ds = _train_critics(z, groups, y, seeds, n_train, batch_seed, params)
     # The kept critics on the held-out pairs they were chosen on: the bounds
     # recorded at their best epochs, now with their standard errors.
     result = net.evaluate(valid_ds)
     return result["estimates"], result["standard_errors"]
+
+
+def chunk_groups(n_groups, n_jobs):
+    """The groups of each training, as arrays of indices.
+
+    Wide tables train in chunks of at most ``_GROUPS_PER_FIT`` critics, one
+    after the other (or side by side with n_jobs): a step over thousands of
+    critics costs more per critic than one over a few hundred, whose
+    activations stay in cache (benchmarks/bench_wide.py: a 1000 x 2000 table
+    in 71-83 s in chunks of 256 to 1024, 94 s in one network). Results
+    depend on the chunks only through float32 rounding in the batched
+    products.
+    """
+    n_chunks = min(
+        max(effective_n_jobs(n_jobs), math.ceil(n_groups / _GROUPS_PER_FIT)),
+        n_groups,
+    )
+    return np.array_split(np.arange(n_groups), n_chunks)
+
+
+def encode_target(y, discrete_target, preprocessing, rows):
+    """The critics' encoding of the target, rows ``rows``, as float32."""
+    if discrete_target:
+        check_classification_targets(y)
+        return one_hot(y[rows], "The target")
+    return _encode(y.reshape(len(y), -1), preprocessing, "y", False, rows)
 
 
 def _estimate_mi(
@@ -193,7 +239,7 @@ def _estimate_mi(
         multi_output=not discrete_target,
         ensure_min_samples=MIN_SAMPLES,
     )
-    discrete_mask = _discrete_mask(discrete_features, X)
+    discrete_mask = discrete_features_mask(discrete_features, X)
     if np.any(~discrete_mask) and issparse(X):
         raise ValueError("Sparse matrix `X` can't have continuous features.")
     params = resolve_renamed(params, "mutual_info_mine", stacklevel=_STACKLEVEL)
@@ -203,12 +249,8 @@ def _estimate_mi(
     # Rows in split order, so that the training and held-out sets are views;
     # X is read, never written, whatever `copy` says.
     rows = np.concatenate([train, valid])
-    if discrete_target:
-        check_classification_targets(y)
-        y = one_hot(y[rows], "The target")
-    else:
-        y = _encode(y.reshape(len(y), -1), params["preprocessing"], "y", False, rows)
-    z, feature_columns = _encode_features(
+    y = encode_target(y, discrete_target, params["preprocessing"], rows)
+    z, feature_columns = encode_features(
         X, discrete_mask, params["preprocessing"], rows
     )
     groups = _group_columns(feature_columns, groups, X.shape[1])
@@ -240,21 +282,10 @@ def _estimate_mi(
     critic_seed = draw_seed(rng)
     batch_seed = draw_seed(rng)
     seeds = [critic_seed] * len(groups)
-    # Wide tables train in chunks of at most _GROUPS_PER_FIT critics, one
-    # after the other (or side by side with n_jobs): a step over thousands of
-    # critics costs more per critic than one over a few hundred, whose
-    # activations stay in cache (benchmarks/bench_wide.py: a 1000 x 2000
-    # table in 71-83 s in chunks of 256 to 1024, 94 s in one network).
-    # Results depend on the chunks only through float32 rounding in the
-    # batched products.
-    n_chunks = min(
-        max(effective_n_jobs(n_jobs), math.ceil(len(groups) / _GROUPS_PER_FIT)),
-        len(groups),
-    )
-    chunks = np.array_split(np.arange(len(groups)), n_chunks)
+    chunks = chunk_groups(len(groups), n_jobs)
     results = Parallel(n_jobs=n_jobs)(
         delayed(_fit_chunk)(
-            *_chunk_columns(z, [groups[g] for g in chunk]),
+            *chunk_columns(z, [groups[g] for g in chunk]),
             y,
             [seeds[g] for g in chunk],
             len(train),
@@ -361,7 +392,9 @@ def mutual_info_mine(
         n_jobs=n_jobs,
         return_std=return_std,
         **{
-            name: value for name, value in locals().items() if name in _MINE_CONSTRAINTS
+            name: value
+            for name, value in locals().items()
+            if name in GROUPED_CONSTRAINTS
         },
     )
 
@@ -436,6 +469,8 @@ def mutual_info_mine_classif(
         n_jobs=n_jobs,
         return_std=return_std,
         **{
-            name: value for name, value in locals().items() if name in _MINE_CONSTRAINTS
+            name: value
+            for name, value in locals().items()
+            if name in GROUPED_CONSTRAINTS
         },
     )

@@ -212,12 +212,19 @@ class MINENet(NeuralNet):
             loss = self.get_loss(y_pred, batch[1], X=batch[0], training=False)
         return {"loss": loss, "y_pred": y_pred}
 
-    def evaluate(self, dataset, generator=None):
+    def evaluate(self, dataset, generator=None, baseline=None):
         """The current critic's estimate on ``dataset``, with its uncertainty.
 
         Marginal pairs are resampled from the dataset itself (or drawn from
         the reference distribution), with ``generator``; ``None`` draws the
         same pairs as the held-out evaluation during training.
+
+        With ``baseline`` (the index of one of several critics, as of a
+        grouped critic), each critic is also compared with that one on the
+        same pairs: the difference of their estimates, and its standard
+        error from the difference of their influences. Two critics read on
+        the same pairs err together, so this error is smaller than the two
+        standard errors combined as if independent.
 
         Returns
         -------
@@ -227,7 +234,9 @@ class MINENet(NeuralNet):
             :math:`e^t` over the marginal pairs, which turns its scores into
             log density ratios. ``"estimates"`` and ``"standard_errors"``
             hold each critic's (each group's) own, as float64 arrays; the
-            first two are their sums.
+            first two are their sums. With ``baseline``, also
+            ``"differences"`` and ``"difference_standard_errors"``, arrays
+            of each critic's estimate minus the baseline's and its error.
         """
         evaluation = self._evaluation_batch(dataset, generator)
         batch = evaluation.batch
@@ -239,20 +248,26 @@ class MINENet(NeuralNet):
             log_normalizer = self._log_normalizer(y_pred, batch[1])
         estimates = estimate.reshape(-1).cpu().double().numpy()
         standard_errors = standard_error.reshape(-1).cpu().double().numpy()
-        return {
+        result = {
             "estimate": float(estimates.sum()),
             "standard_error": float(standard_errors.sum()),
             "log_normalizer": log_normalizer,
             "estimates": estimates,
             "standard_errors": standard_errors,
         }
+        if baseline is not None:
+            with torch.no_grad():
+                errors = self._standard_error(y_pred, evaluation, baseline=baseline)
+            result["differences"] = estimates - estimates[baseline]
+            result["difference_standard_errors"] = errors.cpu().double().numpy()
+        return result
 
     def _log_normalizer(self, y_pred, layout):
         if layout == BLOCKS:
             return log_mean_exp(off_diagonal(y_pred).flatten(-2))
         return log_mean_exp(y_pred[..., layout:])
 
-    def _standard_error(self, y_pred, evaluation, gaussian=None):
+    def _standard_error(self, y_pred, evaluation, gaussian=None, baseline=None):
         """Delta-method standard error of the estimate of each critic.
 
         The estimate is linearised in each held-out pair's influence: its
@@ -263,22 +278,36 @@ class MINENet(NeuralNet):
         enters its block's other rows.
         With the copula reference, ``gaussian`` (each held-out pair's Gaussian
         term) joins the pair's influence.
+        With ``baseline`` (the index of one critic along the first axis),
+        the error of each critic's estimate minus the baseline's: the
+        influences are linear in the scores and weights, so the difference's
+        are theirs differenced pair by pair.
         """
+
+        def contrast(values):
+            return values if baseline is None else values - values[baseline]
+
         layout = evaluation.batch[1]
         if layout == BLOCKS:
-            terms = infonce_terms(y_pred).flatten(-2)
+            terms = contrast(infonce_terms(y_pred).flatten(-2))
             return terms.std(dim=-1) / math.sqrt(terms.shape[-1])
         n = layout
         t_joint, t_marginal = y_pred[..., :n], y_pred[..., n:]
         weights = self.criterion_.weights(t_marginal)
         if self._nee:
+            if baseline is not None:
+                raise ValueError(
+                    "Critics are compared under the resampling trick only."
+                )
             joint, marginal = nee_combine(t_joint), -nee_combine(weights)
             if gaussian is not None:
                 joint = joint + gaussian
             return (
                 joint.var() / joint.shape[-1] + marginal.var() / marginal.shape[-1]
             ).sqrt()
-        return resampled_standard_error(t_joint, weights, evaluation.J, evaluation.K)
+        return resampled_standard_error(
+            contrast(t_joint), contrast(weights), evaluation.J, evaluation.K
+        )
 
     def pointwise(self, dataset, log_normalizer, y_reference=None):
         """Each pair's estimated log density ratio, from the critic's scores.

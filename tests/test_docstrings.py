@@ -13,6 +13,8 @@ PUBLIC = [
     "sklearn_mine.MarginalResampler.fit",
     "sklearn_mine.MarginalResampler.fit_resample",
     "sklearn_mine.mutual_info_mine",
+    "sklearn_mine.MutualInfoSelector",
+    "sklearn_mine.MutualInfoSelector.fit",
     "sklearn_mine.mutual_info_mine_classif",
     "sklearn_mine.independence_test",
     "sklearn_mine.IndependenceTestResult",

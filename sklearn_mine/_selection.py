@@ -1,0 +1,600 @@
+"""MutualInfoSelector: feature selection by the joint MI of the selected set."""
+
+import sys
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from scipy.stats import norm
+from sklearn.base import BaseEstimator, _fit_context
+from sklearn.feature_selection import SelectorMixin
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+
+from ._batches import PairDataset
+from ._constants import DEFAULT_MAX_STEPS, MIN_SAMPLES
+from ._mutual_info import (
+    GROUPED_CONSTRAINTS,
+    _train_critics,
+    chunk_columns,
+    chunk_groups,
+    discrete_features_mask,
+    encode_features,
+    encode_target,
+)
+from ._validation import (
+    RENAMED,
+    check_marginal_batch_size,
+    check_not_constant,
+    draw_seed,
+    resolve_device,
+    split_indices,
+)
+
+__all__ = ["MutualInfoSelector"]
+
+# The training settings, as mutual_info_mine's (which also still takes their
+# names before 0.2: a new estimator starts without them).
+_TRAINING_CONSTRAINTS = {
+    name: constraint
+    for name, constraint in GROUPED_CONSTRAINTS.items()
+    if name not in RENAMED
+}
+
+# The columns of history_, with their dtypes.
+_HISTORY = {
+    "feature": np.intp,
+    "n_features": np.intp,
+    "mutual_info": np.float64,
+    "standard_error": np.float64,
+    "gain": np.float64,
+    "gain_standard_error": np.float64,
+    "accepted": bool,
+}
+
+# Each half of the held-out pairs needs two pairs at least: one pair's
+# resampled marginal is the pair itself, and its bound is 0 whatever the
+# critic.
+_MIN_HALF = 2
+
+
+def _split(n, validation_fraction, rng):
+    """Training rows, rows that choose each round's feature, rows that test it."""
+    train, valid = split_indices(n, validation_fraction, rng)
+    short = 2 * _MIN_HALF - len(valid)
+    if short > 0:
+        train, valid = train[:-short], np.concatenate([train[-short:], valid])
+    half = len(valid) // 2
+    return train, valid[:half], valid[half:]
+
+
+def _fit_chunk(z, groups, starts, y, seeds, sizes, batch_seed, params, baseline):
+    """Train one chunk of critics and read them on the rows that test.
+
+    The critics stop early, and are chosen between, on the first of the
+    held-out rows (``sizes``: the training and choosing rows); the rest,
+    which neither training nor those choices saw, read each critic's bound
+    and, with ``baseline``, its difference with the last critic's on the
+    same pairs. Returns those arrays and each critic's trained weights.
+    """
+    n_train, n_choose = sizes
+    n_fit = n_train + n_choose
+    net, choose_ds = _train_critics(
+        z[:n_fit], groups, y[:n_fit], seeds, n_train, batch_seed, params, starts
+    )
+    device = params["device"]
+    test_ds = PairDataset(
+        torch.as_tensor(z[n_fit:], device=device),
+        torch.as_tensor(y[n_fit:], device=device),
+    )
+    test = net.evaluate(test_ds, baseline=len(groups) - 1 if baseline else None)
+    if not baseline:
+        test["differences"] = test["estimates"]
+        test["difference_standard_errors"] = test["standard_errors"]
+    return {
+        "choice": net.evaluate(choose_ds)["estimates"],
+        "estimates": test["estimates"],
+        "errors": test["standard_errors"],
+        "gains": test["differences"],
+        "gain_errors": test["difference_standard_errors"],
+        "states": [net.module_.group_state(g) for g in range(len(groups))],
+    }
+
+
+def _rows(columns, parent, features):
+    """For each column of ``features``, its row in the critic of ``parent``.
+
+    None where ``parent`` lacks the feature: that column's weights start at
+    zero (see GroupedCritic.start_from).
+    """
+    position, rows = {}, []
+    for j in parent:
+        for c in columns[j]:
+            position[c] = len(position)
+    for j in features:
+        rows.extend(position.get(c) for c in columns[j])
+    return rows
+
+
+class MutualInfoSelector(SelectorMixin, BaseEstimator):
+    """Feature selection by the mutual information of the selected set with y.
+
+    Greedy selection, one feature per round: a forward round trains a MINE
+    critic of every candidate set :math:`S \\cup \\{j\\}` against y, all in
+    one batched training (the grouped critic of :func:`mutual_info_mine`),
+    and adds the feature of the best one; a backward round does the same
+    for every :math:`S \\setminus \\{j\\}` and removes the feature whose loss
+    is least. Unlike ranking features one at a time
+    (:class:`~sklearn.feature_selection.SelectKBest` with a univariate
+    score), it keeps a pair of features that matter only together
+    (:math:`y = x_1 x_2`, XOR) and skips copies of a feature already chosen,
+    which add no information.
+
+    The held-out pairs are split in two halves. The first stops each
+    critic's training and chooses each round's feature; the second, seen by
+    neither, tests the choice: the gain :math:`I(S \\cup \\{j\\}; y) - I(S;
+    y)` is read on it, with its standard error, from both critics on the
+    same pairs. With ``n_features_to_select="auto"`` selection stops at the
+    first feature whose gain is not significantly above zero (or ``tol``).
+
+    Parameters
+    ----------
+    n_features_to_select : "auto", int or float, default="auto"
+        How many features to select. "auto" lets the evidence decide (see
+        ``tol``); an int is a count; a float in (0, 1] a fraction of the
+        features.
+    direction : {"forward", "backward"}, default="forward"
+        Add features one by one from none, or remove them one by one from
+        all. Forward costs fewer and cheaper rounds when few features carry
+        the information; backward sees every interaction from the start.
+    tol : float or None, default=None
+        With "auto": the least information, in nats, that a feature must add
+        to be selected (forward), or lose when removed to be kept
+        (backward). ``None`` asks instead that the gain's
+        ``confidence_level`` interval exclude zero.
+    confidence_level : float, default=0.95
+        Level of the gain's two-sided normal interval that "auto" without
+        ``tol`` reads.
+    discrete_features : "auto", bool or array-like, default="auto"
+        Which features are discrete (one-hot encoded for the critics), as in
+        :func:`mutual_info_mine`.
+    discrete_target : "auto" or bool, default="auto"
+        Whether y holds class labels, whose classes are one-hot encoded as
+        :func:`mutual_info_mine_classif` does. "auto": when y is not a float
+        array and scikit-learn's ``type_of_target`` reads it as binary or
+        multiclass (integers, strings, booleans).
+    random_state : int, RandomState instance or None, default=None
+        Seeds the split, the critics and the batches.
+    n_jobs : int or None, default=None
+        Trainings run side by side in a round, with joblib's conventions.
+    objective : {"mine", "dv", "mine-f", "nwj", "js", "smile", "infonce"}, \
+default="mine"
+        Training bound and reported estimate, as in :func:`mutual_info_mine`.
+    tau : float, default=5.0
+        Clipping of the "smile" bound.
+    hidden_units : int, default=16
+        Width of the hidden layers of each candidate set's critic.
+    hidden_layers : int, default=2
+        Hidden layers of each critic (at least 1).
+    activation : {"elu", "relu", "tanh", "softplus", "gelu"}, default="elu"
+        Non-linearity of the critics.
+    batch_size : int, default=256
+        Joint pairs per gradient step.
+    marginal_batch_size : int or None, default=None
+        Marginal pairs per step; ``None``: as many as ``batch_size``.
+    replace : bool, default=False
+        Whether marginal pairs are drawn with replacement.
+    optimizer : torch.optim.Optimizer class, default=torch.optim.Adam
+        Optimiser of the critics.
+    lr : float, default=1e-2
+        Learning rate.
+    denominator_ema_rate : float, default=0.01
+        Rate of MINE's moving average of the denominator.
+    weight_ema_rate : float or None, default=0.04
+        Rate of the moving average of the critics' weights that is scored and
+        kept; ``None`` scores the last step's.
+    max_steps : int, default=4000
+        Most gradient steps of one round.
+    steps_per_epoch : int, default=25
+        Gradient steps between two held-out evaluations.
+    patience : int or None, default=6
+        Evaluations without a better bound before a critic is frozen.
+    validation_fraction : float, default=0.3
+        Fraction of the samples held out, half to choose and half to test
+        (at least two in each half).
+    preprocessing : {"quantile", "standard"}, default="quantile"
+        Transform of each continuous column before training.
+    device : {"cpu", "cuda", "auto"}, default="cpu"
+        Where the critics train.
+    verbose : int, default=0
+        1 prints one line per round on stderr; 2 also shows progress bars.
+
+    Attributes
+    ----------
+    n_features_to_select_ : int
+        Number of features selected.
+    support_ : ndarray of shape (n_features_in_,)
+        Mask of the selected features.
+    mutual_info_ : float
+        Estimated mutual information of the selected set with y, in nats,
+        on the test half of the held-out pairs (0 for an empty set).
+    standard_error_ : float
+        Its delta-method standard error.
+    history_ : dict of ndarrays
+        One entry per round, in order, ready for ``pandas.DataFrame``:
+        ``"feature"`` (the index of the feature chosen), ``"n_features"``
+        (the set's size after the move), ``"mutual_info"`` and
+        ``"standard_error"`` (:math:`I(S'; y)` of the new set :math:`S'`
+        and its error), ``"gain"`` and ``"gain_standard_error"``
+        (:math:`I(S'; y) - I(S; y)`, negative for a removal) and
+        ``"accepted"`` (False for the last round of "auto" when the move was
+        refused).
+    scores_ : ndarray of shape (n_rounds, n_features_in_)
+        Each round's held-out estimate of :math:`I(S'; y)` for the set that
+        each candidate feature would give, as the choice read it; NaN for
+        features that were not candidates.
+    n_features_in_ : int
+        Number of features seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of those features, when X has string column names.
+
+    See Also
+    --------
+    mutual_info_mine : The MI of each feature with y, one at a time.
+    sklearn.feature_selection.SequentialFeatureSelector : Greedy selection by
+        a model's cross-validated score.
+
+    Notes
+    -----
+    A round over d candidates costs about one :func:`mutual_info_mine` call
+    over d features: its critics are as many and as small, and the
+    candidate sets' extra columns widen their first layer only. The
+    baseline set :math:`S` is trained again in each round beside the
+    candidates, so that its bound and theirs are read on the same pairs.
+
+    The choice of each round is the largest of many noisy estimates, so its
+    estimate on the pairs it was chosen on is biased up; on the test half
+    it is not. The gain's interval covers the held-out sampling error of
+    the two critics as trained; it does not cover the chance that one
+    critic trained better than the other.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mine import MutualInfoSelector
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.standard_normal((2000, 4))
+    >>> y = X[:, 0] * X[:, 1] + 0.1 * rng.standard_normal(2000)
+    >>> selector = MutualInfoSelector(n_features_to_select=2, random_state=0)
+    >>> selector.fit(X, y).get_support(indices=True)
+    array([0, 1])
+    """
+
+    _parameter_constraints = {
+        "n_features_to_select": [
+            StrOptions({"auto"}),
+            Interval(RealNotInt, 0, 1, closed="right"),
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "direction": [StrOptions({"forward", "backward"})],
+        "tol": [Interval(Real, 0, None, closed="left"), None],
+        "confidence_level": [Interval(Real, 0, 1, closed="neither")],
+        "discrete_features": [StrOptions({"auto"}), "boolean", "array-like"],
+        "discrete_target": [StrOptions({"auto"}), "boolean"],
+        "random_state": ["random_state"],
+        "n_jobs": [Integral, None],
+        **_TRAINING_CONSTRAINTS,
+    }
+
+    def __init__(
+        self,
+        n_features_to_select="auto",
+        *,
+        direction="forward",
+        tol=None,
+        confidence_level=0.95,
+        discrete_features="auto",
+        discrete_target="auto",
+        random_state=None,
+        n_jobs=None,
+        objective="mine",
+        tau=5.0,
+        hidden_units=16,
+        hidden_layers=2,
+        activation="elu",
+        batch_size=256,
+        marginal_batch_size=None,
+        replace=False,
+        optimizer=torch.optim.Adam,
+        lr=1e-2,
+        denominator_ema_rate=0.01,
+        weight_ema_rate=0.04,
+        max_steps=DEFAULT_MAX_STEPS,
+        steps_per_epoch=25,
+        patience=6,
+        validation_fraction=0.3,
+        preprocessing="quantile",
+        device="cpu",
+        verbose=0,
+    ):
+        self.n_features_to_select = n_features_to_select
+        self.direction = direction
+        self.tol = tol
+        self.confidence_level = confidence_level
+        self.discrete_features = discrete_features
+        self.discrete_target = discrete_target
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+        self.objective = objective
+        self.tau = tau
+        self.hidden_units = hidden_units
+        self.hidden_layers = hidden_layers
+        self.activation = activation
+        self.batch_size = batch_size
+        self.marginal_batch_size = marginal_batch_size
+        self.replace = replace
+        self.optimizer = optimizer
+        self.lr = lr
+        self.denominator_ema_rate = denominator_ema_rate
+        self.weight_ema_rate = weight_ema_rate
+        self.max_steps = max_steps
+        self.steps_per_epoch = steps_per_epoch
+        self.patience = patience
+        self.validation_fraction = validation_fraction
+        self.preprocessing = preprocessing
+        self.device = device
+        self.verbose = verbose
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True
+        return tags
+
+    def _is_discrete_target(self, y):
+        if self.discrete_target != "auto":
+            return self.discrete_target
+        return y.dtype.kind != "f" and type_of_target(y) in ("binary", "multiclass")
+
+    def _target_count(self, n_features):
+        """The number of features to end with, or None for "auto"."""
+        count = self.n_features_to_select
+        if count == "auto":
+            return None
+        if isinstance(count, Real) and not isinstance(count, Integral):
+            return max(1, int(count * n_features))
+        if count > n_features:
+            raise ValueError(
+                f"n_features_to_select={count} exceeds the {n_features} features of X."
+            )
+        return count
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Select features by the mutual information of the selected set with y.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The features.
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            The target: continuous (several columns are considered jointly)
+            or class labels (see ``discrete_target``).
+
+        Returns
+        -------
+        self : MutualInfoSelector
+            The fitted selector.
+        """
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            dtype="numeric",
+            multi_output=True,
+            ensure_min_samples=MIN_SAMPLES,
+        )
+        discrete_target = self._is_discrete_target(y)
+        if discrete_target:
+            if y.ndim > 1 and y.shape[1] > 1:
+                raise ValueError(
+                    f"A discrete target must be one column; y has shape {y.shape}."
+                )
+            y = y.reshape(-1)
+        else:
+            y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
+        check_not_constant(y.reshape(len(y), -1), "y")
+        target = self._target_count(X.shape[1])
+
+        params = {name: getattr(self, name) for name in _TRAINING_CONSTRAINTS}
+        params["device"] = resolve_device(self.device)
+        params["verbose"] = self.verbose >= 2
+        rng = check_random_state(self.random_state)
+        train, choose, test = _split(X.shape[0], self.validation_fraction, rng)
+        params["marginal_batch_size"] = check_marginal_batch_size(
+            self.marginal_batch_size, self.batch_size, self.replace, len(train)
+        )
+        rows = np.concatenate([train, choose, test])
+        y_enc = encode_target(y, discrete_target, self.preprocessing, rows)
+        z, columns = encode_features(
+            X,
+            discrete_features_mask(self.discrete_features, X),
+            self.preprocessing,
+            rows,
+        )
+        # One seed for the first round's critics and one for the batches,
+        # as in mutual_info_mine; later rounds start from the critic chosen
+        # in the round before (see _round).
+        seeds = (draw_seed(rng), draw_seed(rng))
+        sizes = (len(train), len(choose))
+        self._run_rounds(z, y_enc, columns, target, seeds, sizes, params)
+        return self
+
+    def _significant(self, gain, error):
+        if self.tol is not None:
+            return gain > self.tol
+        return gain - norm.ppf(0.5 + self.confidence_level / 2) * error > 0
+
+    def _run_rounds(self, z, y, columns, target, seeds, sizes, params):
+        n_features = len(columns)
+        forward = self.direction == "forward"
+        selected = [] if forward else list(range(n_features))
+        if target is None:
+            # "auto" may end anywhere: with every feature, or with none.
+            target = n_features if forward else 0
+        history = {key: [] for key in _HISTORY}
+        scores = []
+        # The (estimate, error) of the selected set on the test rows, and
+        # the weights of its critic.
+        current = None if selected else (0.0, 0.0)
+        parent = None
+        while (len(selected) < target) if forward else (len(selected) > target):
+            candidates = (
+                [j for j in range(n_features) if j not in selected]
+                if forward
+                else list(selected)
+            )
+            # A set's features in the order they were added: its critic's
+            # columns then extend its parent's.
+            new_sets = [
+                selected + [j] if forward else [k for k in selected if k != j]
+                for j in candidates
+            ]
+            out, current = self._round(
+                z, y, columns, new_sets, selected, parent, seeds, sizes, params
+            )
+            best = int(np.argmax(out["choice"]))
+            round_scores = np.full(n_features, np.nan)
+            round_scores[candidates] = out["choice"]
+            scores.append(round_scores)
+            gain, gain_error = out["gains"][best], out["gain_errors"][best]
+            if self.n_features_to_select != "auto":
+                accepted = True
+            elif forward:
+                accepted = self._significant(gain, gain_error)
+            else:
+                # A feature is removed unless what it would take away is
+                # significant.
+                accepted = not self._significant(-gain, gain_error)
+            row = (
+                candidates[best],
+                len(new_sets[best]),
+                out["estimates"][best],
+                out["errors"][best],
+                gain,
+                gain_error,
+                accepted,
+            )
+            for key, value in zip(_HISTORY, row):
+                history[key].append(value)
+            if self.verbose:
+                self._report(len(scores), row, forward)
+            if not accepted:
+                break
+            selected = new_sets[best]
+            current = (out["estimates"][best], out["errors"][best])
+            parent = out["states"][best]
+        if current is None:
+            # No round ran (backward, asked to keep every feature): the set's
+            # MI is read by its own critic.
+            out, _ = self._round(
+                z, y, columns, [selected], [], None, seeds, sizes, params
+            )
+            current = (out["estimates"][0], out["errors"][0])
+        support = np.zeros(n_features, dtype=bool)
+        support[selected] = True
+        self.support_ = support
+        self.n_features_to_select_ = int(support.sum())
+        # As mutual_info_mine does, a negative estimate is reported as 0.
+        self.mutual_info_ = float(max(current[0], 0.0))
+        self.standard_error_ = float(current[1])
+        self.history_ = {
+            key: np.asarray(value, dtype=_HISTORY[key])
+            for key, value in history.items()
+        }
+        self.scores_ = np.array(scores).reshape(len(scores), n_features)
+
+    @staticmethod
+    def _report(n_round, row, forward):
+        feature, _, estimate, error, gain, gain_error, accepted = row
+        print(
+            f"round {n_round}: {'adds' if forward else 'removes'} feature "
+            f"{feature}, I = {estimate:.4f} +/- {error:.4f} nats, gain "
+            f"{gain:+.4f} +/- {gain_error:.4f}"
+            + ("" if accepted else ": refused, selection stops"),
+            file=sys.stderr,
+        )
+
+    def _round(self, z, y, columns, new_sets, baseline, parent, seeds, sizes, params):
+        """Train the critics of ``new_sets`` and of ``baseline``; compare them.
+
+        Every critic starts from ``parent`` (the critic that chose the
+        baseline, as returned by the round before; None in the first round),
+        with zero weights on the columns it adds: the baseline and each
+        candidate set then train alike, on the same batches, from the same
+        function, and differ only in what the candidate's columns add.
+
+        Returns a dict of arrays over the new sets (``"choice"``: the
+        estimates on the rows that choose; ``"estimates"``, ``"errors"``,
+        ``"gains"`` over the baseline and ``"gain_errors"`` on the rows that
+        test; ``"states"``, their critics' weights) and the baseline's
+        (estimate, error) on the test rows. An empty set's MI is 0 and needs
+        no critic.
+        """
+        critic_seed, batch_seed = seeds
+        sets = [s for s in new_sets if s] + ([baseline] if baseline else [])
+        kept = [g for g, s in enumerate(new_sets) if s]
+        n_candidates = len(kept)
+        groups = [[c for j in s for c in columns[j]] for s in sets]
+        starts = [
+            None if parent is None else (parent, _rows(columns, baseline, s))
+            for s in sets
+        ]
+        # The baseline is trained in every chunk, beside its candidates.
+        chunks = [
+            [*chunk, *([len(sets) - 1] if baseline else [])]
+            for chunk in (
+                chunk_groups(n_candidates, self.n_jobs) if n_candidates else [[]]
+            )
+        ]
+        results = Parallel(n_jobs=self.n_jobs)(
+            delayed(_fit_chunk)(
+                *chunk_columns(z, [groups[g] for g in chunk]),
+                [starts[g] for g in chunk],
+                y,
+                [critic_seed] * len(chunk),
+                sizes,
+                batch_seed,
+                params,
+                bool(baseline),
+            )
+            for chunk in chunks
+        )
+        out = {key: [None] * len(new_sets) for key in results[0]}
+        for chunk, result in zip(chunks, results):
+            # The candidates, less the baseline at the end.
+            for g, i in enumerate(chunk[: len(chunk) - bool(baseline)]):
+                for key, values in result.items():
+                    out[key][kept[i]] = values[g]
+        base = (
+            (results[0]["estimates"][-1], results[0]["errors"][-1])
+            if baseline
+            else (0.0, 0.0)
+        )
+        for g, s in enumerate(new_sets):
+            if not s:
+                # Removing the last feature leaves nothing: its loss is all
+                # of I(S).
+                out["choice"][g], out["estimates"][g], out["errors"][g] = 0.0, 0.0, 0.0
+                out["gains"][g], out["gain_errors"][g] = -base[0], base[1]
+        out = {
+            key: value if key == "states" else np.array(value)
+            for key, value in out.items()
+        }
+        return out, base
+
+    def _get_support_mask(self):
+        check_is_fitted(self)
+        return self.support_

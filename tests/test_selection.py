@@ -1,0 +1,189 @@
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from joblib import parallel_config
+from sklearn.feature_selection import mutual_info_regression
+from sklearn.linear_model import LinearRegression
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+
+from sklearn_mine import MutualInfoSelector
+from sklearn_mine._critics import GroupedCritic
+from sklearn_mine._selection import _rows
+
+
+def _interaction(n=1000, d=6, seed=0):
+    # y = x0 x1 + noise: neither factor alone says much about y (each only
+    # through |y|), the pair says nearly everything.
+    rng = np.random.RandomState(seed)
+    X = rng.standard_normal((n, d))
+    return X, X[:, 0] * X[:, 1] + 0.1 * rng.standard_normal(n)
+
+
+@pytest.fixture(scope="module")
+def interaction_fit():
+    X, y = _interaction()
+    return MutualInfoSelector(random_state=0).fit(X, y)
+
+
+def test_auto_finds_an_interacting_pair_and_stops(interaction_fit):
+    selector = interaction_fit
+    np.testing.assert_array_equal(selector.get_support(indices=True), [0, 1])
+    history = selector.history_
+    # Two rounds accepted, a third refused: the gain of a noise feature's
+    # interval holds zero, while the second factor's gain is most of I.
+    np.testing.assert_array_equal(history["accepted"], [True, True, False])
+    np.testing.assert_array_equal(history["n_features"], [1, 2, 3])
+    assert history["gain"][1] > 0.8
+    assert history["gain"][1] > 10 * history["gain_standard_error"][1]
+    assert abs(history["gain"][2]) < 3 * history["gain_standard_error"][2] + 0.02
+    # The selected set's MI is that of the round which refused to grow it.
+    assert selector.mutual_info_ > 1.0
+    assert selector.standard_error_ > 0
+    assert selector.n_features_to_select_ == 2
+    # scores_: one row per round, NaN where a feature was already chosen.
+    assert selector.scores_.shape == (3, 6)
+    assert np.isnan(selector.scores_[2, [0, 1]]).all()
+    assert not np.isnan(selector.scores_[2, 2:]).any()
+    assert pd.DataFrame(selector.history_).shape == (3, 7)
+
+
+def test_picks_no_duplicate_before_the_other_informative_feature():
+    rng = np.random.RandomState(0)
+    n = 1000
+    x = rng.standard_normal((n, 2))
+    copy = x[:, 0] + 0.1 * rng.standard_normal(n)
+    X = np.column_stack([x, copy, rng.standard_normal(n)])
+    y = 2 * x[:, 0] + x[:, 1] + 0.5 * rng.standard_normal(n)
+    # Precondition: one feature at a time, the copy outranks feature 1.
+    univariate = mutual_info_regression(X, y, random_state=0)
+    assert set(np.argsort(univariate)[-2:]) == {0, 2}
+    selector = MutualInfoSelector(n_features_to_select=2, random_state=0).fit(X, y)
+    support = set(selector.get_support(indices=True))
+    assert 1 in support and len(support & {0, 2}) == 1
+
+
+def test_class_labels_and_backward_elimination():
+    # XOR of two signs, labels as strings: a discrete target, by "auto".
+    rng = np.random.RandomState(0)
+    X = rng.standard_normal((1000, 4))
+    y = np.where((X[:, 0] > 0) ^ (X[:, 1] > 0), "odd", "even")
+    selector = MutualInfoSelector(
+        n_features_to_select=2, direction="backward", random_state=0
+    ).fit(X, y)
+    np.testing.assert_array_equal(selector.get_support(indices=True), [0, 1])
+    # Two removals, each losing about nothing.
+    assert len(selector.history_["feature"]) == 2
+    assert set(selector.history_["feature"]) == {2, 3}
+    assert np.all(np.abs(selector.history_["gain"]) < 0.05)
+    # XOR carries log 2 nats about the class.
+    assert abs(selector.mutual_info_ - np.log(2)) < 0.15
+
+
+def test_pipeline_grid_search_and_pandas_output():
+    X, y = _interaction(n=400, d=4)
+    X = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+    settings = dict(max_steps=200, random_state=0)
+    selector = MutualInfoSelector(n_features_to_select=2, **settings)
+    selector.set_output(transform="pandas")
+    out = selector.fit_transform(X, y)
+    assert list(out.columns) == list(selector.get_feature_names_out())
+    assert list(selector.feature_names_in_) == ["a", "b", "c", "d"]
+
+    pipe = make_pipeline(MutualInfoSelector(**settings), LinearRegression())
+    search = GridSearchCV(
+        pipe, {"mutualinfoselector__n_features_to_select": [1, 0.5]}, cv=2
+    ).fit(X, y)
+    assert search.best_estimator_[0].n_features_to_select_ in (1, 2)
+
+
+def test_float_count_and_keeping_every_feature():
+    X, y = _interaction(n=300, d=4)
+    settings = dict(max_steps=100, random_state=0)
+    half = MutualInfoSelector(n_features_to_select=0.5, **settings).fit(X, y)
+    assert half.n_features_to_select_ == 2 and len(half.history_["feature"]) == 2
+    # Backward to all the features: no round, but the set's MI is still read.
+    every = MutualInfoSelector(
+        n_features_to_select=4, direction="backward", **settings
+    ).fit(X, y)
+    assert every.get_support().all() and len(every.history_["feature"]) == 0
+    assert every.mutual_info_ > 0.3 and every.scores_.shape == (0, 4)
+
+
+def test_tol_is_the_least_gain_accepted(interaction_fit):
+    X, y = _interaction()
+    gains = interaction_fit.history_["gain"]
+    # Between the two accepted gains: the first (one factor alone) is
+    # refused, and nothing is selected.
+    tol = (gains[0] + gains[1]) / 2
+    assert gains[0] < tol < gains[1]
+    selector = MutualInfoSelector(tol=tol, random_state=0).fit(X, y)
+    assert selector.n_features_to_select_ == 0
+    np.testing.assert_array_equal(selector.history_["accepted"], [False])
+    assert selector.mutual_info_ == 0.0
+
+
+def test_same_seed_same_selection_for_any_n_jobs():
+    # Each round's candidates split into two trainings, each with its own
+    # copy of the baseline: the same results up to float32 rounding.
+    X, y = _interaction(n=400, d=5)
+    settings = dict(n_features_to_select=2, max_steps=200, random_state=0)
+    alone = MutualInfoSelector(**settings).fit(X, y)
+    # Threads: the chunks are what is tested, not joblib's process pool.
+    with parallel_config(backend="threading"):
+        parallel = MutualInfoSelector(n_jobs=2, **settings).fit(X, y)
+    np.testing.assert_array_equal(parallel.get_support(), alone.get_support())
+    np.testing.assert_allclose(
+        parallel.history_["gain"], alone.history_["gain"], rtol=1e-4, atol=1e-5
+    )
+    np.testing.assert_allclose(parallel.scores_, alone.scores_, rtol=1e-4, atol=1e-5)
+
+
+def test_a_wider_critic_starts_as_the_one_it_extends():
+    # start_from with a new column at zero: the same function of the old
+    # columns, whatever the new column holds.
+    torch.manual_seed(0)
+    x, y = torch.randn(50, 3), torch.randn(50, 1)
+    critic = GroupedCritic([[0, 1], [0, 1, 2]], 3, 1, hidden_units=8, seeds=[1, 2])
+    rows = _rows([[0], [1], [2]], [0, 1], [0, 1, 2])
+    assert rows == [0, 1, None]
+    critic.start_from(1, critic.group_state(0), rows)
+    scores = critic(x, y)
+    torch.testing.assert_close(scores[1], scores[0])
+    # Dropping a column: the remaining rows are the parent's.
+    assert _rows([[0], [1, 2], [3]], [0, 1, 2], [2, 0]) == [3, 0]
+
+
+@pytest.mark.parametrize(
+    "params, X, y, message",
+    [
+        (
+            dict(n_features_to_select=5),
+            np.ones((20, 3)),
+            np.arange(20.0),
+            "n_features_to_select=5 exceeds the 3 features",
+        ),
+        (
+            dict(discrete_target=True),
+            np.random.RandomState(0).standard_normal((20, 3)),
+            np.zeros((20, 2), dtype=int) + np.arange(20)[:, None] % 2,
+            r"A discrete target must be one column; y has shape \(20, 2\)",
+        ),
+        (
+            dict(),
+            np.random.RandomState(0).standard_normal((20, 3)),
+            np.full(20, 3.0),
+            "y is constant: it holds 3.0 in every row",
+        ),
+        (
+            dict(direction="sideways"),
+            np.ones((20, 3)),
+            np.arange(20.0),
+            "The 'direction' parameter of MutualInfoSelector must be a str among",
+        ),
+    ],
+)
+def test_bad_settings_and_targets_name_the_problem(params, X, y, message):
+    with pytest.raises(ValueError, match=message):
+        MutualInfoSelector(**params).fit(X, y)
