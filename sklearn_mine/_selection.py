@@ -1,6 +1,7 @@
 """MutualInfoSelector: feature selection by the joint MI of the selected set."""
 
 import sys
+from itertools import combinations
 from numbers import Integral, Real
 
 import numpy as np
@@ -46,7 +47,7 @@ _TRAINING_CONSTRAINTS = {
 
 # The columns of history_, with their dtypes.
 _HISTORY = {
-    "feature": np.intp,
+    "features": object,
     "n_features": np.intp,
     "mutual_info": np.float64,
     "standard_error": np.float64,
@@ -54,6 +55,10 @@ _HISTORY = {
     "gain_standard_error": np.float64,
     "accepted": bool,
 }
+
+# interactions="auto" tries pairs of features when there are at most this
+# many: four trainings of _GROUPS_PER_FIT critics (46 features left).
+_MAX_AUTO_PAIRS = 1024
 
 # Each half of the held-out pairs needs two pairs at least: one pair's
 # resampled marginal is the pair itself, and its bound is 0 whatever the
@@ -166,6 +171,15 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         :func:`mutual_info_mine_classif` does. "auto": when y is not a float
         array and scikit-learn's ``type_of_target`` reads it as binary or
         multiclass (integers, strings, booleans).
+    interactions : "auto" or bool, default="auto"
+        Whether a forward round in which no single feature passes the test
+        also tries every pair of the remaining features, and adds the best
+        pair if it passes. Features that carry information only together
+        (y the XOR of two signs) add nothing one at a time, and greedy
+        selection by single features never finds them. A pair round over m
+        remaining features trains m(m - 1)/2 critics, (m - 1)/2 times a
+        single round; "auto" tries pairs when there are at most 1024 of them
+        (46 features left).
     random_state : int, RandomState instance or None, default=None
         Seeds the split, the critics and the batches.
     n_jobs : int or None, default=None
@@ -224,18 +238,21 @@ default="mine"
     standard_error_ : float
         Its delta-method standard error.
     history_ : dict of ndarrays
-        One entry per round, in order, ready for ``pandas.DataFrame``:
-        ``"feature"`` (the index of the feature chosen), ``"n_features"``
-        (the set's size after the move), ``"mutual_info"`` and
-        ``"standard_error"`` (:math:`I(S'; y)` of the new set :math:`S'`
-        and its error), ``"gain"`` and ``"gain_standard_error"``
-        (:math:`I(S'; y) - I(S; y)`, negative for a removal) and
-        ``"accepted"`` (False for the last round of "auto" when the move was
-        refused).
+        One entry per round played, in order, ready for ``pandas.DataFrame``:
+        ``"features"`` (a tuple: the feature the round chose to add or
+        remove, or the pair of a pair round; see ``interactions``),
+        ``"n_features"`` (the size of the set it would give,
+        :math:`S'`), ``"mutual_info"`` and ``"standard_error"``
+        (:math:`I(S'; y)` and its error), ``"gain"`` and
+        ``"gain_standard_error"`` (:math:`I(S'; y) - I(S; y)`, negative for
+        a removal) and ``"accepted"`` (whether the move was made: False for
+        the round at which "auto" stopped, and for a single round overtaken
+        by a pair round).
     scores_ : ndarray of shape (n_rounds, n_features_in_)
         Each round's held-out estimate of :math:`I(S'; y)` for the set that
-        each candidate feature would give, as the choice read it; NaN for
-        features that were not candidates.
+        each candidate would give, as the choice read it (in a pair round,
+        the best pair holding the feature); NaN for features that were not
+        candidates.
     n_features_in_ : int
         Number of features seen in ``fit``.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -266,8 +283,8 @@ default="mine"
     >>> import numpy as np
     >>> from sklearn_mine import MutualInfoSelector
     >>> rng = np.random.RandomState(0)
-    >>> X = rng.standard_normal((2000, 4))
-    >>> y = X[:, 0] * X[:, 1] + 0.1 * rng.standard_normal(2000)
+    >>> X = rng.standard_normal((1000, 3))
+    >>> y = X[:, 0] * X[:, 1] + 0.1 * rng.standard_normal(1000)
     >>> selector = MutualInfoSelector(n_features_to_select=2, random_state=0)
     >>> selector.fit(X, y).get_support(indices=True)
     array([0, 1])
@@ -285,6 +302,7 @@ default="mine"
         "discrete_features": [StrOptions({"auto"}), "boolean", "array-like"],
         "discrete_target": [StrOptions({"auto"}), "boolean"],
         "random_state": ["random_state"],
+        "interactions": [StrOptions({"auto"}), "boolean"],
         "n_jobs": [Integral, None],
         **_TRAINING_CONSTRAINTS,
     }
@@ -298,6 +316,7 @@ default="mine"
         confidence_level=0.95,
         discrete_features="auto",
         discrete_target="auto",
+        interactions="auto",
         random_state=None,
         n_jobs=None,
         objective="mine",
@@ -326,6 +345,7 @@ default="mine"
         self.confidence_level = confidence_level
         self.discrete_features = discrete_features
         self.discrete_target = discrete_target
+        self.interactions = interactions
         self.random_state = random_state
         self.n_jobs = n_jobs
         self.objective = objective
@@ -437,6 +457,13 @@ default="mine"
             return gain > self.tol
         return gain - norm.ppf(0.5 + self.confidence_level / 2) * error > 0
 
+    def _pairs_wanted(self, n_candidates, room):
+        """Whether a round that found no single feature also tries pairs."""
+        if room < 2 or n_candidates < 2 or self.interactions is False:
+            return False
+        n_pairs = n_candidates * (n_candidates - 1) // 2
+        return self.interactions is True or n_pairs <= _MAX_AUTO_PAIRS
+
     def _run_rounds(self, z, y, columns, target, seeds, sizes, params):
         n_features = len(columns)
         forward = self.direction == "forward"
@@ -444,8 +471,8 @@ default="mine"
         if target is None:
             # "auto" may end anywhere: with every feature, or with none.
             target = n_features if forward else 0
-        history = {key: [] for key in _HISTORY}
-        scores = []
+        auto = self.n_features_to_select == "auto"
+        played = []
         # The (estimate, error) of the selected set on the test rows, and
         # the weights of its critic.
         current = None if selected else (0.0, 0.0)
@@ -456,53 +483,40 @@ default="mine"
                 if forward
                 else list(selected)
             )
-            # A set's features in the order they were added: its critic's
-            # columns then extend its parent's.
-            new_sets = [
-                selected + [j] if forward else [k for k in selected if k != j]
-                for j in candidates
+            context = (z, y, columns, parent, seeds, sizes, params)
+            rounds = [
+                self._play([(j,) for j in candidates], selected, forward, context)
             ]
-            out, current = self._round(
-                z, y, columns, new_sets, selected, parent, seeds, sizes, params
-            )
-            best = int(np.argmax(out["choice"]))
-            round_scores = np.full(n_features, np.nan)
-            round_scores[candidates] = out["choice"]
-            scores.append(round_scores)
-            gain, gain_error = out["gains"][best], out["gain_errors"][best]
-            if self.n_features_to_select != "auto":
-                accepted = True
-            elif forward:
-                accepted = self._significant(gain, gain_error)
+            if (
+                forward
+                and not rounds[0]["ok"]
+                and self._pairs_wanted(len(candidates), target - len(selected))
+            ):
+                # Features that carry information only together (XOR): no
+                # one of them adds any alone, the pair adds all of it.
+                pairs = list(combinations(candidates, 2))
+                rounds.append(self._play(pairs, selected, forward, context))
+            current = rounds[0]["base"]
+            if auto:
+                chosen = next((r for r in rounds if r["ok"]), None)
             else:
-                # A feature is removed unless what it would take away is
-                # significant.
-                accepted = not self._significant(-gain, gain_error)
-            row = (
-                candidates[best],
-                len(new_sets[best]),
-                out["estimates"][best],
-                out["errors"][best],
-                gain,
-                gain_error,
-                accepted,
-            )
-            for key, value in zip(_HISTORY, row):
-                history[key].append(value)
-            if self.verbose:
-                self._report(len(scores), row, forward)
-            if not accepted:
+                chosen = rounds[-1] if rounds[-1]["ok"] else rounds[0]
+            for r in rounds:
+                r["accepted"] = r is chosen
+                played.append(r)
+                if self.verbose:
+                    self._report(len(played), r, forward)
+            if chosen is None:
                 break
-            selected = new_sets[best]
-            current = (out["estimates"][best], out["errors"][best])
-            parent = out["states"][best]
+            selected = chosen["set"]
+            current = (chosen["mutual_info"], chosen["standard_error"])
+            parent = chosen["state"]
         if current is None:
             # No round ran (backward, asked to keep every feature): the set's
             # MI is read by its own critic.
-            out, _ = self._round(
-                z, y, columns, [selected], [], None, seeds, sizes, params
-            )
-            current = (out["estimates"][0], out["errors"][0])
+            context = (z, y, columns, None, seeds, sizes, params)
+            whole = self._play([tuple(selected)], [], True, context)
+            current = (whole["mutual_info"], whole["standard_error"])
         support = np.zeros(n_features, dtype=bool)
         support[selected] = True
         self.support_ = support
@@ -511,19 +525,69 @@ default="mine"
         self.mutual_info_ = float(max(current[0], 0.0))
         self.standard_error_ = float(current[1])
         self.history_ = {
-            key: np.asarray(value, dtype=_HISTORY[key])
-            for key, value in history.items()
+            key: np.array([r[key] for r in played], dtype=dtype)
+            for key, dtype in _HISTORY.items()
+            if key != "features"
         }
-        self.scores_ = np.array(scores).reshape(len(scores), n_features)
+        # A 1-D array of tuples (np.array would make tuples of one length a
+        # 2-D array).
+        self.history_["features"] = np.empty(len(played), dtype=object)
+        for i, r in enumerate(played):
+            self.history_["features"][i] = r["features"]
+        self.history_ = {key: self.history_[key] for key in _HISTORY}
+        self.scores_ = np.array([r["scores"] for r in played]).reshape(
+            len(played), n_features
+        )
+
+    def _play(self, moves, selected, forward, context):
+        """One round: every move from ``selected``, trained together; the best.
+
+        ``moves`` are tuples of features to add (forward) or remove. Returns
+        the best move's record (see ``history_``), with its new set, its
+        critic's weights, whether the move passes the test (``"ok"``), the
+        round's scores, and the baseline's (estimate, error).
+        """
+        z, y, columns, parent, seeds, sizes, params = context
+        new_sets = [
+            selected + list(move) if forward else [k for k in selected if k not in move]
+            for move in moves
+        ]
+        out, base = self._round(
+            z, y, columns, new_sets, selected, parent, seeds, sizes, params
+        )
+        best = int(np.argmax(out["choice"]))
+        scores = np.full(len(columns), np.nan)
+        for move, choice in zip(moves, out["choice"]):
+            for j in move:
+                # With pairs: each feature's best pair.
+                scores[j] = np.fmax(scores[j], choice)
+        gain, gain_error = out["gains"][best], out["gain_errors"][best]
+        return {
+            "features": moves[best],
+            "n_features": len(new_sets[best]),
+            "mutual_info": out["estimates"][best],
+            "standard_error": out["errors"][best],
+            "gain": gain,
+            "gain_standard_error": gain_error,
+            # Forward, a move is made when its gain is significant; backward,
+            # unless what it takes away is.
+            "ok": self._significant(gain, gain_error)
+            if forward
+            else not self._significant(-gain, gain_error),
+            "set": new_sets[best],
+            "state": out["states"][best],
+            "scores": scores,
+            "base": base,
+        }
 
     @staticmethod
-    def _report(n_round, row, forward):
-        feature, _, estimate, error, gain, gain_error, accepted = row
+    def _report(n_round, record, forward):
         print(
-            f"round {n_round}: {'adds' if forward else 'removes'} feature "
-            f"{feature}, I = {estimate:.4f} +/- {error:.4f} nats, gain "
-            f"{gain:+.4f} +/- {gain_error:.4f}"
-            + ("" if accepted else ": refused, selection stops"),
+            f"round {n_round}: {'adds' if forward else 'removes'} "
+            f"{' and '.join(f'feature {j}' for j in record['features'])}, I = "
+            f"{record['mutual_info']:.4f} +/- {record['standard_error']:.4f} nats, "
+            f"gain {record['gain']:+.4f} +/- {record['gain_standard_error']:.4f}"
+            + ("" if record["accepted"] else ": not made"),
             file=sys.stderr,
         )
 

@@ -31,10 +31,11 @@ def test_auto_finds_an_interacting_pair_and_stops(interaction_fit):
     selector = interaction_fit
     np.testing.assert_array_equal(selector.get_support(indices=True), [0, 1])
     history = selector.history_
-    # Two rounds accepted, a third refused: the gain of a noise feature's
-    # interval holds zero, while the second factor's gain is most of I.
-    np.testing.assert_array_equal(history["accepted"], [True, True, False])
-    np.testing.assert_array_equal(history["n_features"], [1, 2, 3])
+    # Two rounds accepted, then neither a third feature nor a pair of the
+    # other four passes: their gains' intervals hold zero, while the second
+    # factor's gain is most of I.
+    np.testing.assert_array_equal(history["accepted"], [True, True, False, False])
+    np.testing.assert_array_equal(history["n_features"], [1, 2, 3, 4])
     assert history["gain"][1] > 0.8
     assert history["gain"][1] > 10 * history["gain_standard_error"][1]
     assert abs(history["gain"][2]) < 3 * history["gain_standard_error"][2] + 0.02
@@ -43,10 +44,10 @@ def test_auto_finds_an_interacting_pair_and_stops(interaction_fit):
     assert selector.standard_error_ > 0
     assert selector.n_features_to_select_ == 2
     # scores_: one row per round, NaN where a feature was already chosen.
-    assert selector.scores_.shape == (3, 6)
-    assert np.isnan(selector.scores_[2, [0, 1]]).all()
-    assert not np.isnan(selector.scores_[2, 2:]).any()
-    assert pd.DataFrame(selector.history_).shape == (3, 7)
+    assert selector.scores_.shape == (4, 6)
+    assert np.isnan(selector.scores_[2:, [0, 1]]).all()
+    assert not np.isnan(selector.scores_[2:, 2:]).any()
+    assert pd.DataFrame(selector.history_).shape == (4, 7)
 
 
 def test_picks_no_duplicate_before_the_other_informative_feature():
@@ -64,6 +65,24 @@ def test_picks_no_duplicate_before_the_other_informative_feature():
     assert 1 in support and len(support & {0, 2}) == 1
 
 
+def test_a_pair_that_informs_only_together_is_found_by_a_pair_round():
+    rng = np.random.RandomState(0)
+    X = rng.standard_normal((1000, 5))
+    y = (X[:, 0] > 0) ^ (X[:, 1] > 0)
+    selector = MutualInfoSelector(random_state=0).fit(X, y)
+    np.testing.assert_array_equal(selector.get_support(indices=True), [0, 1])
+    history = selector.history_
+    # No feature alone passes; the pair does; then neither a third feature
+    # nor a pair of the other three adds anything.
+    np.testing.assert_array_equal(history["n_features"], [1, 2, 3, 4])
+    np.testing.assert_array_equal(history["accepted"], [False, True, False, False])
+    assert history["features"][1] == (0, 1)
+    assert history["gain"][1] > 10 * history["gain_standard_error"][1]
+    # One feature at a time, nothing is found.
+    single = MutualInfoSelector(interactions=False, random_state=0).fit(X, y)
+    assert single.n_features_to_select_ == 0
+
+
 def test_class_labels_and_backward_elimination():
     # XOR of two signs, labels as strings: a discrete target, by "auto".
     rng = np.random.RandomState(0)
@@ -74,8 +93,7 @@ def test_class_labels_and_backward_elimination():
     ).fit(X, y)
     np.testing.assert_array_equal(selector.get_support(indices=True), [0, 1])
     # Two removals, each losing about nothing.
-    assert len(selector.history_["feature"]) == 2
-    assert set(selector.history_["feature"]) == {2, 3}
+    assert list(selector.history_["features"]) in ([(2,), (3,)], [(3,), (2,)])
     assert np.all(np.abs(selector.history_["gain"]) < 0.05)
     # XOR carries log 2 nats about the class.
     assert abs(selector.mutual_info_ - np.log(2)) < 0.15
@@ -102,26 +120,31 @@ def test_float_count_and_keeping_every_feature():
     X, y = _interaction(n=300, d=4)
     settings = dict(max_steps=100, random_state=0)
     half = MutualInfoSelector(n_features_to_select=0.5, **settings).fit(X, y)
-    assert half.n_features_to_select_ == 2 and len(half.history_["feature"]) == 2
+    assert half.n_features_to_select_ == 2 and len(half.history_["features"]) == 2
     # Backward to all the features: no round, but the set's MI is still read.
     every = MutualInfoSelector(
         n_features_to_select=4, direction="backward", **settings
     ).fit(X, y)
-    assert every.get_support().all() and len(every.history_["feature"]) == 0
+    assert every.get_support().all() and len(every.history_["features"]) == 0
     assert every.mutual_info_ > 0.3 and every.scores_.shape == (0, 4)
 
 
 def test_tol_is_the_least_gain_accepted(interaction_fit):
     X, y = _interaction()
     gains = interaction_fit.history_["gain"]
-    # Between the two accepted gains: the first (one factor alone) is
-    # refused, and nothing is selected.
+    # Between the two accepted gains: one factor alone is refused. One
+    # feature at a time, nothing is selected; a pair round adds both.
     tol = (gains[0] + gains[1]) / 2
     assert gains[0] < tol < gains[1]
-    selector = MutualInfoSelector(tol=tol, random_state=0).fit(X, y)
-    assert selector.n_features_to_select_ == 0
-    np.testing.assert_array_equal(selector.history_["accepted"], [False])
-    assert selector.mutual_info_ == 0.0
+    single = MutualInfoSelector(tol=tol, interactions=False, random_state=0)
+    single.fit(X, y)
+    assert single.n_features_to_select_ == 0
+    np.testing.assert_array_equal(single.history_["accepted"], [False])
+    assert single.mutual_info_ == 0.0
+    paired = MutualInfoSelector(tol=tol, random_state=0).fit(X, y)
+    assert paired.history_["features"][1] == (0, 1)
+    np.testing.assert_array_equal(paired.history_["accepted"][:2], [False, True])
+    np.testing.assert_array_equal(paired.get_support(indices=True), [0, 1])
 
 
 def test_same_seed_same_selection_for_any_n_jobs():

@@ -1,0 +1,371 @@
+"""Feature selection by joint MI against univariate ranking, mRMR and SFS.
+
+Run: python benchmarks/bench_selection.py [--quick] [--seeds 10] [--cv-seeds 3]
+     [--cases friedman-copies product xor noise-100 diabetes breast-cancer]
+
+Needs the ``compare`` extra (``mrmr-selection``).
+
+Cases (n = 1000 rows for the synthetic ones):
+- ``friedman-copies``: ``make_friedman1`` (5 informative, 5 noise features)
+  plus a noisy copy of each informative feature (x_i + 0.1 N(0, 1) x_i's
+  spread); k = 5. A copy is a "duplicate" when its original (or it, of the
+  original) was picked already.
+- ``product``: y = x0 x1 + 0.1 N(0, 1), 10 Gaussian features; k = 2.
+- ``xor``: class (x0 > 0) XOR (x1 > 0), 5 % of labels flipped, 10 Gaussian
+  features; k = 2.
+- ``noise-100``: y = x0 + sin(2 x1) + x2 x3 + 0.3 N(0, 1), 100 Gaussian
+  features; k = 4.
+- ``diabetes`` (442 x 10, regression; k = 4) and ``breast-cancer`` (569 x 30,
+  classification; k = 5), bundled with scikit-learn.
+
+Selectors, each choosing k features (``MutualInfoSelector`` also with
+``"auto"``): ``MutualInfoSelector``; ``SelectKBest`` with
+``mutual_info_regression``/``_classif`` (KSG) and with ``mutual_info_mine``/
+``_classif``; ``mrmr-selection``'s ``mrmr_regression``/``_classif``;
+``SequentialFeatureSelector`` around the downstream model (3-fold, forward).
+
+First table, on the synthetic cases over ``--seeds`` data seeds, each selector
+fitted once on the whole table: in how many seeds it chose exactly the
+informative features, the mean count "auto" chose (and in how many seeds it
+was the informative count +/- 1), in how many seeds ``MutualInfoSelector``
+picked a duplicate before all informative features, and the mean seconds.
+
+Second table, every case over ``--cv-seeds`` data seeds (the real tables:
+seeds of the folds): the downstream model's 3-fold cross-validated score with
+each selector inside the pipeline (R^2 for regression, accuracy for
+classification), the model alone on all features, and the seconds of one
+selection on the whole table. Downstream models: histogram gradient boosting
+on the synthetic cases (it can use an interaction), ``RidgeCV`` and a
+standardised ``LogisticRegression`` on the real tables.
+
+Third table: the cost of a round of ``MutualInfoSelector`` (its seconds over
+its rounds) against one ``mutual_info_mine`` call over the same features.
+
+``--quick`` runs 3 seeds, 1 cross-validation seed and skips SFS on
+``noise-100`` (about 400 candidate fits per fold).
+"""
+
+import argparse
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, clone
+from sklearn.datasets import load_breast_cancer, load_diabetes, make_friedman1
+from sklearn.ensemble import (
+    HistGradientBoostingClassifier,
+    HistGradientBoostingRegressor,
+)
+from sklearn.feature_selection import (
+    SelectKBest,
+    SelectorMixin,
+    SequentialFeatureSelector,
+    mutual_info_classif,
+    mutual_info_regression,
+)
+from sklearn.linear_model import LogisticRegression, RidgeCV
+from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sklearn_mine import MutualInfoSelector, mutual_info_mine, mutual_info_mine_classif
+
+N = 1000
+
+
+class MRMRSelector(SelectorMixin, BaseEstimator):
+    """mrmr-selection's greedy mRMR as a scikit-learn selector (k features).
+
+    mrmr-selection offers functions on pandas frames only; this wraps them so
+    that the selection runs inside each cross-validation fold.
+    """
+
+    def __init__(self, k=5, classification=False):
+        self.k = k
+        self.classification = classification
+
+    def fit(self, X, y):
+        from mrmr import mrmr_classif, mrmr_regression
+
+        select = mrmr_classif if self.classification else mrmr_regression
+        X = np.asarray(X)
+        chosen = select(
+            X=pd.DataFrame(X), y=pd.Series(y), K=self.k, show_progress=False
+        )
+        self.support_ = np.zeros(X.shape[1], dtype=bool)
+        self.support_[[int(j) for j in chosen]] = True
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def _get_support_mask(self):
+        return self.support_
+
+
+def friedman_copies(seed):
+    X, y = make_friedman1(n_samples=N, n_features=10, noise=1.0, random_state=seed)
+    rng = np.random.RandomState(seed + 1000)
+    copies = X[:, :5] + 0.1 * X[:, :5].std(axis=0) * rng.standard_normal((N, 5))
+    # Feature 10 + i is a copy of feature i.
+    return np.hstack([X, copies]), y
+
+
+def product(seed):
+    rng = np.random.RandomState(seed)
+    X = rng.standard_normal((N, 10))
+    return X, X[:, 0] * X[:, 1] + 0.1 * rng.standard_normal(N)
+
+
+def xor(seed):
+    rng = np.random.RandomState(seed)
+    X = rng.standard_normal((N, 10))
+    y = (X[:, 0] > 0) ^ (X[:, 1] > 0)
+    flip = rng.uniform(size=N) < 0.05
+    return X, np.where(y ^ flip, 1, 0)
+
+
+def noise_100(seed):
+    rng = np.random.RandomState(seed)
+    X = rng.standard_normal((N, 100))
+    y = X[:, 0] + np.sin(2 * X[:, 1]) + X[:, 2] * X[:, 3]
+    return X, y + 0.3 * rng.standard_normal(N)
+
+
+def diabetes(seed):
+    return load_diabetes(return_X_y=True)
+
+
+def breast_cancer(seed):
+    return load_breast_cancer(return_X_y=True)
+
+
+# name: (sampler, classification, k, informative features or None, real table)
+CASES = {
+    "friedman-copies": (friedman_copies, False, 5, {0, 1, 2, 3, 4}, False),
+    "product": (product, False, 2, {0, 1}, False),
+    "xor": (xor, True, 2, {0, 1}, False),
+    "noise-100": (noise_100, False, 4, {0, 1, 2, 3}, False),
+    "diabetes": (diabetes, False, 4, None, True),
+    "breast-cancer": (breast_cancer, True, 5, None, True),
+}
+
+
+def model_for(classification, real):
+    if real:
+        if classification:
+            return make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
+        return RidgeCV()
+    if classification:
+        return HistGradientBoostingClassifier(random_state=0)
+    return HistGradientBoostingRegressor(random_state=0)
+
+
+def selectors(classification, k, real, seed):
+    ksg = mutual_info_classif if classification else mutual_info_regression
+    mine = mutual_info_mine_classif if classification else mutual_info_mine
+
+    def ksg_score(X, y):
+        return ksg(X, y, random_state=seed)
+
+    def mine_score(X, y):
+        return mine(X, y, random_state=seed)
+
+    return {
+        "MutualInfoSelector auto": MutualInfoSelector(random_state=seed),
+        "MutualInfoSelector k": MutualInfoSelector(k, random_state=seed),
+        "SelectKBest KSG": SelectKBest(ksg_score, k=k),
+        "SelectKBest MINE": SelectKBest(mine_score, k=k),
+        "mRMR": MRMRSelector(k, classification),
+        "SFS": SequentialFeatureSelector(
+            model_for(classification, real), n_features_to_select=k, cv=3
+        ),
+    }
+
+
+def timed_fit(selector, X, y):
+    start = time.perf_counter()
+    selector = clone(selector).fit(X, y)
+    return selector, time.perf_counter() - start
+
+
+def markdown(rows, columns):
+    lines = ["| " + " | ".join(columns) + " |", "|" + " --- |" * len(columns)]
+    lines += ["| " + " | ".join(str(row[c]) for c in columns) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def first_k_distinct(order, k):
+    """Whether the first k picks hold no feature and its copy together
+    (friedman-copies: feature 10 + i copies feature i)."""
+    originals = [j - 10 if j >= 10 else j for j in order[:k]]
+    return len(set(originals)) == len(originals)
+
+
+def recovery_table(names, seeds, quick):
+    rows, costs = [], []
+    for name in names:
+        sample, classification, k, informative, real = CASES[name]
+        if real:
+            continue
+        found = {}
+        seconds = {}
+        auto_counts, auto_close, duplicates = [], 0, 0
+        for seed in range(seeds):
+            X, y = sample(seed)
+            candidates = selectors(classification, k, real, seed)
+            for label, selector in candidates.items():
+                if label == "MutualInfoSelector k" or (
+                    label == "SFS" and (quick or X.shape[1] > 20)
+                ):
+                    continue
+                fitted, took = timed_fit(selector, X, y)
+                support = set(fitted.get_support(indices=True))
+                if label == "MutualInfoSelector auto":
+                    history = fitted.history_
+                    order = [
+                        j
+                        for features, accepted in zip(
+                            history["features"], history["accepted"]
+                        )
+                        if accepted
+                        for j in features
+                    ]
+                    auto_counts.append(len(support))
+                    auto_close += abs(len(support) - len(informative)) <= 1
+                    # The first k rounds are those of a selector asked for k.
+                    support = set(order[:k]) if len(order) >= k else None
+                    duplicates += name == "friedman-copies" and not first_k_distinct(
+                        order, k
+                    )
+                    rounds = len(history["features"])
+                    start = time.perf_counter()
+                    (mutual_info_mine_classif if classification else mutual_info_mine)(
+                        X, y, random_state=seed
+                    )
+                    one_call = time.perf_counter() - start
+                    costs.append(
+                        {
+                            "case": name,
+                            "seed": seed,
+                            "rounds": rounds,
+                            "seconds per round": f"{took / rounds:.2f}",
+                            "mutual_info_mine s": f"{one_call:.2f}",
+                            "ratio": f"{took / rounds / one_call:.2f}",
+                        }
+                    )
+                    label = "MutualInfoSelector (first k)"
+                found.setdefault(label, 0)
+                found[label] += support == informative
+                seconds.setdefault(label, []).append(took)
+        for label in found:
+            rows.append(
+                {
+                    "case": name,
+                    "selector": label,
+                    "exactly the informative": f"{found[label]}/{seeds}",
+                    "mean s": f"{np.mean(seconds[label]):.2f}",
+                }
+            )
+        rows.append(
+            {
+                "case": name,
+                "selector": "MutualInfoSelector auto: count",
+                "exactly the informative": (
+                    f"mean {np.mean(auto_counts):.1f} (truth {len(informative)}); "
+                    f"within 1 in {auto_close}/{seeds}"
+                    + (
+                        f"; duplicate before all informative in {duplicates}/{seeds}"
+                        if name == "friedman-copies"
+                        else ""
+                    )
+                ),
+                "mean s": "",
+            }
+        )
+    return rows, costs
+
+
+def cv_table(names, cv_seeds, quick):
+    rows = []
+    for name in names:
+        sample, classification, k, informative, real = CASES[name]
+        scores, seconds, counts = {}, {}, []
+        for seed in range(cv_seeds):
+            X, y = sample(seed)
+            folds = (StratifiedKFold if classification else KFold)(
+                3, shuffle=True, random_state=seed
+            )
+            model = model_for(classification, real)
+            scores.setdefault("all features", []).append(
+                cross_val_score(model, X, y, cv=folds).mean()
+            )
+            for label, selector in selectors(classification, k, real, seed).items():
+                if label == "SFS" and quick and X.shape[1] > 50:
+                    continue
+                pipe = make_pipeline(selector, clone(model))
+                scores.setdefault(label, []).append(
+                    cross_val_score(pipe, X, y, cv=folds).mean()
+                )
+                fitted, took = timed_fit(selector, X, y)
+                seconds.setdefault(label, []).append(took)
+                if label == "MutualInfoSelector auto":
+                    counts.append(fitted.n_features_to_select_)
+        for label in scores:
+            rows.append(
+                {
+                    "case": name,
+                    "selector": label,
+                    "CV score": f"{np.mean(scores[label]):.3f}",
+                    "spread over seeds": f"{np.std(scores[label]):.3f}",
+                    "selection s": (
+                        f"{np.mean(seconds[label]):.2f}" if label in seconds else ""
+                    ),
+                    "count": (
+                        f"{np.mean(counts):.1f}"
+                        if label == "MutualInfoSelector auto"
+                        else (k if label != "all features" else "all")
+                    ),
+                }
+            )
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--seeds", type=int, default=None)
+    parser.add_argument("--cv-seeds", type=int, default=None)
+    parser.add_argument("--cases", nargs="+", default=list(CASES), choices=CASES)
+    parser.add_argument(
+        "--tables", nargs="+", default=["recovery", "cv"], choices=["recovery", "cv"]
+    )
+    args = parser.parse_args()
+    seeds = args.seeds or (3 if args.quick else 10)
+    cv_seeds = args.cv_seeds or (1 if args.quick else 3)
+    warnings.filterwarnings("ignore", category=UserWarning)
+    if "recovery" in args.tables:
+        rows, costs = recovery_table(args.cases, seeds, args.quick)
+        print(f"## Recovery over {seeds} data seeds (whole table)\n")
+        print(markdown(rows, ["case", "selector", "exactly the informative", "mean s"]))
+        print("\n## A round of MutualInfoSelector against one mutual_info_mine call\n")
+        print(markdown(costs, list(costs[0]) if costs else ["case"]))
+    if "cv" in args.tables:
+        rows = cv_table(args.cases, cv_seeds, args.quick)
+        print(f"\n## Downstream 3-fold CV score, mean over {cv_seeds} seeds\n")
+        print(
+            markdown(
+                rows,
+                [
+                    "case",
+                    "selector",
+                    "count",
+                    "CV score",
+                    "spread over seeds",
+                    "selection s",
+                ],
+            )
+        )
+
+
+if __name__ == "__main__":
+    main()
