@@ -65,7 +65,7 @@ from sklearn.feature_selection import (
     mutual_info_regression,
 )
 from sklearn.linear_model import LogisticRegression, RidgeCV
-from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score
+from sklearn.model_selection import KFold, StratifiedKFold, cross_validate
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -194,11 +194,97 @@ def markdown(rows, columns):
     return "\n".join(lines)
 
 
-def first_k_distinct(order, k):
-    """Whether the first k picks hold no feature and its copy together
-    (friedman-copies: feature 10 + i copies feature i)."""
-    originals = [j - 10 if j >= 10 else j for j in order[:k]]
-    return len(set(originals)) == len(originals)
+def originals(name, features):
+    """friedman-copies: feature 10 + i is a copy of feature i, and stands for
+    it; other cases: the features themselves."""
+    if name != "friedman-copies":
+        return [int(j) for j in features]
+    return [int(j) - 10 if j >= 10 else int(j) for j in features]
+
+
+def recovered(name, features, informative):
+    """Whether ``features`` are the informative ones, one of each (a copy
+    standing for its original)."""
+    features = originals(name, features)
+    return len(features) == len(set(features)) and set(features) == informative
+
+
+def duplicate_first(order, informative):
+    """Whether a feature and its copy were both picked before every
+    informative feature (or its copy) was."""
+    seen = set()
+    for j in originals("friedman-copies", order):
+        if seen >= informative:
+            return False
+        if j in seen:
+            return True
+        seen.add(j)
+    return False
+
+
+def mine_order(history):
+    """The features a MutualInfoSelector added, in order."""
+    return [
+        j
+        for features, accepted in zip(history["features"], history["accepted"])
+        if accepted
+        for j in features
+    ]
+
+
+def mine_recovery(name, seeds, **params):
+    """MutualInfoSelector("auto") on ``seeds`` tables of a synthetic case:
+    per seed, its picks, the seconds, its rounds and one mutual_info_mine
+    call's seconds on the same table."""
+    sample, classification, k, informative, _ = CASES[name]
+    mine = mutual_info_mine_classif if classification else mutual_info_mine
+    runs = []
+    for seed in range(seeds):
+        X, y = sample(seed)
+        fitted, took = timed_fit(MutualInfoSelector(random_state=seed, **params), X, y)
+        start = time.perf_counter()
+        mine(X, y, random_state=seed)
+        runs.append(
+            {
+                "order": mine_order(fitted.history_),
+                "count": fitted.n_features_to_select_,
+                "seconds": took,
+                "rounds": len(fitted.history_["features"]),
+                "one call": time.perf_counter() - start,
+            }
+        )
+    return runs
+
+
+def mine_rows(name, runs, label="MutualInfoSelector"):
+    """Recovery rows of MutualInfoSelector's runs (see mine_recovery)."""
+    _, _, k, informative, _ = CASES[name]
+    seeds = len(runs)
+    # The first k rounds of "auto" are those of a selector asked for k.
+    first_k = sum(recovered(name, run["order"][:k], informative) for run in runs)
+    counts = [run["count"] for run in runs]
+    close = sum(abs(c - len(informative)) <= 1 for c in counts)
+    exact = sum(recovered(name, run["order"], informative) for run in runs)
+    note = f"mean count {np.mean(counts):.1f} (truth {len(informative)})"
+    note += f", within 1 in {close}/{seeds}, exactly right in {exact}/{seeds}"
+    if name == "friedman-copies":
+        duplicates = sum(duplicate_first(run["order"], informative) for run in runs)
+        note += f"; a duplicate before all informative in {duplicates}/{seeds}"
+    seconds = np.mean([run["seconds"] for run in runs])
+    return [
+        {
+            "case": name,
+            "selector": f"{label} (first k picks)",
+            "exactly the informative": f"{first_k}/{seeds}",
+            "mean s": f"{seconds:.2f}",
+        },
+        {
+            "case": name,
+            "selector": f"{label} auto",
+            "exactly the informative": note,
+            "mean s": f"{seconds:.2f}",
+        },
+    ]
 
 
 def recovery_table(names, seeds, quick):
@@ -207,55 +293,33 @@ def recovery_table(names, seeds, quick):
         sample, classification, k, informative, real = CASES[name]
         if real:
             continue
-        found = {}
-        seconds = {}
-        auto_counts, auto_close, duplicates = [], 0, 0
+        runs = mine_recovery(name, seeds)
+        rows.extend(mine_rows(name, runs))
+        for seed, run in enumerate(runs):
+            per_round = run["seconds"] / run["rounds"]
+            costs.append(
+                {
+                    "case": name,
+                    "seed": seed,
+                    "rounds": run["rounds"],
+                    "seconds per round": f"{per_round:.2f}",
+                    "mutual_info_mine s": f"{run['one call']:.2f}",
+                    "ratio": f"{per_round / run['one call']:.2f}",
+                }
+            )
+        found, seconds = {}, {}
         for seed in range(seeds):
             X, y = sample(seed)
-            candidates = selectors(classification, k, real, seed)
-            for label, selector in candidates.items():
-                if label == "MutualInfoSelector k" or (
+            for label, selector in selectors(classification, k, real, seed).items():
+                if label.startswith("MutualInfoSelector") or (
                     label == "SFS" and (quick or X.shape[1] > 20)
                 ):
                     continue
                 fitted, took = timed_fit(selector, X, y)
-                support = set(fitted.get_support(indices=True))
-                if label == "MutualInfoSelector auto":
-                    history = fitted.history_
-                    order = [
-                        j
-                        for features, accepted in zip(
-                            history["features"], history["accepted"]
-                        )
-                        if accepted
-                        for j in features
-                    ]
-                    auto_counts.append(len(support))
-                    auto_close += abs(len(support) - len(informative)) <= 1
-                    # The first k rounds are those of a selector asked for k.
-                    support = set(order[:k]) if len(order) >= k else None
-                    duplicates += name == "friedman-copies" and not first_k_distinct(
-                        order, k
-                    )
-                    rounds = len(history["features"])
-                    start = time.perf_counter()
-                    (mutual_info_mine_classif if classification else mutual_info_mine)(
-                        X, y, random_state=seed
-                    )
-                    one_call = time.perf_counter() - start
-                    costs.append(
-                        {
-                            "case": name,
-                            "seed": seed,
-                            "rounds": rounds,
-                            "seconds per round": f"{took / rounds:.2f}",
-                            "mutual_info_mine s": f"{one_call:.2f}",
-                            "ratio": f"{took / rounds / one_call:.2f}",
-                        }
-                    )
-                    label = "MutualInfoSelector (first k)"
-                found.setdefault(label, 0)
-                found[label] += support == informative
+                support = fitted.get_support(indices=True)
+                found[label] = found.get(label, 0) + recovered(
+                    name, support, informative
+                )
                 seconds.setdefault(label, []).append(took)
         for label in found:
             rows.append(
@@ -266,23 +330,20 @@ def recovery_table(names, seeds, quick):
                     "mean s": f"{np.mean(seconds[label]):.2f}",
                 }
             )
-        rows.append(
-            {
-                "case": name,
-                "selector": "MutualInfoSelector auto: count",
-                "exactly the informative": (
-                    f"mean {np.mean(auto_counts):.1f} (truth {len(informative)}); "
-                    f"within 1 in {auto_close}/{seeds}"
-                    + (
-                        f"; duplicate before all informative in {duplicates}/{seeds}"
-                        if name == "friedman-copies"
-                        else ""
-                    )
-                ),
-                "mean s": "",
-            }
-        )
     return rows, costs
+
+
+def patience_table(names, seeds, values):
+    """MutualInfoSelector's recovery by its patience (evaluations of 25
+    steps without a better held-out bound before a critic stops)."""
+    rows = []
+    for patience in values:
+        for name in names:
+            if CASES[name][4]:
+                continue
+            runs = mine_recovery(name, seeds, patience=patience)
+            rows.extend(mine_rows(name, runs, label=f"patience={patience}"))
+    return rows
 
 
 def cv_table(names, cv_seeds, quick):
@@ -296,20 +357,25 @@ def cv_table(names, cv_seeds, quick):
                 3, shuffle=True, random_state=seed
             )
             model = model_for(classification, real)
-            scores.setdefault("all features", []).append(
-                cross_val_score(model, X, y, cv=folds).mean()
-            )
-            for label, selector in selectors(classification, k, real, seed).items():
+            candidates = {
+                "all features": None,
+                **selectors(classification, k, real, seed),
+            }
+            for label, selector in candidates.items():
                 if label == "SFS" and quick and X.shape[1] > 50:
                     continue
-                pipe = make_pipeline(selector, clone(model))
-                scores.setdefault(label, []).append(
-                    cross_val_score(pipe, X, y, cv=folds).mean()
+                pipe = (
+                    clone(model)
+                    if selector is None
+                    else make_pipeline(selector, clone(model))
                 )
-                fitted, took = timed_fit(selector, X, y)
-                seconds.setdefault(label, []).append(took)
-                if label == "MutualInfoSelector auto":
-                    counts.append(fitted.n_features_to_select_)
+                result = cross_validate(
+                    pipe, X, y, cv=folds, return_estimator=label.endswith("auto")
+                )
+                scores.setdefault(label, []).append(result["test_score"].mean())
+                seconds.setdefault(label, []).append(result["fit_time"].mean())
+                if label.endswith("auto"):
+                    counts += [e[0].n_features_to_select_ for e in result["estimator"]]
         for label in scores:
             rows.append(
                 {
@@ -317,12 +383,10 @@ def cv_table(names, cv_seeds, quick):
                     "selector": label,
                     "CV score": f"{np.mean(scores[label]):.3f}",
                     "spread over seeds": f"{np.std(scores[label]):.3f}",
-                    "selection s": (
-                        f"{np.mean(seconds[label]):.2f}" if label in seconds else ""
-                    ),
+                    "fit s per fold": f"{np.mean(seconds[label]):.2f}",
                     "count": (
                         f"{np.mean(counts):.1f}"
-                        if label == "MutualInfoSelector auto"
+                        if label.endswith("auto")
                         else (k if label != "all features" else "all")
                     ),
                 }
@@ -337,8 +401,12 @@ def main():
     parser.add_argument("--cv-seeds", type=int, default=None)
     parser.add_argument("--cases", nargs="+", default=list(CASES), choices=CASES)
     parser.add_argument(
-        "--tables", nargs="+", default=["recovery", "cv"], choices=["recovery", "cv"]
+        "--tables",
+        nargs="+",
+        default=["recovery", "cv"],
+        choices=["recovery", "cv", "patience"],
     )
+    parser.add_argument("--patience", type=int, nargs="+", default=[6, 12, 20])
     args = parser.parse_args()
     seeds = args.seeds or (3 if args.quick else 10)
     cv_seeds = args.cv_seeds or (1 if args.quick else 3)
@@ -349,6 +417,10 @@ def main():
         print(markdown(rows, ["case", "selector", "exactly the informative", "mean s"]))
         print("\n## A round of MutualInfoSelector against one mutual_info_mine call\n")
         print(markdown(costs, list(costs[0]) if costs else ["case"]))
+    if "patience" in args.tables:
+        rows = patience_table(args.cases, seeds, args.patience)
+        print(f"## MutualInfoSelector by patience, {seeds} data seeds\n")
+        print(markdown(rows, ["case", "selector", "exactly the informative", "mean s"]))
     if "cv" in args.tables:
         rows = cv_table(args.cases, cv_seeds, args.quick)
         print(f"\n## Downstream 3-fold CV score, mean over {cv_seeds} seeds\n")
