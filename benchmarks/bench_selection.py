@@ -24,25 +24,33 @@ Selectors, each choosing k features (``MutualInfoSelector`` also with
 ``_classif``; ``mrmr-selection``'s ``mrmr_regression``/``_classif``;
 ``SequentialFeatureSelector`` around the downstream model (3-fold, forward).
 
-First table, on the synthetic cases over ``--seeds`` data seeds, each selector
-fitted once on the whole table: in how many seeds it chose exactly the
-informative features, the mean count "auto" chose (and in how many seeds it
-was the informative count +/- 1), in how many seeds ``MutualInfoSelector``
-picked a duplicate before all informative features, and the mean seconds.
+First table (``recovery``), on the synthetic cases over ``--seeds`` data
+seeds, each selector fitted once on the whole table: in how many seeds it
+chose exactly the informative features (a copy standing for its original);
+for ``MutualInfoSelector("auto")``, whose first k picks are those of a
+selector asked for k, also the mean count it chose, in how many seeds that
+was the informative count +/- 1 or exactly the informative set, and in how
+many it picked a feature and its copy before all informative features. SFS
+runs here on the cases of at most 20 features, without ``--quick``.
 
-Second table, every case over ``--cv-seeds`` data seeds (the real tables:
-seeds of the folds): the downstream model's 3-fold cross-validated score with
-each selector inside the pipeline (R^2 for regression, accuracy for
-classification), the model alone on all features, and the seconds of one
-selection on the whole table. Downstream models: histogram gradient boosting
-on the synthetic cases (it can use an interaction), ``RidgeCV`` and a
-standardised ``LogisticRegression`` on the real tables.
+Second table (``cv``), every case over ``--cv-seeds`` data seeds (the real
+tables: seeds of the folds): the downstream model's 3-fold cross-validated
+score with each selector inside the pipeline (R^2 for regression, accuracy
+for classification), the model alone on all features, and the mean seconds
+of a fold's fit (selection and model). Downstream models: histogram gradient
+boosting on the synthetic cases (it can use an interaction), ``RidgeCV`` and
+a standardised ``LogisticRegression`` on the real tables.
 
-Third table: the cost of a round of ``MutualInfoSelector`` (its seconds over
-its rounds) against one ``mutual_info_mine`` call over the same features.
+Third table (``cost``): the seconds of a forward round of
+``MutualInfoSelector`` over d candidates (asked for k features without pair
+rounds: k single rounds) against one ``mutual_info_mine`` call over the same d
+features, per case and seed.
 
-``--quick`` runs 3 seeds, 1 cross-validation seed and skips SFS on
-``noise-100`` (about 400 candidate fits per fold).
+``--tables patience`` compares the selector's recovery at several values of
+``patience`` (``--patience 6 12 20``).
+
+``--quick`` runs 3 seeds, 1 cross-validation seed, and skips SFS in the
+first table and on ``noise-100`` (about 400 candidate fits per fold).
 """
 
 import argparse
@@ -288,25 +296,12 @@ def mine_rows(name, runs, label="MutualInfoSelector"):
 
 
 def recovery_table(names, seeds, quick):
-    rows, costs = [], []
+    rows = []
     for name in names:
         sample, classification, k, informative, real = CASES[name]
         if real:
             continue
-        runs = mine_recovery(name, seeds)
-        rows.extend(mine_rows(name, runs))
-        for seed, run in enumerate(runs):
-            per_round = run["seconds"] / run["rounds"]
-            costs.append(
-                {
-                    "case": name,
-                    "seed": seed,
-                    "rounds": run["rounds"],
-                    "seconds per round": f"{per_round:.2f}",
-                    "mutual_info_mine s": f"{run['one call']:.2f}",
-                    "ratio": f"{per_round / run['one call']:.2f}",
-                }
-            )
+        rows.extend(mine_rows(name, mine_recovery(name, seeds)))
         found, seconds = {}, {}
         for seed in range(seeds):
             X, y = sample(seed)
@@ -330,7 +325,37 @@ def recovery_table(names, seeds, quick):
                     "mean s": f"{np.mean(seconds[label]):.2f}",
                 }
             )
-    return rows, costs
+    return rows
+
+
+def cost_table(names, seeds):
+    """Seconds of a forward round over d candidates against one
+    mutual_info_mine call over the same d features: MutualInfoSelector asked
+    for k features with no pair rounds plays k single rounds."""
+    rows = []
+    for name in names:
+        sample, classification, k, _, _ = CASES[name]
+        mine = mutual_info_mine_classif if classification else mutual_info_mine
+        for seed in range(seeds):
+            X, y = sample(seed)
+            selector = MutualInfoSelector(k, interactions=False, random_state=seed)
+            fitted, took = timed_fit(selector, X, y)
+            rounds = len(fitted.history_["features"])
+            start = time.perf_counter()
+            mine(X, y, random_state=seed)
+            one_call = time.perf_counter() - start
+            rows.append(
+                {
+                    "case": name,
+                    "d": X.shape[1],
+                    "seed": seed,
+                    "rounds": rounds,
+                    "seconds per round": f"{took / rounds:.2f}",
+                    "mutual_info_mine s": f"{one_call:.2f}",
+                    "ratio": f"{took / rounds / one_call:.2f}",
+                }
+            )
+    return rows
 
 
 def patience_table(names, seeds, values):
@@ -403,8 +428,8 @@ def main():
     parser.add_argument(
         "--tables",
         nargs="+",
-        default=["recovery", "cv"],
-        choices=["recovery", "cv", "patience"],
+        default=["recovery", "cost", "cv"],
+        choices=["recovery", "cost", "cv", "patience"],
     )
     parser.add_argument("--patience", type=int, nargs="+", default=[6, 12, 20])
     args = parser.parse_args()
@@ -412,31 +437,32 @@ def main():
     cv_seeds = args.cv_seeds or (1 if args.quick else 3)
     warnings.filterwarnings("ignore", category=UserWarning)
     if "recovery" in args.tables:
-        rows, costs = recovery_table(args.cases, seeds, args.quick)
+        rows = recovery_table(args.cases, seeds, args.quick)
         print(f"## Recovery over {seeds} data seeds (whole table)\n")
         print(markdown(rows, ["case", "selector", "exactly the informative", "mean s"]))
+    if "cost" in args.tables:
+        rows = cost_table(args.cases, seeds)
         print("\n## A round of MutualInfoSelector against one mutual_info_mine call\n")
-        print(markdown(costs, list(costs[0]) if costs else ["case"]))
+        print(markdown(rows, list(rows[0])))
     if "patience" in args.tables:
         rows = patience_table(args.cases, seeds, args.patience)
         print(f"## MutualInfoSelector by patience, {seeds} data seeds\n")
         print(markdown(rows, ["case", "selector", "exactly the informative", "mean s"]))
     if "cv" in args.tables:
-        rows = cv_table(args.cases, cv_seeds, args.quick)
         print(f"\n## Downstream 3-fold CV score, mean over {cv_seeds} seeds\n")
-        print(
-            markdown(
-                rows,
-                [
-                    "case",
-                    "selector",
-                    "count",
-                    "CV score",
-                    "spread over seeds",
-                    "selection s",
-                ],
-            )
-        )
+        columns = [
+            "case",
+            "selector",
+            "count",
+            "CV score",
+            "spread over seeds",
+            "fit s per fold",
+        ]
+        print("\n".join(markdown([], columns).splitlines()[:2]), flush=True)
+        # Case by case, so that a long run shows its rows as they come.
+        for name in args.cases:
+            rows = cv_table([name], cv_seeds, args.quick)
+            print("\n".join(markdown(rows, columns).splitlines()[2:]), flush=True)
 
 
 if __name__ == "__main__":

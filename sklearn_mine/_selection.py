@@ -219,10 +219,9 @@ default="mine"
         :func:`mutual_info_mine`'s: after the first round a critic starts
         from its parent and must learn what its new column adds from zero
         weights, a small change read on half the held-out pairs. On four
-        synthetic families over three seeds, patience 6 found the
-        informative set in 6 of 12 fits, 12 in 11 and 20 in 9, at 1.6 and
-        2.4 times the time of 6 (``benchmarks/bench_selection.py --tables
-        patience``).
+        synthetic families over three seeds, "auto" found exactly the
+        informative set in 5 of 12 fits with patience 6, 11 with 12 and 9
+        with 20, at 1.9 and 2.6 times the time of 6 (``docs/selection.md``).
     validation_fraction : float, default=0.3
         Fraction of the samples held out, half to choose and half to test
         (at least two in each half).
