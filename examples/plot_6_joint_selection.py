@@ -43,9 +43,7 @@ print("SelectKBest(mutual_info_regression, k=3) keeps", kbest.get_support(indice
 # the pairs of the rest too).
 history = selector.history_
 rounds = np.arange(1, len(history["features"]) + 1)
-labels = [
-    "+" + "&".join(f"x{j}" for j in features) for features in history["features"]
-]
+labels = ["+" + "&".join(f"x{j}" for j in features) for features in history["features"]]
 fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
 left.errorbar(
     history["n_features"],
