@@ -236,7 +236,7 @@ default="mine"
     ----------
     n_features_to_select_ : int
         Number of features selected.
-    support_ : ndarray of shape (n_features_in_,)
+    support_ : ndarray of shape (n_features,)
         Mask of the selected features.
     mutual_info_ : float
         Estimated mutual information of the selected set with y, in nats,
@@ -254,14 +254,14 @@ default="mine"
         a removal) and ``"accepted"`` (whether the move was made: False for
         the round at which "auto" stopped, and for a single round overtaken
         by a pair round).
-    scores_ : ndarray of shape (n_rounds, n_features_in_)
+    scores_ : ndarray of shape (n_rounds, n_features)
         Each round's held-out estimate of :math:`I(S'; y)` for the set that
         each candidate would give, as the choice read it (in a pair round,
         the best pair holding the feature); NaN for features that were not
         candidates.
     n_features_in_ : int
         Number of features seen in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (n_features,)
         Names of those features, when X has string column names.
 
     See Also
