@@ -530,17 +530,12 @@ default="mine"
         # As mutual_info_mine does, a negative estimate is reported as 0.
         self.mutual_info_ = float(max(current[0], 0.0))
         self.standard_error_ = float(current[1])
+        # np.fromiter makes a 1-D array of tuples, where np.array would make
+        # tuples of one length a 2-D array.
         self.history_ = {
-            key: np.array([r[key] for r in played], dtype=dtype)
+            key: np.fromiter((r[key] for r in played), dtype=dtype, count=len(played))
             for key, dtype in _HISTORY.items()
-            if key != "features"
         }
-        # A 1-D array of tuples (np.array would make tuples of one length a
-        # 2-D array).
-        self.history_["features"] = np.empty(len(played), dtype=object)
-        for i, r in enumerate(played):
-            self.history_["features"][i] = r["features"]
-        self.history_ = {key: self.history_[key] for key in _HISTORY}
         self.scores_ = np.array([r["scores"] for r in played]).reshape(
             len(played), n_features
         )
