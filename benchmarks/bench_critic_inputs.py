@@ -3,8 +3,9 @@
 Run: python benchmarks/bench_critic_inputs.py [--seeds 0] [--cases SUBSTR ...]
                                               [--inputs NAME ...]
 
-Fits ``MINEEstimator(reference="resample", batch_size=256, lr=2e-3)`` (the
-steps of version 0.1, on which the inputs were compared) on cases of
+Fits ``MINEEstimator(reference="resample", batch_size=256, lr=2e-3,
+hidden_units=50, hidden_layers=2)`` (the steps and critic of version 0.1, on
+which the inputs were compared) on cases of
 ``bench_hard.py`` with the concatenated critic fed one of:
 
 - ``plain``: ``[x, y]`` (``radial_features=False``);
@@ -91,6 +92,8 @@ def main():
                     radial_features=inputs == "radial",
                     batch_size=256,
                     lr=2e-3,
+                    hidden_units=50,
+                    hidden_layers=2,
                     random_state=seed,
                 )
                 start = time.perf_counter()

@@ -288,6 +288,19 @@ class NEECritic(nn.Module):
             ]
         )
 
+    def make_constant(self, index):
+        """Turn critic ``index`` (0 joint, 1 x's, 2 y's) into the zero critic.
+
+        Its output layer's weights and bias are zeroed, so it scores every
+        pair 0 (and, for the separable joint critic, y's embedding is 0). A
+        constant critic's divergence bound is exactly 0.
+        """
+        critic = (self.joint, self.x_critic, self.y_critic)[index]
+        output = [m for m in critic.modules() if isinstance(m, nn.Linear)][-1]
+        with torch.no_grad():
+            output.weight.zero_()
+            output.bias.zero_()
+
 
 class GroupedCritic(nn.Module):
     """One small MLP per group of x's columns, all evaluated together.

@@ -92,12 +92,18 @@ class MINEEstimator(BaseEstimator):
         product reference :math:`R_X \\times R_Y` (uniform on the training
         data's box, or Gaussians fitted to x and to y),
         :math:`D(P_{XY} \\| R_X \\times R_Y) - D(P_X \\| R_X) - D(P_Y \\| R_Y)`.
-        Only ``"auto"`` and ``"resample"`` with ``"infonce"``.
-    hidden_units : int, default=50
+        With these three references a critic whose held-out divergence is
+        negative (an over-fitted one) counts 0, the value of the constant
+        critic it is replaced by. Only ``"auto"`` and ``"resample"`` with
+        ``"infonce"``.
+    hidden_units : int, default=64
         Width of each hidden layer of the critic (and of the embeddings of
         the separable critic).
-    hidden_layers : int, default=2
-        Number of hidden layers of the critic.
+    hidden_layers : int, default=3
+        Number of hidden layers of the critic. Three layers of 64 read
+        multimodal and spiral dependence closer to the truth than version
+        0.2's two layers of 50, as accurately on Gaussian-like data and at
+        about the same cost on a CPU (the user guide's hard-dependence page).
     activation : {"elu", "relu", "tanh", "softplus", "gelu"}, default="elu"
         Non-linearity of the critic.
     radial_features : bool, default=True
@@ -290,8 +296,8 @@ class MINEEstimator(BaseEstimator):
         tau=5.0,
         critic="concat",
         reference="auto",
-        hidden_units=50,
-        hidden_layers=2,
+        hidden_units=64,
+        hidden_layers=3,
         activation="elu",
         radial_features=True,
         batch_size=1024,
@@ -430,6 +436,7 @@ class MINEEstimator(BaseEstimator):
         )
         self.net_ = self._build_net(settings, *shape, valid_ds, callbacks, **seeds)
         self.net_.fit(train_ds, None)
+        self.net_.floor_divergences(valid_ds)
         self.critic_ = self.net_.module_
 
         history = self.net_.history

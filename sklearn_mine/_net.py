@@ -163,8 +163,33 @@ class MINENet(NeuralNet):
         estimate = self.criterion_.estimate(y_pred, layout)
         if not self._nee:
             return estimate
-        estimate = nee_combine(estimate)
+        # A divergence is at least 0, which the constant critic attains: a
+        # critic that reads less on held-out pairs has over-fitted, and
+        # counting its negative reading would add to the MI the divergences
+        # it subtracts (selection by this estimate would then favour
+        # over-fitted marginal critics). ``floor_divergences`` makes the
+        # kept critic agree.
+        estimate = nee_combine(estimate.clamp(min=0.0))
         return estimate if gaussian is None else estimate + gaussian.mean()
+
+    def floor_divergences(self, dataset):
+        """Make each MI-NEE critic that reads a negative divergence constant.
+
+        Scored on ``dataset`` (the held-out pairs) as during training; the
+        critics replaced are those :meth:`bound` already counted as 0, so the
+        estimate is unchanged while scores, pointwise ratios and saved files
+        agree with it. Returns the indices replaced.
+        """
+        if not self._nee:
+            return []
+        evaluation = self._evaluation_batch(dataset)
+        y_pred = self._score_batch(evaluation.batch)
+        with torch.no_grad():
+            per_critic = self.criterion_.estimate(y_pred, evaluation.batch[1])
+        replaced = [i for i, value in enumerate(per_critic.reshape(-1)) if value <= 0]
+        for index in replaced:
+            self.module_.make_constant(index)
+        return replaced
 
     def _gaussian_term(self, X, n):
         """The copula reference's log ratio of the first ``n`` rows, or None."""
