@@ -99,11 +99,11 @@ class MINEEstimator(BaseEstimator):
     hidden_units : int, default=64
         Width of each hidden layer of the critic (and of the embeddings of
         the separable critic).
-    hidden_layers : int, default=3
-        Number of hidden layers of the critic. Three layers of 64 read
+    hidden_layers : int, default=4
+        Number of hidden layers of the critic. Four layers of 64 read
         multimodal and spiral dependence closer to the truth than version
         0.2's two layers of 50, as accurately on Gaussian-like data and at
-        about the same cost on a CPU (the user guide's hard-dependence page).
+        a modest cost on a CPU (the user guide's hard-dependence page).
     activation : {"elu", "relu", "tanh", "softplus", "gelu"}, default="elu"
         Non-linearity of the critic.
     radial_features : bool, default=True
@@ -297,7 +297,7 @@ class MINEEstimator(BaseEstimator):
         critic="concat",
         reference="auto",
         hidden_units=64,
-        hidden_layers=3,
+        hidden_layers=4,
         activation="elu",
         radial_features=True,
         batch_size=1024,
