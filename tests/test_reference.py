@@ -115,10 +115,8 @@ def test_copula_split_counts_no_negative_divergence():
     assert est.mutual_info_ == pytest.approx(true_mi, rel=0.03)
     # The replaced critics score every pair 0, so the kept critic reads on
     # the held-out pairs what training recorded for its epoch.
-    scores = est.critic_(
-        torch.as_tensor(est.x_scaler_.transform(X[:100]), dtype=torch.float32),
-        torch.as_tensor(est.y_scaler_.transform(y[:100]), dtype=torch.float32),
-    )
+    pairs = est._pairs(X[:100], y[:100])
+    scores = est.critic_(pairs.x, pairs.y)
     assert (scores.abs().amax(dim=1) == 0).sum() >= 1
     recorded = est.history_["valid_bound"][est.best_epoch_ - 1]
     assert est.mutual_info_ == pytest.approx(recorded, abs=1e-4)
