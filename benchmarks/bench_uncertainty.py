@@ -3,9 +3,10 @@
 Four sections, each printed as markdown tables (``--sections`` picks some):
 
 - ``calibration``: ``MINEEstimator``'s defaults on five families of known
-  MI, 20 independent draws each (fresh data and ``random_state``): the
-  reported standard error against the observed spread of the estimates, the
-  coverage of the 95 % interval, and the mean error beside them.
+  MI, 20 independent draws each (fresh data and ``random_state``; ``--draws``
+  for more, read pooled and in blocks of 20): the reported standard error
+  against the observed spread of the estimates, the coverage of the 95 %
+  interval, and the mean error beside them.
 - ``per-feature``: ``mutual_info_mine(return_std=True)`` on scikit-learn's
   diabetes table with ``random_state`` 0-9: each feature's reported standard
   error against the spread over seeds, and a column scored alone against the
@@ -31,17 +32,19 @@ and power sections, for reruns of part of them.
 
 Usage::
 
-    python benchmarks/bench_uncertainty.py [--quick] [--sections NAME ...]
+    python benchmarks/bench_uncertainty.py [--quick] [--sections NAME ...] [--draws N]
         [--trials N] [--sizes N ...] [--families NAME ...]
 """
 
 import argparse
+import math
 import time
 import warnings
 
 import numpy as np
 import torch
 from bench_hard import CASES
+from scipy.special import logsumexp
 from sklearn.datasets import load_diabetes
 from sklearn.exceptions import ConvergenceWarning
 
@@ -59,13 +62,24 @@ CALIBRATION_CASES = {
 }
 
 
+# The spread of 20 estimates is itself uncertain (by about a sixth for normal
+# estimates, more for heavy-tailed ones): more draws are read in blocks of
+# 20 as well as pooled, so that a block's ratio shows how far it can move.
+BLOCK = 20
+
+
+def _ratio(estimates, errors):
+    return np.sqrt(np.mean(errors**2)) / estimates.std(ddof=1)
+
+
 def calibration(n_draws, n):
     print(f"## Calibration: {n_draws} draws of n = {n}, defaults\n")
     print(
         "| family | case | truth | mean estimate | mean error | observed spread "
-        "| reported standard error (RMS) | ratio | 95 % coverage | fit s (median) |"
+        "| reported standard error (RMS) | ratio | ratio by blocks of "
+        f"{BLOCK} draws | 95 % coverage | fit s (median) |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for family, name in CALIBRATION_CASES.items():
         estimates, errors, covered, seconds = [], [], [], []
         for draw in range(n_draws):
@@ -82,10 +96,14 @@ def calibration(n_draws, n):
         estimates, errors = np.array(estimates), np.array(errors)
         spread = estimates.std(ddof=1)
         reported = np.sqrt(np.mean(errors**2))
+        blocks = ", ".join(
+            f"{_ratio(estimates[i : i + BLOCK], errors[i : i + BLOCK]):.2f}"
+            for i in range(0, n_draws - BLOCK + 1, BLOCK)
+        )
         print(
             f"| {family} | {name} | {truth:.3f} | {estimates.mean():.3f} | "
             f"{estimates.mean() - truth:+.3f} | {spread:.4f} | {reported:.4f} | "
-            f"{reported / spread:.2f} | {np.mean(covered):.0%} | "
+            f"{reported / spread:.2f} | {blocks or '-'} | {np.mean(covered):.0%} | "
             f"{np.median(seconds):.1f} |",
             flush=True,
         )
@@ -184,6 +202,60 @@ def _hsic_pvalue(X, y, seed):
 TESTS = {"MINE": _mine_pvalue, "dcor": _dcor_pvalue, "HSIC": _hsic_pvalue}
 
 
+# ------------------------------------------------------- the ideal statistic
+
+
+def _log_normal(v, mean, var):
+    return -0.5 * ((v - mean) ** 2 / var + np.log(2 * np.pi * var))
+
+
+def _log_joint(family, X, y):
+    """log p(x, y) of a power family's pairs, less terms of x or y alone.
+
+    Over re-pairings of the same x and y, the sums of log p(x) and log p(y)
+    do not change, so this ranks the observed pairing among its
+    permutations as the log density ratio does, for less arithmetic.
+    """
+    x = X[:, 0]
+    if family == "linear":
+        return _log_normal(y, 0.15 * x, 1.0)
+    if family == "non-monotone":
+        return _log_normal(y, 0.3 * x**2, 1.0)
+    if family == "Student-t identity":
+        # The multivariate t of 2 + 2 dimensions and df = 5.
+        return -4.5 * np.log1p(((X**2).sum(axis=1) + (y**2).sum(axis=1)) / 5)
+    if family == "multimodal":
+        angles = np.arange(4) * np.pi / 2
+        centres = np.column_stack([np.cos(angles), np.sin(angles)])
+        log_x = _log_normal(X[:, None, :], centres, 1.44).sum(axis=2)  # (n, 4)
+        log_y = _log_normal(y[:, None], np.sin(angles + np.pi / 4), 1.44)
+        return logsumexp(log_x + log_y, axis=1)
+    raise ValueError(family)
+
+
+def _ideal_pvalue(family, X, y, seed, test_fraction):
+    """The permutation test of the true log density ratio on a test fraction.
+
+    No critic could do better at telling these pairs from re-pairings: with
+    ``test_fraction=0.3`` it is the ceiling of ``independence_test``'s
+    construction (the same split size and permutations), with 1 that of a
+    test that scores every pair.
+    """
+    rng = np.random.default_rng(seed)
+    n = len(y)
+    n_test = math.ceil(test_fraction * n)
+    rows = rng.permutation(n)[:n_test]
+    X, y = X[rows], y[rows]
+    statistic = _log_joint(family, X, y).mean()
+    null = np.array(
+        [
+            _log_joint(family, X, y[rng.permutation(n_test)]).mean()
+            for _ in range(PERMUTATIONS)
+        ]
+    )
+    return (1 + np.sum(null >= statistic)) / (1 + PERMUTATIONS)
+
+
 SIZE_FAMILIES = ["Gaussian", "Student-t df=1 (Cauchy)", "uniform, discrete y"]
 POWER_FAMILIES = ["linear", "non-monotone", "Student-t identity", "multimodal"]
 
@@ -212,28 +284,50 @@ def size(n_trials, sizes, families):
     print()
 
 
-def power(n_trials, sizes, families):
+# The ideal statistic costs no fit: its power is read on more trials (the
+# first ``n_trials`` of them the same samples as the tests').
+IDEAL_TRIALS = 400
+IDEAL_FRACTIONS = {"ideal, 30 % of pairs": 0.3, "ideal, all pairs": 1.0}
+
+
+def power(n_trials, sizes, families, tests):
     print(
-        f"## Power at alpha = {ALPHA}, {n_trials} trials, {PERMUTATIONS} "
-        "permutations each\n"
+        f"## Power at alpha = {ALPHA}, {n_trials} trials ({IDEAL_TRIALS} for the "
+        f"ideal statistic), {PERMUTATIONS} permutations each\n"
     )
     print(
         "| family | n | "
-        + " | ".join(f"{name} power | {name} s" for name in TESTS)
+        + " | ".join(f"{name} power | {name} s" for name in tests)
+        + (" | " if tests else "")
+        + " | ".join(f"{name} power" for name in IDEAL_FRACTIONS)
         + " |"
     )
-    print("| --- | --- |" + " --- | --- |" * len(TESTS))
+    print(
+        "| --- | --- |" + " --- | --- |" * len(tests) + " --- |" * len(IDEAL_FRACTIONS)
+    )
     for family in families:
         for n in sizes:
             cells = []
-            for test in TESTS.values():
+            for name in tests:
                 rejected, seconds = [], []
                 for trial in range(n_trials):
                     X, y = _dependent(family, n, np.random.default_rng(20_000 + trial))
                     start = time.perf_counter()
-                    rejected.append(test(X, y, trial) <= ALPHA)
+                    rejected.append(TESTS[name](X, y, trial) <= ALPHA)
                     seconds.append(time.perf_counter() - start)
                 cells += [f"{np.mean(rejected):.2f}", f"{np.median(seconds):.2f}"]
+            for fraction in IDEAL_FRACTIONS.values():
+                rejected = [
+                    _ideal_pvalue(
+                        family,
+                        *_dependent(family, n, np.random.default_rng(20_000 + trial)),
+                        trial,
+                        fraction,
+                    )
+                    <= ALPHA
+                    for trial in range(IDEAL_TRIALS)
+                ]
+                cells.append(f"{np.mean(rejected):.2f}")
             print(f"| {family} | {n} | " + " | ".join(cells) + " |", flush=True)
     print()
 
@@ -250,15 +344,28 @@ def main():
         default=SECTIONS,
         choices=SECTIONS,
     )
+    parser.add_argument(
+        "--draws", type=int, help=f"draws of calibration (default {BLOCK})"
+    )
     parser.add_argument("--trials", type=int, help="trials of size and power")
     parser.add_argument("--sizes", type=int, nargs="+", help="n of size and power")
     parser.add_argument("--families", nargs="+", help="substrings (size and power)")
+    parser.add_argument(
+        "--tests",
+        nargs="*",
+        choices=list(TESTS),
+        default=list(TESTS),
+        help="tests of the power section beside the ideal statistic",
+    )
     args = parser.parse_args()
     torch.set_num_threads(1)
     quick = args.quick
     for section in args.sections:
         if section == "calibration":
-            calibration(n_draws=3 if quick else 20, n=1000 if quick else 5000)
+            calibration(
+                n_draws=args.draws or (3 if quick else BLOCK),
+                n=1000 if quick else 5000,
+            )
         elif section == "per-feature":
             per_feature(n_seeds=2 if quick else 10)
         elif section == "size":
@@ -272,6 +379,7 @@ def main():
                 n_trials=args.trials or (2 if quick else 50),
                 sizes=args.sizes or ([200] if quick else [200, 500, 1000]),
                 families=_chosen(POWER_FAMILIES, args.families),
+                tests=args.tests,
             )
 
 

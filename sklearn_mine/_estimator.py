@@ -189,8 +189,8 @@ class MINEEstimator(BaseEstimator):
         by the delta method on each held-out pair's influence. It is computed
         for the fitted critic; the critic's own variability (its initial
         weights, the batches, which pairs trained it) is not added to it, but
-        measured over 20 fresh draws of data and ``random_state`` on five
-        families (``docs/uncertainty.md``) the estimates spread 0.67 to 1.04
+        measured over 60 fresh draws of data and ``random_state`` on five
+        families (``docs/uncertainty.md``) the estimates spread 0.87 to 1.01
         times this standard error: the estimator's whole variability was
         within it. It cannot cover bias: a critic short of the true density
         ratio makes the bound low by an amount no spread reveals.
