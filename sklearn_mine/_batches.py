@@ -151,15 +151,23 @@ class EvaluationBatch:
     ``batch_size`` is there for the signature of skorch's iterators (so that
     an ``iterator_valid__batch_size`` setting is not an error) and unused.
 
-    Rows layout: the joint pairs, then ``marginal_eval_size(n)`` marginal
-    pairs, resampled from the dataset (``J`` and ``K`` keep their indices) or
-    drawn from ``reference``. Blocks layout (``block_size`` given): the joint
-    pairs cut into blocks of ``block_size``, each scored pairwise; a remainder
-    smaller than a block is left out, so that every block has the same cap.
+    Rows layout: the joint pairs, then ``n_marginal`` marginal pairs
+    (``None``: ``marginal_eval_size(n)``), resampled from the dataset (``J``
+    and ``K`` keep their indices) or drawn from ``reference``. Blocks layout
+    (``block_size`` given): the joint pairs cut into blocks of
+    ``block_size``, each scored pairwise; a remainder smaller than a block is
+    left out, so that every block has the same cap.
     """
 
     def __init__(
-        self, dataset, batch_size=None, *, generator, reference=None, block_size=None
+        self,
+        dataset,
+        batch_size=None,
+        *,
+        generator,
+        reference=None,
+        block_size=None,
+        n_marginal=None,
     ):
         self.dataset = dataset
         n = len(dataset)
@@ -170,7 +178,7 @@ class EvaluationBatch:
             used = n // b * b
             self.batch = {"x": x[:used], "y": y[:used]}, BLOCKS
             return
-        m = marginal_eval_size(n)
+        m = marginal_eval_size(n) if n_marginal is None else n_marginal
         if reference is not None:
             x_ref, y_ref = reference.sample(m, generator)
             self.batch = {"x": torch.cat([x, x_ref]), "y": torch.cat([y, y_ref])}, n

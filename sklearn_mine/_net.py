@@ -138,10 +138,11 @@ class MINENet(NeuralNet):
             return self.iterator_train(dataset, **kwargs)
         return self._evaluation_batch(dataset)
 
-    def _evaluation_batch(self, dataset, generator=None):
+    def _evaluation_batch(self, dataset, generator=None, **overrides):
         # By default its own generator, seeded afresh: the held-out bound is
         # compared across epochs on the same marginal pairs, and evaluate()
-        # after training reproduces the pairs the kept critic was scored on.
+        # after training reproduces the pairs the kept critic was scored on
+        # (unless an iterator_valid__n_marginal setting made them fewer).
         if generator is None:
             generator = torch.Generator(device=self.device).manual_seed(
                 int(self.random_state) + 1
@@ -152,6 +153,7 @@ class MINENet(NeuralNet):
             block_size=self.batch_size if self.criterion_.pairwise else None,
         )
         kwargs.update(self.get_params_for("iterator_valid"))
+        kwargs.update(overrides)
         return self.iterator_valid(dataset, **kwargs)
 
     def bound(self, y_pred, layout, gaussian=None):
@@ -242,7 +244,10 @@ class MINENet(NeuralNet):
 
         Marginal pairs are resampled from the dataset itself (or drawn from
         the reference distribution), with ``generator``; ``None`` draws the
-        same pairs as the held-out evaluation during training.
+        same pairs as the held-out evaluation during training. There are
+        always ``marginal_eval_size(n)`` of them, however many an
+        ``iterator_valid__n_marginal`` setting gave the evaluations during
+        training.
 
         With ``baseline`` (the index of one of several critics, as of a
         grouped critic), each critic is also compared with that one on the
@@ -263,7 +268,7 @@ class MINENet(NeuralNet):
             ``"differences"`` and ``"difference_standard_errors"``, arrays
             of each critic's estimate minus the baseline's and its error.
         """
-        evaluation = self._evaluation_batch(dataset, generator)
+        evaluation = self._evaluation_batch(dataset, generator, n_marginal=None)
         batch = evaluation.batch
         y_pred = self._score_batch(batch)
         with torch.no_grad():

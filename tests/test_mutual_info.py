@@ -351,3 +351,44 @@ def test_chunks_of_a_wide_table_give_the_same_result(
     np.testing.assert_allclose(
         mutual_info_mine(X, y, **FAST), gaussian_result, rtol=1e-5, atol=1e-6
     )
+
+
+def test_estimate_scores_every_marginal_pair_whatever_chose_the_epoch():
+    # mutual_info_mine chooses each critic's epoch on as many held-out
+    # marginal pairs as held-out pairs (iterator_valid__n_marginal), and
+    # reports the estimate on the ten times as many of net.evaluate.
+    from sklearn_mine._batches import PairDataset, marginal_eval_size
+    from sklearn_mine._critics import ConcatCritic
+    from sklearn_mine._net import build_net
+
+    X, y, _ = _gaussian_features(300, [0.8])
+    pairs = PairDataset(
+        torch.as_tensor(X, dtype=torch.float32),
+        torch.as_tensor(y.reshape(-1, 1), dtype=torch.float32),
+    )
+    settings = dict(
+        objective="mine",
+        tau=5.0,
+        denominator_ema_rate=0.01,
+        weight_ema_rate=None,
+        batch_size=64,
+        marginal_batch_size=64,
+        replace=False,
+        optimizer=torch.optim.Adam,
+        lr=1e-3,
+        max_steps=20,
+        steps_per_epoch=20,
+    )
+
+    def net(**params):
+        # One epoch: whatever its held-out bound read, its critic is kept.
+        module_params = dict(n_features_x=1, n_features_y=1, random_state=0)
+        net = build_net(ConcatCritic, module_params, pairs, None, settings)
+        return net.set_params(**params).fit(pairs, None)
+
+    full, lean = net(), net(iterator_valid__n_marginal=30)
+    assert len(full._evaluation_batch(pairs).J) == marginal_eval_size(300)
+    assert len(lean._evaluation_batch(pairs).J) == 30
+    # The same critic (same seeds), so the same estimate on the same pairs.
+    assert lean.evaluate(pairs)["estimate"] == full.evaluate(pairs)["estimate"]
+    assert lean.history[-1, "valid_loss"] != full.history[-1, "valid_loss"]
