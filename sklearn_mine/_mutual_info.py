@@ -14,7 +14,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_array, check_X_y
 
-from ._batches import PairDataset
+from ._batches import PairDataset, marginal_eval_size
 from ._callbacks import GroupEarlyStopping, ProgressBar
 from ._constants import DEFAULT_MAX_STEPS, MIN_SAMPLES
 from ._critics import GroupedCritic
@@ -200,13 +200,23 @@ def _fit_chunk(z, groups, y, seeds, n_train, batch_seed, params):
     # pairs, not the ten times as many of the reported estimate
     # (net.evaluate, below): the epochs are compared on the same pairs, and
     # the larger set cost a third or more of a fit of 20 features x 10,000
-    # rows (docs/performance.md). MutualInfoSelector keeps the larger set:
-    # its rounds were not re-measured with the smaller one (on its tests'
-    # interaction case, a pair's gain read 1.16 +/- 0.13 with it, against
-    # 1.20 +/- 0.09).
+    # rows (docs/performance.md). Never fewer than 1000 (or the ten times as
+    # many, if that is fewer): a log-mean-exp over a small table's 133
+    # held-out pairs is noisy, and 1000 cost next to nothing to score.
+    # MutualInfoSelector keeps the larger set: its rounds were not
+    # re-measured with the smaller one (on its tests' interaction case, a
+    # pair's gain read 1.16 +/- 0.13 with it, against 1.20 +/- 0.09).
     n_valid = len(z) - n_train
+    selection_pairs = max(n_valid, min(marginal_eval_size(n_valid), 1000))
     net, valid_ds = _train_critics(
-        z, groups, y, seeds, n_train, batch_seed, params, selection_pairs=n_valid
+        z,
+        groups,
+        y,
+        seeds,
+        n_train,
+        batch_seed,
+        params,
+        selection_pairs=selection_pairs,
     )
     # The kept critics on the held-out pairs they were chosen on: the bounds
     # recorded at their best epochs, now with their standard errors.
