@@ -200,14 +200,17 @@ def _fit_chunk(z, groups, y, seeds, n_train, batch_seed, params):
     # pairs, not the ten times as many of the reported estimate
     # (net.evaluate, below): the epochs are compared on the same pairs, and
     # the larger set cost a third or more of a fit of 20 features x 10,000
-    # rows (docs/performance.md). Never fewer than 1000 (or the ten times as
-    # many, if that is fewer): a log-mean-exp over a small table's 133
-    # held-out pairs is noisy, and 1000 cost next to nothing to score.
+    # rows (docs/performance.md). Never fewer than 3000 (or the ten times as
+    # many, if that is fewer): a small table's held-out set costs next to
+    # nothing to score ten times over, and choosing on its own 133 or 300
+    # pairs moved results (the non-linear table of
+    # benchmarks/bench_mutual_info.py --parts defaults, 1000 rows, read its
+    # informative features 0.188 on 1000 pairs, 0.193 on 3000).
     # MutualInfoSelector keeps the larger set: its rounds were not
     # re-measured with the smaller one (on its tests' interaction case, a
     # pair's gain read 1.16 +/- 0.13 with it, against 1.20 +/- 0.09).
     n_valid = len(z) - n_train
-    selection_pairs = max(n_valid, min(marginal_eval_size(n_valid), 1000))
+    selection_pairs = max(n_valid, min(marginal_eval_size(n_valid), 3000))
     net, valid_ds = _train_critics(
         z,
         groups,
