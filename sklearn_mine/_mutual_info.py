@@ -202,10 +202,10 @@ def _fit_chunk(z, groups, y, seeds, n_train, batch_seed, params):
     # the larger set cost a third or more of a fit of 20 features x 10,000
     # rows (docs/performance.md). Never fewer than 3000 (or the ten times as
     # many, if that is fewer): a small table's held-out set costs next to
-    # nothing to score ten times over, and choosing on its own 133 or 300
-    # pairs moved results (the non-linear table of
-    # benchmarks/bench_mutual_info.py --parts defaults, 1000 rows, read its
-    # informative features 0.188 on 1000 pairs, 0.193 on 3000).
+    # nothing to score ten times over, and choosing on fewer moved results
+    # (the non-linear table of benchmarks/bench_mutual_info.py --parts
+    # defaults, 300 held-out pairs: its informative features read 0.188
+    # with epochs chosen on 1000 marginal pairs, 0.193 on 3000).
     # MutualInfoSelector keeps the larger set: its rounds were not
     # re-measured with the smaller one (on its tests' interaction case, a
     # pair's gain read 1.16 +/- 0.13 with it, against 1.20 +/- 0.09).
@@ -221,8 +221,9 @@ def _fit_chunk(z, groups, y, seeds, n_train, batch_seed, params):
         params,
         selection_pairs=selection_pairs,
     )
-    # The kept critics on the held-out pairs they were chosen on: the bounds
-    # recorded at their best epochs, now with their standard errors.
+    # The kept critics on the held-out pairs they were chosen on, with all
+    # the marginal pairs (for tables of up to 1000 rows, the bounds recorded
+    # at their best epochs), and their standard errors.
     result = net.evaluate(valid_ds)
     return result["estimates"], result["standard_errors"]
 

@@ -243,11 +243,11 @@ class MINENet(NeuralNet):
         """The current critic's estimate on ``dataset``, with its uncertainty.
 
         Marginal pairs are resampled from the dataset itself (or drawn from
-        the reference distribution), with ``generator``; ``None`` draws the
-        same pairs as the held-out evaluation during training. There are
-        always ``marginal_eval_size(n)`` of them, however many an
+        the reference distribution), with ``generator``. There are always
+        ``marginal_eval_size(n)`` of them, however many an
         ``iterator_valid__n_marginal`` setting gave the evaluations during
-        training.
+        training; ``None`` seeds the generator as those evaluations did, so
+        that without such a setting the pairs are theirs.
 
         With ``baseline`` (the index of one of several critics, as of a
         grouped critic), each critic is also compared with that one on the
