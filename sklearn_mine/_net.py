@@ -6,6 +6,7 @@ import torch
 from skorch import NeuralNet
 from skorch.helper import predefined_split
 
+from ._allocator import release_freed_memory, retain_freed_memory
 from ._batches import BLOCKS, PAIRWISE, EvaluationBatch, TrainingBatches, off_diagonal
 from ._bounds import infonce_terms, log_mean_exp, resampled_standard_error
 from ._callbacks import WeightAveraging
@@ -92,12 +93,17 @@ class MINENet(NeuralNet):
 
     def on_train_begin(self, net, X=None, y=None, **kwargs):
         super().on_train_begin(net, X=X, y=y, **kwargs)
+        retain_freed_memory()
         self.generator_ = torch.Generator(device=self.device).manual_seed(
             int(self.random_state)
         )
         self.reference_ = (
             ReferenceSampler(self.reference, X.x, X.y) if self._nee else None
         )
+
+    def on_train_end(self, net, X=None, y=None, **kwargs):
+        super().on_train_end(net, X=X, y=y, **kwargs)
+        release_freed_memory()
 
     def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):
         super().on_epoch_begin(

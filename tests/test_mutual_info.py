@@ -338,6 +338,25 @@ def test_a_restricted_grouped_critic_computes_only_its_groups():
     torch.testing.assert_close(critic(x, y), everything, rtol=0, atol=0)
 
 
+def test_a_grouped_critic_scores_many_rows_in_chunks_as_in_one_piece():
+    # Without gradients, rows beyond _SCORING_ROWS are scored chunk by chunk;
+    # every row keeps its own score, in its place, restricted or not.
+    from sklearn_mine._critics import _SCORING_ROWS, GroupedCritic
+
+    generator = torch.Generator().manual_seed(0)
+    n = 2 * _SCORING_ROWS + 7
+    x = torch.randn(n, 3, generator=generator)
+    y = torch.randn(n, 1, generator=generator)
+    critic = GroupedCritic([[0], [1, 2], [2]], 3, 1, hidden_units=8)
+    for groups in (None, [0, 2]):
+        critic.restrict(groups)
+        whole = critic(x, y)  # gradients enabled: one piece
+        with torch.no_grad():
+            chunked = critic(x, y)
+        assert chunked.shape == (3, n)
+        torch.testing.assert_close(chunked, whole, rtol=1e-6, atol=1e-7)
+
+
 def test_chunks_of_a_wide_table_give_the_same_result(
     gaussian_case, gaussian_result, monkeypatch
 ):
