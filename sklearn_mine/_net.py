@@ -1,5 +1,6 @@
 """MINENet: the skorch net that trains a critic on a variational bound."""
 
+import inspect
 import math
 
 import torch
@@ -371,6 +372,23 @@ class MINENet(NeuralNet):
         return nee_combine(ratio) + (0.0 if gaussian is None else gaussian)
 
 
+def _fused_optimizer(optimizer, device):
+    """``optimizer__fused=True`` where torch's fused Adam runs, else nothing.
+
+    The fused step updates every parameter in one kernel rather than about
+    ten small ones per parameter tensor: 54 against 118 microseconds a step
+    for 20 per-feature critics, 68 against 187 for the estimator's critic
+    (one-off timings), with the same updates up to float rounding.
+    """
+    fusable = (
+        isinstance(optimizer, type)
+        and issubclass(optimizer, (torch.optim.Adam, torch.optim.AdamW))
+        and "fused" in inspect.signature(optimizer).parameters
+        and torch.device(device).type in ("cpu", "cuda")
+    )
+    return {"optimizer__fused": True} if fusable else {}
+
+
 def build_net(
     module,
     module_params,
@@ -416,6 +434,7 @@ def build_net(
     steps_per_epoch = settings["steps_per_epoch"]
     return MINENet(
         module,
+        **_fused_optimizer(settings["optimizer"], device),
         **{f"module__{name}": value for name, value in module_params.items()},
         criterion__objective=settings["objective"],
         criterion__denominator_ema_rate=settings["denominator_ema_rate"],

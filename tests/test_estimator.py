@@ -407,8 +407,11 @@ def test_optimizer_is_routed_to_the_net(seed_case):
     X, y, _ = seed_case
     est = MINEEstimator(**TINY).fit(X, y)
     assert isinstance(est.net_.optimizer_, torch.optim.Adam)
+    # Adam runs fused (one kernel a step); other optimizers as they come.
+    assert est.net_.optimizer_.defaults["fused"] is True
     est.set_params(optimizer=torch.optim.SGD, lr=0.05).fit(X, y)
     assert type(est.net_.optimizer_) is torch.optim.SGD
+    assert not est.net_.optimizer_.defaults.get("fused")
     assert est.net_.optimizer_.param_groups[0]["lr"] == 0.05
 
 
