@@ -377,8 +377,8 @@ def _fused_optimizer(optimizer, device):
 
     The fused step updates every parameter in one kernel rather than about
     ten small ones per parameter tensor: 54 against 118 microseconds a step
-    for 20 per-feature critics, 68 against 187 for the estimator's critic
-    (one-off timings), with the same updates up to float rounding.
+    for 20 per-feature critics, 68 against 187 for a critic of four layers
+    of 64 (one-off timings), with the same updates up to float rounding.
     """
     fusable = (
         isinstance(optimizer, type)
