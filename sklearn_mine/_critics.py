@@ -545,7 +545,8 @@ class GroupedCritic(nn.Module):
         # The output layer as a product and a sum over the hidden units, not a
         # batched product with one column: torch's bmm runs such
         # matrix-vector products, forward and backward, at a fraction of its
-        # speed (they were half the CPU time of a step of 256 critics).
+        # speed (half the CPU time of a synthetic step of 256 critics of 2 x
+        # 16 units; docs/performance.md).
         scores = (h * g(weight_out).transpose(1, 2)).sum(-1) + g(bias_out).squeeze(-1)
         return scores[:1] if single else scores
 
