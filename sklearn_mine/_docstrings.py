@@ -70,9 +70,7 @@ _PARAMETERS_DOC = """
         Gradient steps between two evaluations of the held-out bounds.
     patience : int or None, default=6
         Epochs without a better held-out bound before a feature's critic is
-        frozen; training stops when all are. A critic whose best bound is
-        within one standard error of zero waits a third as long (at least
-        one epoch). ``None`` trains for ``max_steps``.
+        frozen; training stops when all are. ``None`` trains for ``max_steps``.
     validation_fraction : float, default=0.3
         Fraction of the samples held out to select and score the critics; at
         most 50,000 samples are held out.

@@ -408,10 +408,6 @@ def mutual_info_mine(
     Gaussian, non-linear and real tables of 442 to 10,000 rows, over five
     data seeds: as accurate as 100-step checks at ``lr=3e-3``, and several
     times faster (``benchmarks/bench_mutual_info.py --parts defaults``).
-    A critic whose best bound is within one standard error of zero (it has
-    shown no dependence) stops after 50 steps without a better one: in wide
-    tables, where nearly every critic is such a one, this halves the
-    training (``docs/performance.md``).
 
     Examples
     --------

@@ -215,9 +215,7 @@ default="mine"
     steps_per_epoch : int, default=25
         Gradient steps between two held-out evaluations.
     patience : int or None, default=12
-        Evaluations without a better bound before a critic is frozen (a
-        third as many for a critic whose best bound is within one standard
-        error of zero, as in :func:`mutual_info_mine`). Twice
+        Evaluations without a better bound before a critic is frozen. Twice
         :func:`mutual_info_mine`'s: after the first round a critic starts
         from its parent and must learn what its new column adds from zero
         weights, a small change read on half the held-out pairs. On four
