@@ -149,14 +149,6 @@ class GroupEarlyStopping(Callback):
     frozen, and the best slices are loaded back at the end. Parameters of the
     module must have the groups as their leading dimension.
 
-    A group whose best held-out bound is within one standard error of zero
-    has shown no dependence: it is frozen after a third of ``patience``
-    epochs without improvement (at least one), unless it improves. In a wide
-    table almost every critic is such a one, and its bound creeps up by a
-    thousandth of a nat now and then, each time resetting its patience; the
-    critics that find dependence are untouched (``benchmarks/bench_speed.py``
-    and ``bench_mutual_info.py --parts defaults``, in docs/performance.md).
-
     Parameters
     ----------
     patience : int or None
@@ -170,35 +162,23 @@ class GroupEarlyStopping(Callback):
     def on_train_begin(self, net, **kwargs):
         n_groups = net.module_.index.shape[0]
         self.best_ = np.full(n_groups, -np.inf)
-        self.best_error_ = np.zeros(n_groups)
         self.best_epoch_ = np.zeros(n_groups, dtype=int)
         self.misses_ = np.zeros(n_groups, dtype=int)
         self.frozen_ = np.zeros(n_groups, dtype=bool)
         self.best_state_ = deepcopy(net.module_.state_dict())
-        self.current_ = self.current_error_ = self.evaluation_ = None
+        self.current_ = None
         net.module_.restrict(None)
-
-    def on_epoch_begin(self, net, dataset_valid=None, **kwargs):
-        if self.evaluation_ is None:
-            # The held-out pairs the net scores every epoch (its evaluation
-            # generator is seeded afresh each time): their marginal indices
-            # give each bound's standard error.
-            self.evaluation_ = net._evaluation_batch(dataset_valid)
 
     def on_batch_end(self, net, batch=None, training=False, y_pred=None, **kwargs):
         if training:
             return
         estimate = net.bound(y_pred, batch[1])
         self.current_ = estimate.cpu().numpy().astype(float)
-        with torch.no_grad():
-            error = net._standard_error(y_pred, self.evaluation_)
-        self.current_error_ = error.cpu().numpy().astype(float)
 
     def on_epoch_end(self, net, **kwargs):
         current = self.current_
         improved = (current > self.best_) & ~self.frozen_
         self.best_[improved] = current[improved]
-        self.best_error_[improved] = self.current_error_[improved]
         self.best_epoch_[improved] = len(net.history)
         self.misses_[improved] = 0
         self.misses_[~improved & ~self.frozen_] += 1
@@ -209,12 +189,7 @@ class GroupEarlyStopping(Callback):
                     self.best_state_[name][mask] = value[mask]
         net.history.record("valid_bounds", current.tolist())
         if self.patience is not None:
-            # Patience for groups with no dependence to show: see above.
-            insignificant = self.best_ < self.best_error_
-            patience = np.where(
-                insignificant, max(1, self.patience // 3), self.patience
-            )
-            newly_frozen = ~self.frozen_ & (self.misses_ >= patience)
+            newly_frozen = ~self.frozen_ & (self.misses_ >= self.patience)
             self.frozen_ |= newly_frozen
             if self.frozen_.all():
                 raise KeyboardInterrupt

@@ -338,42 +338,6 @@ def test_a_restricted_grouped_critic_computes_only_its_groups():
     torch.testing.assert_close(critic(x, y), everything, rtol=0, atol=0)
 
 
-def test_a_critic_with_no_dependence_to_show_stops_after_a_third_of_patience():
-    # Per-group early stopping: a group whose best held-out bound is within
-    # one standard error of zero is frozen after patience // 3 epochs without
-    # improvement; one above it waits the whole patience, and one that keeps
-    # improving is never frozen, whatever its bound.
-    from types import SimpleNamespace
-
-    from skorch.history import History
-
-    from sklearn_mine._callbacks import GroupEarlyStopping
-    from sklearn_mine._critics import GroupedCritic
-
-    module = GroupedCritic([[0], [1], [2]], 3, 1, hidden_units=4)
-    net = SimpleNamespace(module_=module, history=History())
-    stopping = GroupEarlyStopping(patience=6)
-    stopping.on_train_begin(net)
-    # (bound, standard error) of each group at each epoch: the first epoch
-    # sets every group's best, later ones are misses but for group 2's.
-    significant, insignificant = (0.5, 0.05), (0.004, 0.01)
-    frozen_at = {}
-    for epoch in range(1, 9):
-        net.history.new_epoch()
-        improving = (0.001 * epoch, 0.01)
-        if epoch == 1:
-            bounds = [significant, insignificant, improving]
-        else:
-            bounds = [(0.4, 0.05), (0.0, 0.01), improving]
-        stopping.current_ = np.array([b for b, _ in bounds])
-        stopping.current_error_ = np.array([e for _, e in bounds])
-        stopping.on_epoch_end(net)
-        for g in np.flatnonzero(stopping.frozen_):
-            frozen_at.setdefault(int(g), epoch)
-    assert frozen_at == {1: 3, 0: 7}
-    assert not stopping.frozen_[2]
-
-
 def test_a_grouped_critic_scores_many_rows_in_chunks_as_in_one_piece():
     # Without gradients, rows beyond _SCORING_ROWS are scored chunk by chunk;
     # every row keeps its own score, in its place, restricted or not.
