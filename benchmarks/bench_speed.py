@@ -43,6 +43,7 @@ import warnings
 import numpy as np
 import torch
 from bench_accuracy import held_out_oracle
+from bench_mutual_info import gaussian_features
 from sklearn.datasets import load_diabetes
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_selection import SelectKBest, mutual_info_regression
@@ -237,13 +238,10 @@ def ksg_and_mine(X, y, seed=0, repeat=1):
     return [min(runs, key=lambda run: run[0]) for runs in seconds.values()]
 
 
-def gaussian_features(n_features, n=10_000):
-    """Features whose correlations with y span 0 to 0.95: X, y, true MI."""
-    rng = np.random.RandomState(0)
+def correlated_features(n_features):
+    """bench_mutual_info's Gaussian features (correlations 0 to 0.95), n = 10,000."""
     rhos = np.linspace(0, 0.95, n_features)
-    y = rng.standard_normal(n)
-    X = np.outer(y, rhos) + rng.standard_normal((n, n_features)) * np.sqrt(1 - rhos**2)
-    return X, y, np.array([gaussian_mi(r) for r in rhos])
+    return gaussian_features(10_000, rhos, np.random.RandomState(0))
 
 
 def user_cases(quick, wide):
@@ -281,7 +279,7 @@ def user_cases(quick, wide):
     if not quick:
         # The first table's row again, timed as the diabetes row is: single
         # timings of a two-second fit move by a third on this machine.
-        X, y, truth = gaussian_features(20)
+        X, y, truth = correlated_features(20)
         (ksg_s, ksg), (mine_s, mine) = ksg_and_mine(X, y, repeat=3)
         rows.append(
             (
@@ -409,7 +407,7 @@ def main():
     )
 
     n_features = 5 if quick else 20
-    X, y, truth = gaussian_features(n_features)
+    X, y, truth = correlated_features(n_features)
     label = f"{n_features} features, n=10,000 (MAE)"
     for name, func in [
         ("mutual_info_mine", mutual_info_mine),

@@ -21,6 +21,7 @@ is what it would have been.
 """
 
 import ctypes
+import functools
 import os
 
 __all__ = ["release_freed_memory", "retain_freed_memory"]
@@ -42,8 +43,9 @@ _USER_SETTINGS = (
 _state = {"retained": False}
 
 
+@functools.cache
 def _glibc():
-    """The C library, if it is glibc; else None."""
+    """The C library, if it is glibc; else None (looked up once)."""
     try:
         if not os.confstr("CS_GNU_LIBC_VERSION"):
             return None
