@@ -56,9 +56,12 @@ _HISTORY = {
     "accepted": bool,
 }
 
-# interactions="auto" tries pairs of features when there are at most this
-# many: four trainings of _GROUPS_PER_FIT critics (46 features left).
-_MAX_AUTO_PAIRS = 1024
+# interactions="auto" tries the pairs of at most this many features: 990
+# pairs, four trainings of _GROUPS_PER_FIT critics. With more left, those
+# whose critics scored best in the single round: a feature of an interaction
+# that tells something alone (x2 of x2 * x3 tells the spread of y) ranks
+# near the top, where a noise feature's rank is a draw.
+_MAX_PAIR_FEATURES = 45
 
 # Each half of the held-out pairs needs two pairs at least: one pair's
 # resampled marginal is the pair itself, and its bound is 0 whatever the
@@ -143,7 +146,8 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
     neither, tests the choice: the gain :math:`I(S \\cup \\{j\\}; y) - I(S;
     y)` is read on it, with its standard error, from both critics on the
     same pairs. With ``n_features_to_select="auto"`` selection stops at the
-    first feature whose gain is not significantly above zero (or ``tol``).
+    first feature whose gain is not significantly above zero (or ``tol``),
+    once it holds ``min_features_to_select`` features.
 
     Parameters
     ----------
@@ -155,6 +159,14 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         Add features one by one from none, or remove them one by one from
         all. Forward costs fewer and cheaper rounds when few features carry
         the information; backward sees every interaction from the start.
+    min_features_to_select : int, default=1
+        With "auto": the fewest features selected, whatever the evidence.
+        Forward, a round below this count adds its best move even when its
+        gain does not pass (its ``history_`` row still shows the gain);
+        backward, removal stops there. As in scikit-learn's ``RFECV``, and
+        as ``SequentialFeatureSelector``'s "auto" always keeps one feature:
+        a model after the selector in a pipeline needs one at least. 0 lets
+        "auto" answer that no feature carries information.
     tol : float or None, default=None
         With "auto": the least information, in nats, that a feature must add
         to be selected (forward), or lose when removed to be kept
@@ -178,8 +190,9 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         (y the XOR of two signs) add nothing one at a time, and greedy
         selection by single features never finds them. A pair round over m
         remaining features trains m(m - 1)/2 critics, (m - 1)/2 times a
-        single round; "auto" tries pairs when there are at most 1024 of them
-        (46 features left).
+        single round. "auto" tries the pairs of at most 45 features (990
+        pairs): all of them when at most 45 are left, else the 45 whose
+        critics scored best in the single round.
     random_state : int, RandomState instance or None, default=None
         Seeds the split, the critics and the batches.
     n_jobs : int or None, default=None
@@ -253,12 +266,13 @@ default="mine"
         ``"gain_standard_error"`` (:math:`I(S'; y) - I(S; y)`, negative for
         a removal) and ``"accepted"`` (whether the move was made: False for
         the round at which "auto" stopped, and for a single round overtaken
-        by a pair round).
+        by a pair round; True, whatever the gain, for a round that a count
+        to reach forced, ``min_features_to_select`` with "auto").
     scores_ : ndarray of shape (n_rounds, n_features)
         Each round's held-out estimate of :math:`I(S'; y)` for the set that
         each candidate would give, as the choice read it (in a pair round,
         the best pair holding the feature); NaN for features that were not
-        candidates.
+        candidates (in a pair round: not among the features paired).
     n_features_in_ : int
         Number of features seen in ``fit``.
     feature_names_in_ : ndarray of shape (n_features,)
@@ -303,6 +317,7 @@ default="mine"
             Interval(Integral, 1, None, closed="left"),
         ],
         "direction": [StrOptions({"forward", "backward"})],
+        "min_features_to_select": [Interval(Integral, 0, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left"), None],
         "confidence_level": [Interval(Real, 0, 1, closed="neither")],
         "discrete_features": [StrOptions({"auto"}), "boolean", "array-like"],
@@ -318,6 +333,7 @@ default="mine"
         n_features_to_select="auto",
         *,
         direction="forward",
+        min_features_to_select=1,
         tol=None,
         confidence_level=0.95,
         discrete_features="auto",
@@ -347,6 +363,7 @@ default="mine"
     ):
         self.n_features_to_select = n_features_to_select
         self.direction = direction
+        self.min_features_to_select = min_features_to_select
         self.tol = tol
         self.confidence_level = confidence_level
         self.discrete_features = discrete_features
@@ -388,6 +405,11 @@ default="mine"
         """The number of features to end with, or None for "auto"."""
         count = self.n_features_to_select
         if count == "auto":
+            if self.min_features_to_select > n_features:
+                raise ValueError(
+                    f"min_features_to_select={self.min_features_to_select} "
+                    f"exceeds the {n_features} features of X."
+                )
             return None
         if isinstance(count, Real) and not isinstance(count, Integral):
             return max(1, int(count * n_features))
@@ -463,21 +485,28 @@ default="mine"
             return gain > self.tol
         return gain - norm.ppf(0.5 + self.confidence_level / 2) * error > 0
 
-    def _pairs_wanted(self, n_candidates, room):
-        """Whether a round that found no single feature also tries pairs."""
-        if room < 2 or n_candidates < 2 or self.interactions is False:
-            return False
-        n_pairs = n_candidates * (n_candidates - 1) // 2
-        return self.interactions is True or n_pairs <= _MAX_AUTO_PAIRS
+    def _pair_features(self, single, candidates, room):
+        """The features whose pairs a round that found no single one tries.
+
+        ``single`` is the single round's record. Empty when pairs are not
+        wanted or there is no room for two more features.
+        """
+        if room < 2 or len(candidates) < 2 or self.interactions is False:
+            return []
+        if self.interactions is True or len(candidates) <= _MAX_PAIR_FEATURES:
+            return candidates
+        # A stable sort, so that ties keep the features' order.
+        best = np.argsort(-single["scores"][candidates], kind="stable")
+        return sorted(candidates[i] for i in best[:_MAX_PAIR_FEATURES])
 
     def _run_rounds(self, z, y, columns, target, seeds, sizes, params):
         n_features = len(columns)
         forward = self.direction == "forward"
         selected = [] if forward else list(range(n_features))
-        if target is None:
-            # "auto" may end anywhere: with every feature, or with none.
-            target = n_features if forward else 0
-        auto = self.n_features_to_select == "auto"
+        auto = target is None
+        if auto:
+            # "auto" may end anywhere from every feature down to its least.
+            target = n_features if forward else self.min_features_to_select
         played = []
         # The (estimate, error) of the selected set on the test rows, and
         # the weights of its critic.
@@ -493,20 +522,24 @@ default="mine"
             rounds = [
                 self._play([(j,) for j in candidates], selected, forward, context)
             ]
-            if (
-                forward
-                and not rounds[0]["ok"]
-                and self._pairs_wanted(len(candidates), target - len(selected))
-            ):
+            paired = (
+                self._pair_features(rounds[0], candidates, target - len(selected))
+                if forward and not rounds[0]["ok"]
+                else []
+            )
+            if paired:
                 # Features that carry information only together (XOR): no
                 # one of them adds any alone, the pair adds all of it.
-                pairs = list(combinations(candidates, 2))
+                pairs = list(combinations(paired, 2))
                 rounds.append(self._play(pairs, selected, forward, context))
             current = rounds[0]["base"]
-            if auto:
-                chosen = next((r for r in rounds if r["ok"]), None)
-            else:
-                chosen = rounds[-1] if rounds[-1]["ok"] else rounds[0]
+            chosen = next((r for r in rounds if r["ok"]), None)
+            if chosen is None and not (
+                auto and len(selected) >= self.min_features_to_select
+            ):
+                # A count to reach: the best single move, though it did not
+                # pass ("auto" gives up here once it has its least).
+                chosen = rounds[0]
             for r in rounds:
                 r["accepted"] = r is chosen
                 played.append(r)

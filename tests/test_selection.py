@@ -80,9 +80,58 @@ def test_a_pair_that_informs_only_together_is_found_by_a_pair_round():
     assert history["gain"][1] > 10 * history["gain_standard_error"][1]
     # One feature at a time, nothing is found (a plumbing budget: nothing
     # is there to find).
-    single = MutualInfoSelector(interactions=False, patience=6, random_state=0)
+    single = MutualInfoSelector(
+        interactions=False, min_features_to_select=0, patience=6, random_state=0
+    )
     single.fit(X, y)
     assert single.n_features_to_select_ == 0
+
+
+def test_auto_keeps_its_least_count_whatever_the_evidence():
+    # y independent of X: no gain passes.
+    rng = np.random.RandomState(0)
+    X, y = rng.standard_normal((400, 3)), rng.standard_normal(400)
+    settings = dict(interactions=False, max_steps=300, random_state=0)
+    free = MutualInfoSelector(min_features_to_select=0, **settings).fit(X, y)
+    assert free.n_features_to_select_ == 0
+    history = free.history_
+    np.testing.assert_array_equal(history["accepted"], [False])
+    # The default keeps the first round's best feature, the one that
+    # round did not accept, and stops at the next round.
+    kept = MutualInfoSelector(**settings).fit(X, y)
+    assert kept.n_features_to_select_ == 1
+    np.testing.assert_array_equal(kept.history_["accepted"], [True, False])
+    assert kept.history_["features"][0] == history["features"][0]
+    assert kept.history_["gain"][0] == history["gain"][0]
+    # Backward, removal stops at two features, though the third removal
+    # would also lose nothing significant.
+    backward = MutualInfoSelector(
+        direction="backward", min_features_to_select=2, **settings
+    ).fit(X, y)
+    assert backward.n_features_to_select_ == 2
+    np.testing.assert_array_equal(backward.history_["accepted"], [True])
+
+
+def test_pairs_of_many_features_are_those_of_the_best_single_scores():
+    selector = MutualInfoSelector()
+    candidates = list(range(3, 103))
+    scores = np.full(103, np.nan)
+    scores[candidates] = np.random.RandomState(0).permutation(100)
+    single = {"scores": scores}
+    paired = selector._pair_features(single, candidates, room=5)
+    # The 45 best-scoring of 100 candidates (scores 55 to 99), in order.
+    assert paired == sorted(j for j in candidates if scores[j] >= 55)
+    assert len(paired) == 45
+    # Every candidate when asked for pairs, or when few are left; none
+    # without room for two features or without interactions.
+    assert MutualInfoSelector(interactions=True)._pair_features(
+        single, candidates, 5
+    ) == candidates
+    assert selector._pair_features(single, candidates[:45], 5) == candidates[:45]
+    assert selector._pair_features(single, candidates, 1) == []
+    assert MutualInfoSelector(interactions=False)._pair_features(
+        single, candidates, 5
+    ) == []
 
 
 def test_class_labels_and_backward_elimination():
@@ -138,7 +187,7 @@ def test_tol_is_the_least_gain_accepted():
     # nothing is selected; a pair round adds both. (A plumbing budget: these
     # fits test what tol does, not the defaults.)
     tol = 0.6
-    quick = dict(tol=tol, patience=6, random_state=0)
+    quick = dict(tol=tol, min_features_to_select=0, patience=6, random_state=0)
     single = MutualInfoSelector(interactions=False, **quick).fit(X, y)
     assert single.n_features_to_select_ == 0
     np.testing.assert_array_equal(single.history_["accepted"], [False])
@@ -204,6 +253,12 @@ def test_a_wider_critic_starts_as_the_one_it_extends():
             np.random.RandomState(0).standard_normal((20, 3)),
             np.full(20, 3.0),
             "y is constant: it holds 3.0 in every row",
+        ),
+        (
+            dict(min_features_to_select=4),
+            np.random.RandomState(0).standard_normal((20, 3)),
+            np.arange(20.0),
+            "min_features_to_select=4 exceeds the 3 features of X",
         ),
         (
             dict(direction="sideways"),
