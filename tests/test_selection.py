@@ -124,14 +124,16 @@ def test_pairs_of_many_features_are_those_of_the_best_single_scores():
     assert len(paired) == 45
     # Every candidate when asked for pairs, or when few are left; none
     # without room for two features or without interactions.
-    assert MutualInfoSelector(interactions=True)._pair_features(
-        single, candidates, 5
-    ) == candidates
+    assert (
+        MutualInfoSelector(interactions=True)._pair_features(single, candidates, 5)
+        == candidates
+    )
     assert selector._pair_features(single, candidates[:45], 5) == candidates[:45]
     assert selector._pair_features(single, candidates, 1) == []
-    assert MutualInfoSelector(interactions=False)._pair_features(
-        single, candidates, 5
-    ) == []
+    assert (
+        MutualInfoSelector(interactions=False)._pair_features(single, candidates, 5)
+        == []
+    )
 
 
 def test_class_labels_and_backward_elimination():
