@@ -1,6 +1,7 @@
 """Feature selection by joint MI against univariate ranking, mRMR and SFS.
 
 Run: python benchmarks/bench_selection.py [--quick] [--seeds 10] [--cv-seeds 3]
+     [--tables recovery cost cv patience] [--rounds] [--set NAME=VALUE ...]
      [--cases friedman-copies product xor noise-100 diabetes breast-cancer]
 
 Needs the ``compare`` extra (``mrmr-selection``).
@@ -31,7 +32,11 @@ for ``MutualInfoSelector("auto")``, whose first k picks are those of a
 selector asked for k, also the mean count it chose, in how many seeds that
 was the informative count +/- 1 or exactly the informative set, and in how
 many it picked a feature and its copy before all informative features. SFS
-runs here on the cases of at most 20 features, without ``--quick``.
+runs here on the cases of at most 20 features, without ``--quick``. With
+``--rounds``, every round of ``MutualInfoSelector("auto")`` is printed
+before the table: its move, whether it was made, its gain in standard
+errors, and the rank of each informative feature among that round's
+candidates by the scores that chose.
 
 Second table (``cv``), every case over ``--cv-seeds`` data seeds (the real
 tables: seeds of the folds): the downstream model's 3-fold cross-validated
@@ -54,6 +59,7 @@ first table and on ``noise-100`` (about 400 candidate fits per fold).
 """
 
 import argparse
+import ast
 import time
 import warnings
 
@@ -80,6 +86,10 @@ from sklearn.preprocessing import StandardScaler
 from sklearn_mine import MutualInfoSelector, mutual_info_mine, mutual_info_mine_classif
 
 N = 1000
+
+# Settings of every MutualInfoSelector of the recovery, cv and patience
+# tables other than its defaults (--set).
+SELECTOR_PARAMS = {}
 
 
 class MRMRSelector(SelectorMixin, BaseEstimator):
@@ -179,8 +189,12 @@ def selectors(classification, k, real, seed):
         return mine(X, y, random_state=seed)
 
     return {
-        "MutualInfoSelector auto": MutualInfoSelector(random_state=seed),
-        "MutualInfoSelector k": MutualInfoSelector(k, random_state=seed),
+        "MutualInfoSelector auto": MutualInfoSelector(
+            random_state=seed, **SELECTOR_PARAMS
+        ),
+        "MutualInfoSelector k": MutualInfoSelector(
+            k, random_state=seed, **SELECTOR_PARAMS
+        ),
         "SelectKBest KSG": SelectKBest(ksg_score, k=k),
         "SelectKBest MINE": SelectKBest(mine_score, k=k),
         "mRMR": MRMRSelector(k, classification),
@@ -249,7 +263,9 @@ def mine_recovery(name, seeds, **params):
     runs = []
     for seed in range(seeds):
         X, y = sample(seed)
-        fitted, took = timed_fit(MutualInfoSelector(random_state=seed, **params), X, y)
+        settings = {**SELECTOR_PARAMS, **params}
+        selector = MutualInfoSelector(random_state=seed, **settings)
+        fitted, took = timed_fit(selector, X, y)
         start = time.perf_counter()
         mine(X, y, random_state=seed)
         runs.append(
@@ -259,6 +275,8 @@ def mine_recovery(name, seeds, **params):
                 "seconds": took,
                 "rounds": len(fitted.history_["features"]),
                 "one call": time.perf_counter() - start,
+                "history": fitted.history_,
+                "scores": fitted.scores_,
             }
         )
     return runs
@@ -295,13 +313,49 @@ def mine_rows(name, runs, label="MutualInfoSelector"):
     ]
 
 
-def recovery_table(names, seeds, quick):
+def rounds_rows(name, runs):
+    """The rounds of each of MutualInfoSelector's runs (see mine_recovery):
+    the move, whether it was made, its gain in standard errors, and the rank
+    of each informative feature among the round's candidates by the scores
+    that chose (0: the best; "-": already chosen, or not paired)."""
+    _, _, _, informative, _ = CASES[name]
+    rows = []
+    for seed, run in enumerate(runs):
+        history = run["history"]
+        for r, scores in enumerate(run["scores"]):
+            # Ranks by descending score; NaN (not a candidate) ranks last.
+            order = np.argsort(-np.nan_to_num(scores, nan=-np.inf), kind="stable")
+            rank = np.empty_like(order)
+            rank[order] = np.arange(len(order))
+            gain, error = history["gain"][r], history["gain_standard_error"][r]
+            rows.append(
+                {
+                    "case": name,
+                    "seed": seed,
+                    "round": r + 1,
+                    "move": " ".join(map(str, history["features"][r])),
+                    "made": "yes" if history["accepted"][r] else "no",
+                    "gain": f"{gain:+.3f} ({gain / error:+.1f} SE)",
+                    "informative ranks": " ".join(
+                        f"x{j}:{'-' if np.isnan(scores[j]) else rank[j]}"
+                        for j in sorted(informative)
+                    ),
+                }
+            )
+    return rows
+
+
+def recovery_table(names, seeds, quick, rounds=False):
     rows = []
     for name in names:
         sample, classification, k, informative, real = CASES[name]
         if real:
             continue
-        rows.extend(mine_rows(name, mine_recovery(name, seeds)))
+        runs = mine_recovery(name, seeds)
+        rows.extend(mine_rows(name, runs))
+        if rounds:
+            print(f"## MutualInfoSelector's rounds on {name}\n")
+            print(markdown(rounds_rows(name, runs), ROUND_COLUMNS) + "\n", flush=True)
         found, seconds = {}, {}
         for seed in range(seeds):
             X, y = sample(seed)
@@ -419,6 +473,9 @@ def cv_table(names, cv_seeds, quick):
     return rows
 
 
+ROUND_COLUMNS = ["case", "seed", "round", "move", "made", "gain", "informative ranks"]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
@@ -432,12 +489,28 @@ def main():
         choices=["recovery", "cost", "cv", "patience"],
     )
     parser.add_argument("--patience", type=int, nargs="+", default=[6, 12, 20])
+    parser.add_argument(
+        "--set",
+        nargs="+",
+        default=[],
+        metavar="NAME=VALUE",
+        help="MutualInfoSelector settings for the recovery, cv and patience "
+        "tables, values as Python literals (validation_fraction=0.5)",
+    )
+    parser.add_argument(
+        "--rounds",
+        action="store_true",
+        help="with the recovery table, also print every round of the selector",
+    )
     args = parser.parse_args()
+    for setting in args.set:
+        name, _, value = setting.partition("=")
+        SELECTOR_PARAMS[name] = ast.literal_eval(value)
     seeds = args.seeds or (3 if args.quick else 10)
     cv_seeds = args.cv_seeds or (1 if args.quick else 3)
     warnings.filterwarnings("ignore", category=UserWarning)
     if "recovery" in args.tables:
-        rows = recovery_table(args.cases, seeds, args.quick)
+        rows = recovery_table(args.cases, seeds, args.quick, args.rounds)
         print(f"## Recovery over {seeds} data seeds (whole table)\n")
         print(markdown(rows, ["case", "selector", "exactly the informative", "mean s"]))
     if "cost" in args.tables:
