@@ -91,6 +91,9 @@ N = 1000
 # tables other than its defaults (--set).
 SELECTOR_PARAMS = {}
 
+# The columns of --rounds (see rounds_rows).
+ROUND_COLUMNS = ["case", "seed", "round", "move", "made", "gain", "informative ranks"]
+
 
 class MRMRSelector(SelectorMixin, BaseEstimator):
     """mrmr-selection's greedy mRMR as a scikit-learn selector (k features).
@@ -471,9 +474,6 @@ def cv_table(names, cv_seeds, quick):
                 }
             )
     return rows
-
-
-ROUND_COLUMNS = ["case", "seed", "round", "move", "made", "gain", "informative ranks"]
 
 
 def main():
