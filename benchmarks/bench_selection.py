@@ -2,11 +2,12 @@
 
 Run: python benchmarks/bench_selection.py [--quick] [--seeds 10] [--cv-seeds 3]
      [--tables recovery cost cv patience] [--rounds] [--set NAME=VALUE ...]
+     [--n 1000]
      [--cases friedman-copies product xor noise-100 diabetes breast-cancer]
 
 Needs the ``compare`` extra (``mrmr-selection``).
 
-Cases (n = 1000 rows for the synthetic ones):
+Cases (n = 1000 rows for the synthetic ones, or ``--n``):
 - ``friedman-copies``: ``make_friedman1`` (5 informative, 5 noise features)
   plus a noisy copy of each informative feature (x_i + 0.1 N(0, 1) x_i's
   spread); k = 5. A copy is a "duplicate" when its original (or it, of the
@@ -35,7 +36,8 @@ many it picked a feature and its copy before all informative features. SFS
 runs here on the cases of at most 20 features, without ``--quick``. With
 ``--rounds``, every round of ``MutualInfoSelector("auto")`` is printed
 before the table: its move, whether it was made, its gain in standard
-errors, and the rank of each informative feature among that round's
+errors, the bound that the shadows put on a gain of training luck, and the
+rank of each informative feature among that round's
 candidates by the scores that chose.
 
 Second table (``cv``), every case over ``--cv-seeds`` data seeds (the real
@@ -85,6 +87,7 @@ from sklearn.preprocessing import StandardScaler
 
 from sklearn_mine import MutualInfoSelector, mutual_info_mine, mutual_info_mine_classif
 
+# Rows of the synthetic cases (--n).
 N = 1000
 
 # Settings of every MutualInfoSelector of the recovery, cv and patience
@@ -92,7 +95,16 @@ N = 1000
 SELECTOR_PARAMS = {}
 
 # The columns of --rounds (see rounds_rows).
-ROUND_COLUMNS = ["case", "seed", "round", "move", "made", "gain", "informative ranks"]
+ROUND_COLUMNS = [
+    "case",
+    "seed",
+    "round",
+    "move",
+    "made",
+    "gain",
+    "shadows' bound",
+    "informative ranks",
+]
 
 
 class MRMRSelector(SelectorMixin, BaseEstimator):
@@ -318,7 +330,9 @@ def mine_rows(name, runs, label="MutualInfoSelector"):
 
 def rounds_rows(name, runs):
     """The rounds of each of MutualInfoSelector's runs (see mine_recovery):
-    the move, whether it was made, its gain in standard errors, and the rank
+    the move, whether it was made, its gain in standard errors, the bound
+    that the shadows put on the gain of luck (history_["null_bound"]), and
+    the rank
     of each informative feature among the round's candidates by the scores
     that chose (0: the best; "-": already chosen, or not paired)."""
     _, _, _, informative, _ = CASES[name]
@@ -339,6 +353,7 @@ def rounds_rows(name, runs):
                     "move": " ".join(map(str, history["features"][r])),
                     "made": "yes" if history["accepted"][r] else "no",
                     "gain": f"{gain:+.3f} ({gain / error:+.1f} SE)",
+                    "shadows' bound": f"{history['null_bound'][r]:+.3f}",
                     "informative ranks": " ".join(
                         f"x{j}:{'-' if np.isnan(scores[j]) else rank[j]}"
                         for j in sorted(informative)
@@ -483,6 +498,9 @@ def main():
     parser.add_argument("--cv-seeds", type=int, default=None)
     parser.add_argument("--cases", nargs="+", default=list(CASES), choices=CASES)
     parser.add_argument(
+        "--n", type=int, default=N, help="rows of the synthetic cases (1000)"
+    )
+    parser.add_argument(
         "--tables",
         nargs="+",
         default=["recovery", "cost", "cv"],
@@ -503,6 +521,8 @@ def main():
         help="with the recovery table, also print every round of the selector",
     )
     args = parser.parse_args()
+    global N
+    N = args.n
     for setting in args.set:
         name, _, value = setting.partition("=")
         SELECTOR_PARAMS[name] = ast.literal_eval(value)

@@ -38,9 +38,12 @@ print("SelectKBest(mutual_info_regression, k=3) keeps", kbest.get_support(indice
 
 # %%
 # The evidence, round by round: the MI of the selected set with y, and the
-# gain of each round with its 95 % interval. Selection stopped at the first
-# round whose interval holds zero (and, finding no single feature, tried
-# the pairs of the rest too).
+# gain of each round with its 95 % interval and the bound (red) that the
+# round's shadows, permuted copies of features trained beside the
+# candidates, put on what the best of them could gain by training luck.
+# Selection stopped at the first round whose interval holds zero or whose
+# gain stays below that bound (and, finding no single feature, tried the
+# pairs of the rest too).
 history = selector.history_
 rounds = np.arange(1, len(history["features"]) + 1)
 labels = ["+" + "&".join(f"x{j}" for j in features) for features in history["features"]]
@@ -61,6 +64,9 @@ right.bar(
     history["gain"],
     yerr=1.96 * history["gain_standard_error"],
     color=colors,
+)
+right.scatter(
+    rounds, history["null_bound"], marker="_", s=600, color="tab:red", zorder=3
 )
 right.axhline(0, color="black", linewidth=0.8)
 right.set_xticks(rounds, labels)

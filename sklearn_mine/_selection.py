@@ -6,7 +6,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from scipy.stats import norm
+from scipy.stats import norm, t
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.feature_selection import SelectorMixin
 from sklearn.utils import check_random_state
@@ -53,8 +53,21 @@ _HISTORY = {
     "standard_error": np.float64,
     "gain": np.float64,
     "gain_standard_error": np.float64,
+    "null_bound": np.float64,
     "accepted": bool,
 }
+
+# "auto" forward trains, in every round, this many shadows beside the
+# candidates: the selected set plus a permuted copy of a feature (a pair of
+# them in a pair round), which carries nothing by construction, as in
+# Boruta (Kursa and Rudnicki, 2010). Their gains show how much a candidate
+# gains by training luck alone: late in a selection, with I(S; y) large,
+# critics that differ by a noise column stop at different points and differ
+# on the test rows by more than the gain's standard error, and the best of
+# a hundred noise candidates then passes the test of its gain alone. Sixteen
+# estimate the spread of that luck to about a fifth, at a sixth more
+# critics in a round over a hundred candidates.
+_N_SHADOWS = 16
 
 # interactions="auto" tries the pairs of at most this many features: 990
 # pairs, four trainings of _GROUPS_PER_FIT critics. With more left, those
@@ -112,6 +125,25 @@ def _fit_chunk(z, groups, starts, y, seeds, sizes, batch_seed, params, baseline)
     }
 
 
+def _add_shadows(z, columns, n_shadows, rng):
+    """Append ``n_shadows`` permuted copies of randomly drawn features to z.
+
+    Each copy takes all the encoded columns of its feature, its rows
+    permuted together, so that it keeps the feature's marginal and loses
+    any relation to y and to the other features. Returns the wider z, the
+    columns of every feature (the copies last) and the copies' indices.
+    """
+    blocks, shadow_columns = [z], []
+    width = z.shape[1]
+    for source in rng.randint(len(columns), size=n_shadows):
+        block = z[rng.permutation(len(z))][:, columns[source]]
+        shadow_columns.append(list(range(width, width + block.shape[1])))
+        width += block.shape[1]
+        blocks.append(block)
+    shadows = list(range(len(columns), len(columns) + n_shadows))
+    return np.hstack(blocks), [*columns, *shadow_columns], shadows
+
+
 def _rows(columns, parent, features):
     """For each column of ``features``, its row in the critic of ``parent``.
 
@@ -147,7 +179,9 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
     y)` is read on it, with its standard error, from both critics on the
     same pairs. With ``n_features_to_select="auto"`` selection stops at the
     first feature whose gain is not significantly above zero (or ``tol``),
-    once it holds ``min_features_to_select`` features.
+    or not above what permuted copies of features (shadows, trained in the
+    same round) gain by training luck, once it holds
+    ``min_features_to_select`` features.
 
     Parameters
     ----------
@@ -171,7 +205,8 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         With "auto": the least information, in nats, that a feature must add
         to be selected (forward), or lose when removed to be kept
         (backward). ``None`` asks instead that the gain's
-        ``confidence_level`` interval exclude zero.
+        ``confidence_level`` interval exclude zero. Either way, a forward
+        move must also exceed ``history_["null_bound"]`` (see Notes).
     confidence_level : float, default=0.95
         Level of the gain's two-sided normal interval that "auto" without
         ``tol`` reads.
@@ -267,7 +302,10 @@ default="mine"
         :math:`S'`), ``"mutual_info"`` and ``"standard_error"``
         (:math:`I(S'; y)` and its error), ``"gain"`` and
         ``"gain_standard_error"`` (:math:`I(S'; y) - I(S; y)`, negative for
-        a removal) and ``"accepted"`` (whether the move was made: False for
+        a removal), ``"null_bound"`` (the gain the move had to exceed: the
+        bound, at ``confidence_level``, on the best of as many moves that
+        carry nothing, from the shadows' gains; NaN but with "auto"
+        forward) and ``"accepted"`` (whether the move was made: False for
         the round at which "auto" stopped, and for a single round overtaken
         by a pair round; True, whatever the gain, for a round that a count
         to reach forced, ``min_features_to_select`` with "auto").
@@ -293,13 +331,22 @@ default="mine"
     over d features: its critics are as many and as small, and the
     candidate sets' extra columns widen their first layer only. The
     baseline set :math:`S` is trained again in each round beside the
-    candidates, so that its bound and theirs are read on the same pairs.
+    candidates, so that its bound and theirs are read on the same pairs;
+    "auto" forward adds 16 shadows (below).
 
     The choice of each round is the largest of many noisy estimates, so its
     estimate on the pairs it was chosen on is biased up; on the test half
     it is not. The gain's interval covers the held-out sampling error of
     the two critics as trained; it does not cover the chance that one
-    critic trained better than the other.
+    critic trained better than the other, which grows with :math:`I(S;
+    y)`: the best of a hundred critics that each add a noise column to a
+    well-informed set gains, on the test rows too, several standard errors.
+    "auto" forward therefore also trains, in every round, 16 shadows: the
+    set plus a feature's column with its rows permuted (two in a pair
+    round), which carry nothing by construction, as in Boruta (Kursa and
+    Rudnicki, 2010). Their gains give the spread of that luck, and the
+    best move must exceed the Bonferroni-corrected Student bound on the
+    best of as many moves that carry nothing (``history_["null_bound"]``).
 
     Examples
     --------
@@ -480,8 +527,28 @@ default="mine"
         # in the round before (see _round).
         seeds = (draw_seed(rng), draw_seed(rng))
         sizes = (len(train), len(choose))
-        self._run_rounds(z, y_enc, columns, target, seeds, sizes, params)
+        shadows = []
+        if target is None and self.direction == "forward":
+            # Drawn after the seeds: the candidates train as they would
+            # without them. Half for the single rounds, half to pair with
+            # them in pair rounds.
+            z, columns, shadows = _add_shadows(z, columns, 2 * _N_SHADOWS, rng)
+        self._run_rounds(z, y_enc, columns, target, seeds, sizes, params, shadows)
         return self
+
+    def _null_bound(self, gains, n_moves):
+        """The gain that the best of ``n_moves`` candidates carrying nothing
+        stays below, at ``confidence_level``, by the shadows' ``gains``.
+
+        A one-sided Student prediction bound for one more draw from the
+        shadows' distribution, at the level divided among the round's moves
+        (Bonferroni): the move chosen is the best of them by training luck
+        as much as by information.
+        """
+        n = len(gains)
+        level = 1 - (1 - self.confidence_level) / 2 / n_moves
+        spread = np.std(gains, ddof=1) * np.sqrt(1 + 1 / n)
+        return float(np.mean(gains) + t.ppf(level, n - 1) * spread)
 
     def _significant(self, gain, error):
         if self.tol is not None:
@@ -502,8 +569,14 @@ default="mine"
         best = np.argsort(-single["scores"][candidates], kind="stable")
         return sorted(candidates[i] for i in best[:_MAX_PAIR_FEATURES])
 
-    def _run_rounds(self, z, y, columns, target, seeds, sizes, params):
-        n_features = len(columns)
+    def _run_rounds(self, z, y, columns, target, seeds, sizes, params, shadows):
+        n_features = len(columns) - len(shadows)
+        # The shadows of single rounds, and of pair rounds (see _N_SHADOWS).
+        half = len(shadows) // 2
+        null_moves = (
+            [(s,) for s in shadows[:half]],
+            list(zip(shadows[:half], shadows[half:])),
+        )
         forward = self.direction == "forward"
         selected = [] if forward else list(range(n_features))
         auto = target is None
@@ -521,9 +594,15 @@ default="mine"
                 if forward
                 else list(selected)
             )
-            context = (z, y, columns, parent, seeds, sizes, params)
+            context = (z, y, columns, n_features, parent, seeds, sizes, params)
             rounds = [
-                self._play([(j,) for j in candidates], selected, forward, context)
+                self._play(
+                    [(j,) for j in candidates],
+                    selected,
+                    forward,
+                    context,
+                    null_moves[0],
+                )
             ]
             paired = (
                 self._pair_features(rounds[0], candidates, target - len(selected))
@@ -534,7 +613,9 @@ default="mine"
                 # Features that carry information only together (XOR): no
                 # one of them adds any alone, the pair adds all of it.
                 pairs = list(combinations(paired, 2))
-                rounds.append(self._play(pairs, selected, forward, context))
+                rounds.append(
+                    self._play(pairs, selected, forward, context, null_moves[1])
+                )
             current = rounds[0]["base"]
             chosen = next((r for r in rounds if r["ok"]), None)
             if chosen is None and not (
@@ -556,7 +637,7 @@ default="mine"
         if current is None:
             # No round ran (backward, asked to keep every feature): the set's
             # MI is read by its own critic.
-            context = (z, y, columns, None, seeds, sizes, params)
+            context = (z, y, columns, n_features, None, seeds, sizes, params)
             whole = self._play([tuple(selected)], [], True, context)
             current = (whole["mutual_info"], whole["standard_error"])
         support = np.zeros(n_features, dtype=bool)
@@ -576,24 +657,30 @@ default="mine"
             len(played), n_features
         )
 
-    def _play(self, moves, selected, forward, context):
+    def _play(self, moves, selected, forward, context, null_moves=()):
         """One round: every move from ``selected``, trained together; the best.
 
-        ``moves`` are tuples of features to add (forward) or remove. Returns
-        the best move's record (see ``history_``), with its new set, its
-        critic's weights, whether the move passes the test (``"ok"``), the
-        round's scores, and the baseline's (estimate, error).
+        ``moves`` are tuples of features to add (forward) or remove;
+        ``null_moves`` add shadows (see _N_SHADOWS), trained beside them and
+        never chosen. Returns the best move's record (see ``history_``),
+        with its new set, its critic's weights, whether the move passes the
+        test (``"ok"``), the round's scores, and the baseline's (estimate,
+        error).
         """
-        z, y, columns, parent, seeds, sizes, params = context
+        z, y, columns, n_features, parent, seeds, sizes, params = context
         new_sets = [
             selected + list(move) if forward else [k for k in selected if k not in move]
-            for move in moves
+            for move in [*moves, *null_moves]
         ]
         out, base = self._round(
             z, y, columns, new_sets, selected, parent, seeds, sizes, params
         )
-        best = int(np.argmax(out["choice"]))
-        scores = np.full(len(columns), np.nan)
+        n_moves = len(moves)
+        null_bound = (
+            self._null_bound(out["gains"][n_moves:], n_moves) if null_moves else np.nan
+        )
+        best = int(np.argmax(out["choice"][:n_moves]))
+        scores = np.full(n_features, np.nan)
         for move, choice in zip(moves, out["choice"]):
             for j in move:
                 # With pairs: each feature's best pair.
@@ -606,9 +693,12 @@ default="mine"
             "standard_error": out["errors"][best],
             "gain": gain,
             "gain_standard_error": gain_error,
-            # Forward, a move is made when its gain is significant; backward,
-            # unless what it takes away is.
-            "ok": self._significant(gain, gain_error)
+            "null_bound": null_bound,
+            # Forward, a move is made when its gain is significant and above
+            # what the shadows gain by luck (a comparison that NaN, without
+            # shadows, always passes); backward, unless what it takes away
+            # is significant.
+            "ok": self._significant(gain, gain_error) and not gain <= null_bound
             if forward
             else not self._significant(-gain, gain_error),
             "set": new_sets[best],
@@ -624,6 +714,11 @@ default="mine"
             f"{' and '.join(f'feature {j}' for j in record['features'])}, I = "
             f"{record['mutual_info']:.4f} +/- {record['standard_error']:.4f} nats, "
             f"gain {record['gain']:+.4f} +/- {record['gain_standard_error']:.4f}"
+            + (
+                ""
+                if np.isnan(record["null_bound"])
+                else f" (luck bound {record['null_bound']:+.4f})"
+            )
             + ("" if record["accepted"] else ": not made"),
             file=sys.stderr,
         )

@@ -10,7 +10,7 @@ from sklearn.pipeline import make_pipeline
 
 from sklearn_mine import MutualInfoSelector
 from sklearn_mine._critics import GroupedCritic
-from sklearn_mine._selection import _rows
+from sklearn_mine._selection import _add_shadows, _rows
 
 
 def _interaction(n=1000, d=6, seed=0):
@@ -47,7 +47,68 @@ def test_auto_finds_an_interacting_pair_and_stops(interaction_fit):
     assert selector.scores_.shape == (4, 6)
     assert np.isnan(selector.scores_[2:, [0, 1]]).all()
     assert not np.isnan(selector.scores_[2:, 2:]).any()
-    assert pd.DataFrame(selector.history_).shape == (4, 7)
+    assert pd.DataFrame(selector.history_).shape == (4, 8)
+    # Each move made exceeds what the shadows gain by luck, which is far
+    # below the pair's gain.
+    bounds = history["null_bound"]
+    assert np.isfinite(bounds).all()
+    assert np.all(history["gain"][:2] > bounds[:2])
+    assert bounds[1] < 0.2 * history["gain"][1]
+
+
+def test_shadows_leave_the_candidates_training_alone(interaction_fit):
+    # The shadows are drawn after the seeds and train beside the candidates:
+    # a count, which trains none, plays the same first rounds.
+    X, y = _interaction()
+    counted = MutualInfoSelector(n_features_to_select=2, random_state=0).fit(X, y)
+    auto = interaction_fit.history_
+    assert counted.history_["features"].tolist() == auto["features"][:2].tolist()
+    np.testing.assert_allclose(
+        counted.history_["gain"], auto["gain"][:2], rtol=1e-4, atol=1e-5
+    )
+    assert np.isnan(counted.history_["null_bound"]).all()
+
+
+def test_shadows_are_permuted_copies_of_features():
+    rng = np.random.RandomState(0)
+    n = 500
+    # Feature 0 one column, feature 1 a one-hot block of three.
+    z = np.column_stack([rng.standard_normal(n), np.eye(3)[rng.randint(3, size=n)]])
+    columns = [[0], [1, 2, 3]]
+    wide, wide_columns, shadows = _add_shadows(z, columns, 6, rng)
+    assert shadows == list(range(2, 8))
+    assert wide_columns[:2] == columns
+    np.testing.assert_array_equal(wide[:, :4], z)
+    widths = [len(wide_columns[s]) for s in shadows]
+    # Precondition: copies of both features were drawn.
+    assert set(widths) == {1, 3}
+    for s, width in zip(shadows, widths):
+        block = wide[:, wide_columns[s]]
+        source = z[:, columns[0] if width == 1 else columns[1]]
+        # The feature's values, each row's block moved whole: the same
+        # marginal, and one-hot rows stay one-hot ...
+        np.testing.assert_array_equal(np.sort(block, axis=0), np.sort(source, axis=0))
+        if width == 3:
+            np.testing.assert_array_equal(block.sum(axis=1), np.ones(n))
+        # ... in other rows: no relation left to the source.
+        assert abs(np.corrcoef(block[:, 0], source[:, 0])[0, 1]) < 0.15
+
+
+def test_null_bound_holds_the_best_of_many_null_moves_at_its_level():
+    # Gains of moves that carry nothing and of the shadows: draws of one
+    # distribution. The best of 96 moves should exceed the bound in at most
+    # 2.5 % of rounds (Bonferroni over the 96, one-sided at 0.95): about
+    # 2 %, as the bound is shared; without the division by the moves, the
+    # best of 96 would exceed it in most rounds.
+    selector = MutualInfoSelector(confidence_level=0.95)
+    rng = np.random.RandomState(0)
+    rounds = 4000
+    exceeded = 0
+    for _ in range(rounds):
+        gains = 0.03 * rng.standard_normal(16 + 96) + 0.01
+        bound = selector._null_bound(gains[:16], 96)
+        exceeded += gains[16:].max() > bound
+    assert 0.01 < exceeded / rounds < 0.03
 
 
 def test_picks_no_duplicate_before_the_other_informative_feature():
