@@ -57,7 +57,7 @@ _HISTORY = {
     "accepted": bool,
 }
 
-# "auto" forward trains, in every round, this many shadows beside the
+# A forward selection trains, in every round, this many shadows beside the
 # candidates: the selected set plus a permuted copy of a feature (a pair of
 # them in a pair round), which carries nothing by construction, as in
 # Boruta (Kursa and Rudnicki, 2010). Their gains show how much a candidate
@@ -181,7 +181,8 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
     first feature whose gain is not significantly above zero (or ``tol``),
     or not above what permuted copies of features (shadows, trained in the
     same round) gain by training luck, once it holds
-    ``min_features_to_select`` features.
+    ``min_features_to_select`` features. With a count, a round whose single
+    move fails that test also tries pairs (see ``interactions``).
 
     Parameters
     ----------
@@ -220,7 +221,8 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         multiclass (integers, strings, booleans).
     interactions : "auto" or bool, default="auto"
         Whether a forward round in which no single feature passes the test
-        also tries every pair of the remaining features, and adds the best
+        (its gain's interval and the shadows' bound, or ``tol``) also tries
+        every pair of the remaining features, and adds the best
         pair if it passes. Features that carry information only together
         (y the XOR of two signs) add nothing one at a time, and greedy
         selection by single features never finds them. A pair round over m
@@ -274,8 +276,9 @@ default="mine"
         Fraction of the samples held out, half to choose and half to test
         (at least two in each half). On a few hundred rows the halves limit
         the choices: with a count to select, 0.5 chose better features on
-        scikit-learn's diabetes table (442 rows), and worse on tables of 1000
-        rows (``docs/selection.md``).
+        scikit-learn's diabetes table (442 rows), no better on three
+        synthetic families of 400 rows, and worse on tables of 1000 rows
+        (``docs/selection.md``).
     preprocessing : {"quantile", "standard"}, default="quantile"
         Transform of each continuous column before training.
     device : {"cpu", "cuda", "auto"}, default="cpu"
@@ -304,8 +307,8 @@ default="mine"
         ``"gain_standard_error"`` (:math:`I(S'; y) - I(S; y)`, negative for
         a removal), ``"null_bound"`` (the gain the move had to exceed: the
         bound, at ``confidence_level``, on the best of as many moves that
-        carry nothing, from the shadows' gains; NaN but with "auto"
-        forward) and ``"accepted"`` (whether the move was made: False for
+        carry nothing, from the shadows' gains; NaN backward) and
+        ``"accepted"`` (whether the move was made: False for
         the round at which "auto" stopped, and for a single round overtaken
         by a pair round; True, whatever the gain, for a round that a count
         to reach forced, ``min_features_to_select`` with "auto").
@@ -327,12 +330,13 @@ default="mine"
 
     Notes
     -----
-    A round over d candidates costs about one :func:`mutual_info_mine` call
-    over d features: its critics are as many and as small, and the
-    candidate sets' extra columns widen their first layer only. The
+    A round over d candidates costs one to four :func:`mutual_info_mine`
+    calls over d features (``docs/selection.md``): its critics are as small,
+    and the candidate sets' extra columns widen their first layer only, but
+    they stop later (see ``patience``) and more train beside them. The
     baseline set :math:`S` is trained again in each round beside the
     candidates, so that its bound and theirs are read on the same pairs;
-    "auto" forward adds 16 shadows (below).
+    forward, 16 shadows are trained too (below).
 
     The choice of each round is the largest of many noisy estimates, so its
     estimate on the pairs it was chosen on is biased up; on the test half
@@ -341,8 +345,8 @@ default="mine"
     critic trained better than the other, which grows with :math:`I(S;
     y)`: the best of a hundred critics that each add a noise column to a
     well-informed set gains, on the test rows too, several standard errors.
-    "auto" forward therefore also trains, in every round, 16 shadows: the
-    set plus a feature's column with its rows permuted (two in a pair
+    A forward selection therefore also trains, in every round, 16 shadows:
+    the set plus a feature's column with its rows permuted (two in a pair
     round), which carry nothing by construction, as in Boruta (Kursa and
     Rudnicki, 2010). Their gains give the spread of that luck, and the
     best move must exceed the Bonferroni-corrected Student bound on the
@@ -528,7 +532,7 @@ default="mine"
         seeds = (draw_seed(rng), draw_seed(rng))
         sizes = (len(train), len(choose))
         shadows = []
-        if target is None and self.direction == "forward":
+        if self.direction == "forward":
             # Drawn after the seeds: the candidates train as they would
             # without them. Half for the single rounds, half to pair with
             # them in pair rounds.

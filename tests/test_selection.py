@@ -56,17 +56,24 @@ def test_auto_finds_an_interacting_pair_and_stops(interaction_fit):
     assert bounds[1] < 0.2 * history["gain"][1]
 
 
-def test_shadows_leave_the_candidates_training_alone(interaction_fit):
-    # The shadows are drawn after the seeds and train beside the candidates:
-    # a count, which trains none, plays the same first rounds.
+def test_shadows_leave_the_candidates_training_alone(interaction_fit, monkeypatch):
     X, y = _interaction()
+    # A count plays the rounds of "auto", with the same shadows.
     counted = MutualInfoSelector(n_features_to_select=2, random_state=0).fit(X, y)
     auto = interaction_fit.history_
     assert counted.history_["features"].tolist() == auto["features"][:2].tolist()
     np.testing.assert_allclose(
-        counted.history_["gain"], auto["gain"][:2], rtol=1e-4, atol=1e-5
+        counted.history_["null_bound"], auto["null_bound"][:2], rtol=1e-4, atol=1e-5
     )
-    assert np.isnan(counted.history_["null_bound"]).all()
+    # The shadows are drawn after the seeds and train beside the candidates:
+    # without them the candidates' gains are the same.
+    monkeypatch.setattr("sklearn_mine._selection._N_SHADOWS", 0)
+    bare = MutualInfoSelector(n_features_to_select=2, random_state=0).fit(X, y)
+    assert np.isnan(bare.history_["null_bound"]).all()
+    assert bare.history_["features"].tolist() == auto["features"][:2].tolist()
+    np.testing.assert_allclose(
+        bare.history_["gain"], auto["gain"][:2], rtol=1e-4, atol=1e-5
+    )
 
 
 def test_shadows_are_permuted_copies_of_features():
