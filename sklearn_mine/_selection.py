@@ -136,7 +136,7 @@ def _add_shadows(z, columns, n_shadows, rng):
     blocks, shadow_columns = [z], []
     width = z.shape[1]
     for source in rng.randint(len(columns), size=n_shadows):
-        block = z[rng.permutation(len(z))][:, columns[source]]
+        block = z[:, columns[source]][rng.permutation(len(z))]
         shadow_columns.append(list(range(width, width + block.shape[1])))
         width += block.shape[1]
         blocks.append(block)
