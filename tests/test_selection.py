@@ -10,7 +10,7 @@ from sklearn.pipeline import make_pipeline
 
 from sklearn_mine import MutualInfoSelector
 from sklearn_mine._critics import GroupedCritic
-from sklearn_mine._selection import _add_shadows, _rows
+from sklearn_mine._selection import _add_shadows, _rows, _splits
 
 
 def _interaction(n=1000, d=6, seed=0):
@@ -288,6 +288,41 @@ def test_same_seed_same_selection_for_any_n_jobs():
     np.testing.assert_allclose(parallel.scores_, alone.scores_, rtol=1e-4, atol=1e-5)
 
 
+def test_cross_fitting_holds_out_every_row_once():
+    splits = _splits(101, 3, 0.3, np.random.RandomState(0))
+    assert len(splits) == 3
+    held = [np.concatenate([choose, test]) for _, choose, test in splits]
+    np.testing.assert_array_equal(np.sort(np.concatenate(held)), np.arange(101))
+    for (train, choose, test), out in zip(splits, held):
+        np.testing.assert_array_equal(
+            np.sort(np.concatenate([train, out])), np.arange(101)
+        )
+        assert len(test) - len(choose) in (0, 1)
+    # Without cv, one split: 0.3 held out, halved.
+    ((train, choose, test),) = _splits(100, None, 0.3, np.random.RandomState(0))
+    assert (len(train), len(choose), len(test)) == (70, 15, 15)
+
+
+def test_cross_fitting_reads_the_gains_on_every_row():
+    X, y = _interaction(n=600, d=3)
+    # Backward, one round of three removals: no shadows to train.
+    settings = dict(n_features_to_select=2, direction="backward", random_state=0)
+    one = MutualInfoSelector(**settings).fit(X, y)
+    three = MutualInfoSelector(cv=3, **settings).fit(X, y)
+    np.testing.assert_array_equal(three.get_support(indices=True), [0, 1])
+    np.testing.assert_array_equal(one.get_support(indices=True), [0, 1])
+    # Pooled, the three folds test 300 pairs where one split tests 90: the
+    # errors shrink by about sqrt(90 / 300) = 0.55, by sqrt(90 / 100) = 0.95
+    # had the folds' errors been averaged rather than pooled. (Over seeds
+    # 0-2 the removal's gain's error shrank by 0.46-0.64, the estimate's,
+    # which also depends on the critics, by 0.52-0.78.)
+    gain_errors = [s.history_["gain_standard_error"][0] for s in (three, one)]
+    assert gain_errors[0] < 0.75 * gain_errors[1]
+    assert three.standard_error_ < 0.85 * one.standard_error_
+    both = np.hypot(one.standard_error_, three.standard_error_)
+    assert abs(three.mutual_info_ - one.mutual_info_) < 3 * both
+
+
 def test_a_wider_critic_starts_as_the_one_it_extends():
     # start_from with a new column at zero: the same function of the old
     # columns, whatever the new column holds.
@@ -329,6 +364,13 @@ def test_a_wider_critic_starts_as_the_one_it_extends():
             np.random.RandomState(0).standard_normal((20, 3)),
             np.arange(20.0),
             "min_features_to_select=4 exceeds the 3 features of X",
+        ),
+        (
+            dict(cv=6),
+            np.random.RandomState(0).standard_normal((20, 3)),
+            np.arange(20.0),
+            r"cv=6 leaves 3 held-out samples in a fold of the 20; each fold "
+            r"needs 4 at least",
         ),
         (
             dict(direction="sideways"),
