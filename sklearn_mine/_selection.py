@@ -344,7 +344,7 @@ default="mine"
         hundred rows, where one split's halves of some 50 pairs hardly
         tell a third feature's gain from a fourth's: ``cv=3`` lifted the
         cross-validated R^2 of RidgeCV after 4 features of scikit-learn's
-        diabetes table from 0.433 to 0.446, at 2.7 times the time
+        diabetes table from 0.433 to 0.446, at two to three times the time
         (``docs/selection.md``). ``validation_fraction`` is then unused.
     validation_fraction : float, default=0.3
         Fraction of the samples held out, half to choose and half to test
