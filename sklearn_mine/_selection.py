@@ -368,7 +368,8 @@ default="mine"
         Mask of the selected features.
     mutual_info_ : float
         Estimated mutual information of the selected set with y, in nats,
-        on the test half of the held-out pairs (0 for an empty set).
+        on the test half of the held-out pairs (with ``cv``, pooled over
+        the folds' test halves; 0 for an empty set).
     standard_error_ : float
         Its delta-method standard error.
     history_ : dict of ndarrays
