@@ -128,27 +128,26 @@ def _pool(results, weights):
     """
     choose, test = (np.asarray(w, dtype=float) / np.sum(w) for w in zip(*weights))
     outs = [out for out, _ in results]
-    bases = np.array([base for _, base in results])
 
-    def mean(key, w):
-        return np.tensordot(w, np.array([out[key] for out in outs]), axes=1)
+    def mean(values, w=test):
+        return np.tensordot(w, np.asarray(values), axes=1)
 
-    def error(key):
-        values = np.array([out[key] for out in outs])
-        return np.sqrt(np.tensordot(test**2, values**2, axes=1))
+    def error(values):
+        return np.sqrt(np.tensordot(test**2, np.asarray(values) ** 2, axes=1))
+
+    def stacked(key):
+        return [out[key] for out in outs]
 
     pooled = {
-        "choice": mean("choice", choose),
-        "estimates": mean("estimates", test),
-        "errors": error("errors"),
-        "gains": mean("gains", test),
-        "gain_errors": error("gain_errors"),
-        "states": [list(states) for states in zip(*(out["states"] for out in outs))],
+        "choice": mean(stacked("choice"), choose),
+        "estimates": mean(stacked("estimates")),
+        "errors": error(stacked("errors")),
+        "gains": mean(stacked("gains")),
+        "gain_errors": error(stacked("gain_errors")),
+        "states": [list(states) for states in zip(*stacked("states"))],
     }
-    base = (
-        float(test @ bases[:, 0]),
-        float(np.sqrt(test**2 @ bases[:, 1] ** 2)),
-    )
+    estimates, errors = zip(*(base for _, base in results))
+    base = (float(mean(estimates)), float(error(errors)))
     return pooled, base
 
 
