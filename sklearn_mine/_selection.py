@@ -407,7 +407,9 @@ default="mine"
     A round over d candidates costs one to four :func:`mutual_info_mine`
     calls over d features (``docs/selection.md``): its critics are as small,
     and the candidate sets' extra columns widen their first layer only, but
-    they stop later (see ``patience``) and more train beside them. The
+    they stop later (see ``patience``), more train beside them, and a round
+    that learns an interaction (the second of an XOR) trains until the
+    pair's critic has learnt it. The
     baseline set :math:`S` is trained again in each round beside the
     candidates, so that its bound and theirs are read on the same pairs;
     forward, 16 shadows are trained too (below).
