@@ -413,9 +413,10 @@ class StepCounter:
 
     Every critic's training step is one optimiser step over the whole
     grouped critic, and a step costs about the same in a selector's round
-    as in a ``mutual_info_mine`` call (both under a millisecond on 1000
-    rows): the steps give a cost that, unlike seconds, does not move with
-    the machine's load.
+    as in a ``mutual_info_mine`` call over the same features (the ratio of
+    seconds and the ratio of steps agree within the timing noise): the
+    steps give a cost that, unlike seconds, does not move with the
+    machine's load.
     """
 
     def __enter__(self):
