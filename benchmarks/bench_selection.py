@@ -527,7 +527,7 @@ def cv_table(names, cv_seeds, quick, n_folds=3):
     rows = []
     for name in names:
         sample, classification, k, informative, real = CASES[name]
-        scores, seconds, counts, fold_scores = {}, {}, [], {}
+        fold_scores, seconds, counts = {}, {}, []
         for seed in range(cv_seeds):
             X, y = sample(seed)
             folds = (StratifiedKFold if classification else KFold)(
@@ -549,25 +549,24 @@ def cv_table(names, cv_seeds, quick, n_folds=3):
                 result = cross_validate(
                     pipe, X, y, cv=folds, return_estimator=label.endswith("auto")
                 )
-                scores.setdefault(label, []).append(result["test_score"].mean())
                 fold_scores.setdefault(label, []).extend(result["test_score"])
                 seconds.setdefault(label, []).append(result["fit_time"].mean())
                 if label.endswith("auto"):
                     counts += [e[0].n_features_to_select_ for e in result["estimator"]]
-        best = max(BASELINES, key=lambda label: np.mean(scores[label]))
-        for label in scores:
+        best = max(BASELINES, key=lambda label: np.mean(fold_scores[label]))
+        for label, by_fold in fold_scores.items():
+            # Each seed's mean over its folds.
+            by_seed = np.reshape(by_fold, (-1, n_folds)).mean(axis=1)
             versus = ""
             if label.startswith("MutualInfoSelector"):
-                mean, error = paired_difference(
-                    fold_scores[label], fold_scores[best], n_folds
-                )
+                mean, error = paired_difference(by_fold, fold_scores[best], n_folds)
                 versus = f"{mean:+.3f} ({error:.3f}) vs {best}"
             rows.append(
                 {
                     "case": name,
                     "selector": label,
-                    "CV score": f"{np.mean(scores[label]):.3f}",
-                    "spread over seeds": f"{np.std(scores[label]):.3f}",
+                    "CV score": f"{np.mean(by_seed):.3f}",
+                    "spread over seeds": f"{np.std(by_seed):.3f}",
                     "fit s per fold": f"{np.mean(seconds[label]):.2f}",
                     "paired difference (SE)": versus,
                     "count": (
