@@ -25,7 +25,7 @@ from scipy.stats import multivariate_normal
 from sklearn.utils import check_random_state
 
 from sklearn_mine import MINEEstimator
-from sklearn_mine._validation import split_indices
+from sklearn_mine._utils.validation import split_indices
 from sklearn_mine.datasets import make_gaussian
 
 # name -> (sampler keyword arguments, tolerance of docs/defaults.md). The

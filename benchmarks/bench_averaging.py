@@ -6,7 +6,7 @@ Run: python benchmarks/bench_averaging.py [--steps N] [--repeat R]
 The default critic (2 x 50 ELU units, 5 + 5 inputs) takes Adam steps on
 batches of 512 rows; each row of the table adds one way of averaging the
 weights after every step. The fastest of ``--repeat`` alternating runs is
-kept. Why sklearn_mine._callbacks.WeightAveraging calls torch's update
+kept. Why sklearn_mine._engine.callbacks.WeightAveraging calls torch's update
 functions itself rather than ``AveragedModel.update_parameters``.
 """
 
@@ -16,7 +16,7 @@ import time
 import torch
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
-from sklearn_mine._critics import ConcatCritic
+from sklearn_mine._engine.critics import ConcatCritic
 
 
 def main():

@@ -14,10 +14,10 @@ import numpy as np
 import torch
 
 from sklearn_mine import MINEEstimator
-from sklearn_mine._batches import PairDataset
-from sklearn_mine._critics import ConcatCritic
-from sklearn_mine._net import build_net
-from sklearn_mine._validation import split_indices
+from sklearn_mine._engine.batches import PairDataset
+from sklearn_mine._engine.critics import ConcatCritic
+from sklearn_mine._engine.net import build_net
+from sklearn_mine._utils.validation import split_indices
 from sklearn_mine.datasets import make_gaussian
 
 

@@ -17,7 +17,7 @@ which the inputs were compared) on cases of
   al., 2020).
 
 The last two are not options of the library: they are defined here, as
-critics that subclass :class:`~sklearn_mine._critics.ConcatCritic`, to
+critics that subclass :class:`~sklearn_mine._engine.critics.ConcatCritic`, to
 measure them against the radial features that were adopted.
 """
 
@@ -28,7 +28,7 @@ import warnings
 import torch
 from bench_hard import CASES, N_SAMPLES, within
 
-import sklearn_mine._critics as critics
+import sklearn_mine._engine.critics as critics
 from sklearn_mine import MINEEstimator
 
 N_FREQUENCIES = 32

@@ -52,10 +52,10 @@ from sklearn.model_selection import cross_val_score
 from sklearn.pipeline import make_pipeline
 
 from sklearn_mine import MINEEstimator, mutual_info_mine
-from sklearn_mine._batches import marginal_eval_size
-from sklearn_mine._bounds import dv_bound, mine_loss
-from sklearn_mine._critics import ConcatCritic
-from sklearn_mine._resample import sample_marginal_indices
+from sklearn_mine._engine.batches import marginal_eval_size
+from sklearn_mine._engine.bounds import dv_bound, mine_loss
+from sklearn_mine._engine.critics import ConcatCritic
+from sklearn_mine._engine.sampling import sample_marginal_indices
 from sklearn_mine.datasets import gaussian_mi, make_gaussian
 
 PAGE = os.sysconf("SC_PAGE_SIZE")

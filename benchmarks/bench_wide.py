@@ -17,7 +17,7 @@ import time
 import numpy as np
 from bench_speed import sparse_signal, top_10_recovered
 
-import sklearn_mine._mutual_info as module
+import sklearn_mine._engine.grouped as module
 from sklearn_mine import mutual_info_mine
 
 

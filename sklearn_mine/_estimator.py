@@ -13,15 +13,15 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._batches import PairDataset
-from ._bounds import near_cap_message
-from ._callbacks import estimator_callbacks
-from ._constants import DEFAULT_MAX_STEPS, MIN_SAMPLES
-from ._critics import CRITICS, critic_module
-from ._net import build_net
-from ._preprocessing import fit_marginal_transform, transform_rows
-from ._reference import REFERENCES, gaussian_reads_more
-from ._validation import (
+from ._engine.batches import PairDataset
+from ._engine.bounds import near_cap_message
+from ._engine.callbacks import estimator_callbacks
+from ._engine.critics import CRITICS, critic_module
+from ._engine.net import build_net
+from ._engine.reference import REFERENCES, gaussian_reads_more
+from ._utils.constants import DEFAULT_MAX_STEPS, MIN_SAMPLES
+from ._utils.preprocessing import fit_marginal_transform, transform_rows
+from ._utils.validation import (
     TRAINING_CONSTRAINTS,
     check_marginal_batch_size,
     check_not_constant,
@@ -212,7 +212,7 @@ class MINEEstimator(BaseEstimator):
         Gradient steps taken.
     x_scaler_, y_scaler_ : transformer
         The per-column transforms of X and of y fitted by ``preprocessing``
-        (:class:`~sklearn_mine._preprocessing.NormalScores` or
+        (:class:`~sklearn_mine._utils.preprocessing.NormalScores` or
         :class:`~sklearn.preprocessing.StandardScaler`); ``score`` and
         ``pointwise_mutual_info`` apply them to new pairs.
     reference_ : str

@@ -10,10 +10,10 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
 from sklearn.utils.validation import check_X_y
 
-from ._batches import PairDataset
-from ._constants import MIN_SAMPLES
+from ._engine.batches import PairDataset
 from ._estimator import MINEEstimator
-from ._validation import draw_seed
+from ._utils.constants import MIN_SAMPLES
+from ._utils.validation import draw_seed
 
 __all__ = ["IndependenceTestResult", "independence_test"]
 

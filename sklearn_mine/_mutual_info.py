@@ -1,29 +1,28 @@
 """mutual_info_mine: the MI of each feature (or group of features) with y."""
 
-import math
 import warnings
 from numbers import Integral
 
 import numpy as np
 import torch
-from joblib import effective_n_jobs
 from scipy.sparse import issparse
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions, validate_params
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils._param_validation import StrOptions, validate_params
 from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import check_array, check_X_y
+from sklearn.utils.validation import check_X_y
 
-from ._batches import PairDataset, marginal_eval_size
-from ._callbacks import GroupEarlyStopping, ProgressBar
-from ._constants import DEFAULT_MAX_STEPS, MIN_SAMPLES
-from ._critics import GroupedCritic
-from ._docstrings import with_parameters_doc
-from ._encoding import one_hot
-from ._net import build_net
-from ._preprocessing import fit_marginal_transform, transform_rows
-from ._validation import (
-    TRAINING_CONSTRAINTS,
+from ._engine.batches import marginal_eval_size
+from ._engine.grouped import chunk_columns, chunk_groups, train_critics
+from ._utils.constants import DEFAULT_MAX_STEPS, MIN_SAMPLES
+from ._utils.docstrings import with_parameters_doc
+from ._utils.features import (
+    discrete_features_mask,
+    encode_features,
+    encode_target,
+    group_columns,
+)
+from ._utils.validation import (
+    GROUPED_CONSTRAINTS,
     check_marginal_batch_size,
     constant_columns,
     draw_seed,
@@ -33,14 +32,6 @@ from ._validation import (
 )
 
 __all__ = ["mutual_info_mine", "mutual_info_mine_classif"]
-
-# The grouped critic needs a hidden layer, where MINEEstimator's may be linear.
-# Shared with MutualInfoSelector, which trains the same critics.
-GROUPED_CONSTRAINTS = {
-    **TRAINING_CONSTRAINTS,
-    "hidden_layers": [Interval(Integral, 1, 64, closed="both")],
-    "verbose": ["verbose"],
-}
 
 _CONSTRAINTS = {
     "X": ["array-like", "sparse matrix"],
@@ -54,144 +45,9 @@ _CONSTRAINTS = {
     **GROUPED_CONSTRAINTS,
 }
 
-# Most critics trained in one grouped network (see _estimate_mi).
-_GROUPS_PER_FIT = 256
-
 # Warnings name the user's line: above _estimate_mi are the public function
 # and scikit-learn's validate_params wrapper.
 _STACKLEVEL = 4
-
-
-def discrete_features_mask(discrete_features, X):
-    """Which features are discrete, by scikit-learn's convention.
-
-    As ``discrete_features`` of scikit-learn's ``mutual_info_regression``:
-    "auto" (discrete when X is sparse), a bool for all, a mask or indices.
-    """
-    n_features = X.shape[1]
-    if isinstance(discrete_features, (str, bool)):
-        if isinstance(discrete_features, str):
-            discrete_features = issparse(X)
-        return np.full(n_features, discrete_features, dtype=bool)
-    discrete_features = check_array(discrete_features, ensure_2d=False)
-    if discrete_features.dtype == bool:
-        if discrete_features.shape != (n_features,):
-            raise ValueError(
-                f"discrete_features has {discrete_features.size} entries; X has "
-                f"{n_features} features."
-            )
-        return discrete_features
-    mask = np.zeros(n_features, dtype=bool)
-    mask[discrete_features] = True
-    return mask
-
-
-def _encode(columns, preprocessing, what, discrete, rows):
-    """One variable's critic inputs, rows ``rows``, as float32.
-
-    A discrete variable is one-hot encoded (its codes are categories, never
-    numbers); a continuous one transformed by ``preprocessing``, chunk by
-    chunk, so that no float64 copy of more than a chunk is made.
-    """
-    columns = columns.toarray() if issparse(columns) else columns
-    if discrete:
-        return one_hot(columns[rows, 0], what)
-    transform = fit_marginal_transform(columns, preprocessing)
-    return transform_rows(transform, columns, rows)
-
-
-def encode_features(X, discrete_mask, preprocessing, rows):
-    """Critic inputs of all features, rows ``rows``, and each feature's columns."""
-    blocks = [
-        _encode(X[:, [j]], preprocessing, f"Feature {j}", discrete_mask[j], rows)
-        for j in range(X.shape[1])
-    ]
-    widths = np.cumsum([0] + [block.shape[1] for block in blocks])
-    columns = [list(range(a, b)) for a, b in zip(widths[:-1], widths[1:])]
-    return np.hstack(blocks), columns
-
-
-def _group_columns(feature_columns, groups, n_features):
-    if groups is None:
-        return feature_columns
-    groups = check_array(groups, ensure_2d=False, dtype=None)
-    if groups.shape != (n_features,):
-        raise ValueError(
-            f"groups must give one label per feature: X has {n_features} "
-            f"features, groups has shape {groups.shape}."
-        )
-    labels = np.unique(groups)
-    return [
-        [c for j in np.flatnonzero(groups == label) for c in feature_columns[j]]
-        for label in labels
-    ]
-
-
-def chunk_columns(z, groups):
-    """The columns of z that ``groups`` use, and the groups re-indexed to them."""
-    used = sorted({c for group in groups for c in group})
-    position = {c: i for i, c in enumerate(used)}
-    return z[:, used], [[position[c] for c in group] for group in groups]
-
-
-def _train_critics(
-    z,
-    groups,
-    y,
-    seeds,
-    n_train,
-    batch_seed,
-    params,
-    starts=None,
-    selection_pairs=None,
-):
-    """One grouped critic per group, trained with per-group early stopping.
-
-    ``z`` holds the columns of these groups only, rows in split order: the
-    first ``n_train`` train, the rest are the held-out pairs that select
-    each group's kept critic. ``groups`` index into z's columns; they may
-    overlap. ``starts``, one per group, either None (a fresh critic from its
-    seed) or the arguments of :meth:`GroupedCritic.start_from`.
-    ``selection_pairs``: the marginal pairs of the held-out bounds that
-    choose each critic's epoch; ``None``, as many as ``net.evaluate`` scores
-    after training. Returns the trained net and the held-out pairs.
-    """
-    device = params["device"]
-    z = torch.as_tensor(z, device=device)
-    y = torch.as_tensor(y, device=device)
-    train_ds = PairDataset(z[:n_train], y[:n_train])
-    valid_ds = PairDataset(z[n_train:], y[n_train:])
-    critic_params = dict(
-        groups=groups,
-        n_features_x=z.shape[1],
-        n_features_y=y.shape[1],
-        hidden_units=params["hidden_units"],
-        hidden_layers=params["hidden_layers"],
-        activation=params["activation"],
-        seeds=seeds,
-    )
-    callbacks = [("group_early_stopping", GroupEarlyStopping(params["patience"]))]
-    if params["verbose"]:
-        callbacks.append(("progress", ProgressBar(desc=f"{len(groups)} critics")))
-    net = build_net(
-        GroupedCritic,
-        critic_params,
-        valid_ds,
-        callbacks,
-        params,
-        device=device,
-        random_state=batch_seed,
-    )
-    if selection_pairs is not None:
-        net.set_params(iterator_valid__n_marginal=selection_pairs)
-    # skorch's fit is initialize then partial_fit: critics that start from
-    # others' weights get them in between.
-    net.initialize()
-    for g, start in enumerate(starts or []):
-        if start is not None:
-            net.module_.start_from(g, *start)
-    net.partial_fit(train_ds, None)
-    return net, valid_ds
 
 
 def _fit_chunk(z, groups, y, seeds, n_train, batch_seed, params):
@@ -211,7 +67,7 @@ def _fit_chunk(z, groups, y, seeds, n_train, batch_seed, params):
     # pair's gain read 1.16 +/- 0.13 with it, against 1.20 +/- 0.09).
     n_valid = len(z) - n_train
     selection_pairs = max(n_valid, min(marginal_eval_size(n_valid), 3000))
-    net, valid_ds = _train_critics(
+    net, valid_ds = train_critics(
         z,
         groups,
         y,
@@ -226,32 +82,6 @@ def _fit_chunk(z, groups, y, seeds, n_train, batch_seed, params):
     # at their best epochs), and their standard errors.
     result = net.evaluate(valid_ds)
     return result["estimates"], result["standard_errors"]
-
-
-def chunk_groups(n_groups, n_jobs):
-    """The groups of each training, as arrays of indices.
-
-    Wide tables train in chunks of at most ``_GROUPS_PER_FIT`` critics, one
-    after the other (or side by side with n_jobs): a step over thousands of
-    critics costs more per critic than one over a few hundred, whose
-    activations stay in cache (benchmarks/bench_wide.py: a 1000 x 2000 table
-    in 71-83 s in chunks of 256 to 1024, 94 s in one network). Results
-    depend on the chunks only through float32 rounding in the batched
-    products.
-    """
-    n_chunks = min(
-        max(effective_n_jobs(n_jobs), math.ceil(n_groups / _GROUPS_PER_FIT)),
-        n_groups,
-    )
-    return np.array_split(np.arange(n_groups), n_chunks)
-
-
-def encode_target(y, discrete_target, preprocessing, rows):
-    """The critics' encoding of the target, rows ``rows``, as float32."""
-    if discrete_target:
-        check_classification_targets(y)
-        return one_hot(y[rows], "The target")
-    return _encode(y.reshape(len(y), -1), preprocessing, "y", False, rows)
 
 
 def _estimate_mi(
@@ -292,7 +122,7 @@ def _estimate_mi(
     z, feature_columns = encode_features(
         X, discrete_mask, params["preprocessing"], rows
     )
-    groups = _group_columns(feature_columns, groups, X.shape[1])
+    groups = group_columns(feature_columns, groups, X.shape[1])
 
     # Constant data carry no information: their MI is exactly 0, as in
     # scikit-learn, rather than a critic's estimate of 0.

@@ -16,18 +16,16 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
-from ._batches import PairDataset
-from ._constants import DEFAULT_MAX_STEPS, MIN_SAMPLES
-from ._mutual_info import (
-    GROUPED_CONSTRAINTS,
-    _train_critics,
-    chunk_columns,
-    chunk_groups,
+from ._engine.batches import PairDataset
+from ._engine.grouped import chunk_columns, chunk_groups, train_critics
+from ._utils.constants import DEFAULT_MAX_STEPS, MIN_SAMPLES
+from ._utils.features import (
     discrete_features_mask,
     encode_features,
     encode_target,
 )
-from ._validation import (
+from ._utils.validation import (
+    GROUPED_CONSTRAINTS,
     RENAMED,
     check_marginal_batch_size,
     check_not_constant,
@@ -162,7 +160,7 @@ def _fit_chunk(z, groups, starts, y, seeds, sizes, batch_seed, params, baseline)
     """
     n_train, n_choose = sizes
     n_fit = n_train + n_choose
-    net, choose_ds = _train_critics(
+    net, choose_ds = train_critics(
         z[:n_fit], groups, y[:n_fit], seeds, n_train, batch_seed, params, starts
     )
     device = params["device"]

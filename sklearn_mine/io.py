@@ -19,10 +19,10 @@ import torch
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
+from ._engine.reference import ReferenceSampler
 from ._estimator import MINEEstimator
-from ._preprocessing import NormalScores
-from ._reference import ReferenceSampler
-from ._validation import RENAMED
+from ._utils.preprocessing import NormalScores
+from ._utils.validation import RENAMED
 
 __all__ = ["dump", "load"]
 

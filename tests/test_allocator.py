@@ -1,10 +1,10 @@
-"""glibc's heap settings during training (sklearn_mine._allocator)."""
+"""glibc's heap settings during training (sklearn_mine._engine.allocator)."""
 
 import os
 
 import pytest
 
-from sklearn_mine import _allocator
+from sklearn_mine._engine import allocator as _allocator
 
 
 class FakeLibc:

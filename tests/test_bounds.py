@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from sklearn_mine._bounds import (
+from sklearn_mine._engine.bounds import (
     OBJECTIVES,
     cap_bias,
     dv_bound,

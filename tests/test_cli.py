@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sklearn_mine import _cli, _cli_table
-from sklearn_mine._cli import main
+from sklearn_mine.cli import _commands as _cli
+from sklearn_mine.cli import _table as _cli_table
+from sklearn_mine.cli._commands import main
 
 # Few steps keep each fit to seconds; the dependences below are strong enough
 # to be ranked correctly after them.
@@ -137,7 +138,7 @@ def test_file_before_or_after_the_options(args, file, target, features):
 def test_help_does_not_import_torch():
     code = (
         "import sys\n"
-        "from sklearn_mine._cli import main\n"
+        "from sklearn_mine.cli._commands import main\n"
         "for argv in (['--help'], ['estimate', '--help'], ['demo', '--help']):\n"
         "    try:\n"
         "        main(argv)\n"

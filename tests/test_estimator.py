@@ -14,10 +14,10 @@ from skorch.callbacks import Callback, LRScheduler
 from torch.optim.lr_scheduler import LambdaLR
 
 from sklearn_mine import MINEEstimator
-from sklearn_mine._batches import PairDataset
-from sklearn_mine._criterion import BoundCriterion
-from sklearn_mine._critics import ConcatCritic
-from sklearn_mine._net import build_net
+from sklearn_mine._engine.batches import PairDataset
+from sklearn_mine._engine.criterion import BoundCriterion
+from sklearn_mine._engine.critics import ConcatCritic
+from sklearn_mine._engine.net import build_net
 from sklearn_mine.datasets import LECTURE_RHO, make_gaussian
 
 # A budget that trains a usable critic on the small cases in about a second.

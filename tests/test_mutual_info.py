@@ -315,7 +315,7 @@ def test_a_restricted_grouped_critic_computes_only_its_groups():
     # Early stopping restricts the grouped critic to the groups still
     # training: theirs are the scores they had beside all others, the rest
     # score 0 and get no gradient.
-    from sklearn_mine._critics import GroupedCritic
+    from sklearn_mine._engine.grouped_critic import GroupedCritic
 
     generator = torch.Generator().manual_seed(0)
     x = torch.randn(64, 5, generator=generator)
@@ -341,7 +341,7 @@ def test_a_restricted_grouped_critic_computes_only_its_groups():
 def test_a_grouped_critic_scores_many_rows_in_chunks_as_in_one_piece():
     # Without gradients, rows beyond _SCORING_ROWS are scored chunk by chunk;
     # every row keeps its own score, in its place, restricted or not.
-    from sklearn_mine._critics import _SCORING_ROWS, GroupedCritic
+    from sklearn_mine._engine.grouped_critic import _SCORING_ROWS, GroupedCritic
 
     generator = torch.Generator().manual_seed(0)
     n = 2 * _SCORING_ROWS + 7
@@ -361,7 +361,7 @@ def test_chunks_of_a_wide_table_give_the_same_result(
     gaussian_case, gaussian_result, monkeypatch
 ):
     # Wide tables are trained a few hundred critics at a time; here two.
-    import sklearn_mine._mutual_info as module
+    import sklearn_mine._engine.grouped as module
 
     monkeypatch.setattr(module, "_GROUPS_PER_FIT", 2)
     X, y, _ = gaussian_case
@@ -376,9 +376,9 @@ def test_estimate_scores_every_marginal_pair_whatever_chose_the_epoch():
     # mutual_info_mine chooses each critic's epoch on as many held-out
     # marginal pairs as held-out pairs (iterator_valid__n_marginal), and
     # reports the estimate on the ten times as many of net.evaluate.
-    from sklearn_mine._batches import PairDataset, marginal_eval_size
-    from sklearn_mine._critics import ConcatCritic
-    from sklearn_mine._net import build_net
+    from sklearn_mine._engine.batches import PairDataset, marginal_eval_size
+    from sklearn_mine._engine.critics import ConcatCritic
+    from sklearn_mine._engine.net import build_net
 
     X, y, _ = _gaussian_features(300, [0.8])
     pairs = PairDataset(

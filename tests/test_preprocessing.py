@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sklearn_mine._preprocessing import _linear_quantiles
+from sklearn_mine._utils.preprocessing import _linear_quantiles
 
 
 @pytest.mark.parametrize("n", [1, 2, 7, 1000, 12_000])

@@ -7,8 +7,8 @@ import pytest
 import torch
 
 from sklearn_mine import MINEEstimator
-from sklearn_mine._critics import NEECritic, radial_feature
-from sklearn_mine._reference import ReferenceSampler
+from sklearn_mine._engine.critics import NEECritic, radial_feature
+from sklearn_mine._engine.reference import ReferenceSampler
 from sklearn_mine.datasets import make_gaussian
 
 

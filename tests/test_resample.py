@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from sklearn_mine import MarginalResampler
-from sklearn_mine._resample import _sample_indices, sample_marginal_indices
+from sklearn_mine._engine.sampling import sample_indices, sample_marginal_indices
 
 
 def _pairs(n=50):
@@ -114,9 +114,7 @@ def test_small_draws_without_replacement_are_distinct_and_uniform():
     generator = torch.Generator().manual_seed(0)
     pair_counts = {}
     for _ in range(n_draws):
-        pair = tuple(
-            _sample_indices(40, 2, replace=False, generator=generator).tolist()
-        )
+        pair = tuple(sample_indices(40, 2, replace=False, generator=generator).tolist())
         assert pair[0] != pair[1]
         pair_counts[pair] = pair_counts.get(pair, 0) + 1
     # 40 * 39 ordered pairs, about 19 draws each; chi-square with 1559 dof has

@@ -9,7 +9,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 
 from sklearn_mine import MutualInfoSelector
-from sklearn_mine._critics import GroupedCritic
+from sklearn_mine._engine.grouped_critic import GroupedCritic
 from sklearn_mine._selection import _add_shadows, _rows, _splits
 
 

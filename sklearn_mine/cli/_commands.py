@@ -13,7 +13,7 @@ import sys
 import time
 import warnings
 
-from ._constants import (
+from .._utils.constants import (
     DEFAULT_MAX_STEPS,
     LECTURE_RHO,
     MAX_CATEGORIES,
@@ -33,8 +33,8 @@ _MAX_SEED = 2**32 - 1
 
 
 def _demo(args):
-    from ._estimator import MINEEstimator
-    from .datasets import make_gaussian
+    from .._estimator import MINEEstimator
+    from ..datasets._datasets import make_gaussian
 
     X, y, true_mi = make_gaussian(
         n_samples=args.n_samples, rho=args.rho, random_state=args.random_state
@@ -102,7 +102,7 @@ def _check_estimate(parser, args, argv):
         validate_parameter_constraints,
     )
 
-    from ._validation import TRAINING_CONSTRAINTS
+    from .._utils.validation import TRAINING_CONSTRAINTS
 
     if args.file is None:
         args.file = _file_after_list(args, argv)
@@ -129,8 +129,8 @@ def _per_feature(frame, targets, features, kinds, args):
     """The MI of each feature with the target(s), by ``mutual_info_mine``."""
     import numpy as np
 
-    from ._cli_table import codes_matrix, target_values
-    from ._mutual_info import mutual_info_mine, mutual_info_mine_classif
+    from .._mutual_info import mutual_info_mine, mutual_info_mine_classif
+    from ._table import codes_matrix, target_values
 
     X, discrete = codes_matrix(frame, features, kinds)
     y, y_discrete = target_values(frame, targets, kinds)
@@ -172,8 +172,8 @@ def _per_feature(frame, targets, features, kinds, args):
 
 def _pvalue(frame, features, targets, kinds, args):
     """The p-value of ``independence_test`` of these features with the target."""
-    from ._cli_table import to_matrix
-    from ._independence import independence_test
+    from .._independence import independence_test
+    from ._table import to_matrix
 
     result = independence_test(
         to_matrix(frame, features, kinds),
@@ -187,8 +187,8 @@ def _pvalue(frame, features, targets, kinds, args):
 
 def _joint(frame, targets, features, kinds, args):
     """The MI of all features jointly with the target(s), by ``MINEEstimator``."""
-    from ._cli_table import to_matrix
-    from ._estimator import MINEEstimator
+    from .._estimator import MINEEstimator
+    from ._table import to_matrix
 
     est = MINEEstimator(
         objective=args.objective,
@@ -218,7 +218,7 @@ def _joint(frame, targets, features, kinds, args):
 
 
 def _estimate(args):
-    from . import _cli_table as table
+    from .. import _cli_table as table
 
     try:
         frame = table.read_table(args.file)

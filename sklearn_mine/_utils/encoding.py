@@ -9,7 +9,7 @@ every discrete variable reaches it one-hot encoded.
 import numpy as np
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder
 
-from ._constants import MAX_CATEGORIES
+from .constants import MAX_CATEGORIES
 
 __all__ = ["MAX_CATEGORIES", "check_n_categories", "one_hot", "ordinal_codes"]
 

@@ -7,7 +7,7 @@ a plain torch loop here.
 
 import torch
 
-from ._resample import sample_marginal_indices
+from .sampling import sample_marginal_indices
 
 __all__ = [
     "BLOCKS",

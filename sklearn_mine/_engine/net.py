@@ -7,12 +7,12 @@ import torch
 from skorch import NeuralNet
 from skorch.helper import predefined_split
 
-from ._allocator import release_freed_memory, retain_freed_memory
-from ._batches import BLOCKS, PAIRWISE, EvaluationBatch, TrainingBatches, off_diagonal
-from ._bounds import infonce_terms, log_mean_exp, resampled_standard_error
-from ._callbacks import WeightAveraging
-from ._criterion import BoundCriterion
-from ._reference import ReferenceSampler, nee_combine
+from .allocator import release_freed_memory, retain_freed_memory
+from .batches import BLOCKS, PAIRWISE, EvaluationBatch, TrainingBatches, off_diagonal
+from .bounds import infonce_terms, log_mean_exp, resampled_standard_error
+from .callbacks import WeightAveraging
+from .criterion import BoundCriterion
+from .reference import ReferenceSampler, nee_combine
 
 __all__ = ["MINENet", "build_net"]
 
@@ -46,9 +46,9 @@ class MINENet(NeuralNet):
     reference : {"resample", "uniform", "gaussian", "copula"}, default="resample"
         Where marginal pairs come from: the resampling trick, or i.i.d.
         reference samples, in which case the module is a
-        :class:`~sklearn_mine._critics.NEECritic` and the estimate is MI-NEE's
+        :class:`~sklearn_mine._engine.critics.NEECritic` and the estimate is MI-NEE's
         (with ``"copula"``, plus the Gaussian term of
-        :func:`~sklearn_mine._reference.nee_combine`).
+        :func:`~sklearn_mine._engine.reference.nee_combine`).
     pairwise : bool, default=False
         Whether training batches are scored pairwise (every x against every
         y). Forced by pairwise objectives (InfoNCE).

@@ -1,14 +1,12 @@
 """Training extras of MINENet as skorch callbacks.
 
-Side by side: the weight averaging whose critic is scored and kept, the
-early stopping of each group of a grouped critic, and the progress bar.
+Side by side: the weight averaging whose critic is scored and kept, and
+the progress bar.
 """
 
 import math
 import sys
-from copy import deepcopy
 
-import numpy as np
 import torch
 from skorch.callbacks import Callback, EarlyStopping
 from torch.optim.swa_utils import (
@@ -23,7 +21,6 @@ from torch.optim.swa_utils import (
 from tqdm import tqdm
 
 __all__ = [
-    "GroupEarlyStopping",
     "ProgressBar",
     "WeightAveraging",
     "estimator_callbacks",
@@ -136,77 +133,10 @@ class WeightAveraging(Callback):
         self.current_ = None
 
 
-class GroupEarlyStopping(Callback):
-    """Early stopping and best-critic keeping for each group of a grouped critic.
-
-    After each epoch the held-out bound of every group is compared with that
-    group's best so far; improved groups have their parameter slices copied.
-    A group that has not improved for ``patience`` epochs is frozen: later
-    improvements are ignored, so its result is what it would have been had it
-    trained alone. Frozen groups are no longer computed
-    (:meth:`~sklearn_mine._critics.GroupedCritic.restrict`), so a step costs
-    what the groups still training cost. Training stops once every group is
-    frozen, and the best slices are loaded back at the end. Parameters of the
-    module must have the groups as their leading dimension.
-
-    Parameters
-    ----------
-    patience : int or None
-        Epochs without improvement before a group is frozen; ``None`` never
-        freezes.
-    """
-
-    def __init__(self, patience):
-        self.patience = patience
-
-    def on_train_begin(self, net, **kwargs):
-        n_groups = net.module_.index.shape[0]
-        self.best_ = np.full(n_groups, -np.inf)
-        self.best_epoch_ = np.zeros(n_groups, dtype=int)
-        self.misses_ = np.zeros(n_groups, dtype=int)
-        self.frozen_ = np.zeros(n_groups, dtype=bool)
-        self.best_state_ = deepcopy(net.module_.state_dict())
-        self.current_ = None
-        net.module_.restrict(None)
-
-    def on_batch_end(self, net, batch=None, training=False, y_pred=None, **kwargs):
-        if training:
-            return
-        estimate = net.bound(y_pred, batch[1])
-        self.current_ = estimate.cpu().numpy().astype(float)
-
-    def on_epoch_end(self, net, **kwargs):
-        current = self.current_
-        improved = (current > self.best_) & ~self.frozen_
-        self.best_[improved] = current[improved]
-        self.best_epoch_[improved] = len(net.history)
-        self.misses_[improved] = 0
-        self.misses_[~improved & ~self.frozen_] += 1
-        if improved.any():
-            mask = torch.as_tensor(improved, device=self.best_state_["index"].device)
-            for name, value in net.module_.state_dict().items():
-                if name != "index":
-                    self.best_state_[name][mask] = value[mask]
-        net.history.record("valid_bounds", current.tolist())
-        if self.patience is not None:
-            newly_frozen = ~self.frozen_ & (self.misses_ >= self.patience)
-            self.frozen_ |= newly_frozen
-            if self.frozen_.all():
-                raise KeyboardInterrupt
-            if newly_frozen.any():
-                # Frozen groups are no longer computed: a step costs what the
-                # groups still training cost.
-                net.module_.restrict(np.flatnonzero(~self.frozen_))
-
-    def on_train_end(self, net, **kwargs):
-        net.module_.restrict(None)
-        net.module_.load_state_dict(self.best_state_)
-
-
 class ProgressBar(Callback):
     """Gradient steps done out of the budget, with the latest held-out bound.
 
-    A skorch callback for the :class:`~sklearn_mine._net.MINENet` that
+    A skorch callback for the :class:`~sklearn_mine._engine.net.MINENet` that
     :class:`~sklearn_mine.MINEEstimator` trains: pass it in ``callbacks``. The
     bar advances by ``net.steps_per_epoch`` steps at the end of each epoch, out
     of ``net.max_epochs * net.steps_per_epoch``, and shows the bound of that
@@ -232,7 +162,7 @@ class ProgressBar(Callback):
     --------
     >>> import io
     >>> from sklearn_mine import MINEEstimator
-    >>> from sklearn_mine._callbacks import ProgressBar
+    >>> from sklearn_mine._engine.callbacks import ProgressBar
     >>> from sklearn_mine.datasets import make_gaussian
     >>> X, y, _ = make_gaussian(300, random_state=0)
     >>> buffer = io.StringIO()

@@ -22,10 +22,10 @@ _CHUNK = 20_000
 
 # Seed of the Monte Carlo behind the samplers' true_mi, fixed so that every
 # data seed of one distribution reports one and the same truth.
-_TRUTH_SEED = 0
+TRUTH_SEED = 0
 
 
-def _check_mixture(means, covariances, weights, n_features_x):
+def check_mixture(means, covariances, weights, n_features_x):
     """Validate a mixture; return its means, Cholesky factors and weights.
 
     Components of weight 0 are dropped: they add nothing to any density, and
@@ -115,7 +115,7 @@ def _sample_mixture(n_samples, means, chols, weights, rng):
     return Z
 
 
-def _mixture_mi(means, chols, weights, n_features_x, n_mc, rng):
+def mixture_mi(means, chols, weights, n_features_x, n_mc, rng):
     """Monte Carlo mutual information of a validated mixture, and its SE."""
     dx = n_features_x
     # The Cholesky factor of the leading block of a covariance is the leading
@@ -236,16 +236,16 @@ def gaussian_mixture_mi(
     >>> round(mi, 3), bool(se < 1e-3)
     (0.693, True)
     """
-    means, chols, weights = _check_mixture(means, covariances, weights, n_features_x)
+    means, chols, weights = check_mixture(means, covariances, weights, n_features_x)
     rng = check_random_state(random_state)
-    return _mixture_mi(means, chols, weights, n_features_x, n_mc, rng)
+    return mixture_mi(means, chols, weights, n_features_x, n_mc, rng)
 
 
 def _sample_and_truth(n_samples, means, covariances, weights, n_features_x, rng, n_mc):
     """Draws of a mixture, with y 1-D when it has one feature, and the truth."""
-    means, chols, weights = _check_mixture(means, covariances, weights, n_features_x)
-    true_mi, _ = _mixture_mi(
-        means, chols, weights, n_features_x, n_mc, np.random.RandomState(_TRUTH_SEED)
+    means, chols, weights = check_mixture(means, covariances, weights, n_features_x)
+    true_mi, _ = mixture_mi(
+        means, chols, weights, n_features_x, n_mc, np.random.RandomState(TRUTH_SEED)
     )
     Z = _sample_mixture(n_samples, means, chols, weights, rng)
     X, y = Z[:, :n_features_x], Z[:, n_features_x:]
@@ -384,9 +384,9 @@ def _shape_mixture(shape, n_features):
     means = _shape_means(shape, n_features)
     d = means.shape[1]
     covariances = np.broadcast_to(_SHAPE_SD[shape] ** 2 * np.eye(d), (len(means), d, d))
-    means_, chols, weights = _check_mixture(means, covariances, None, n_features)
-    true_mi, _ = _mixture_mi(
-        means_, chols, weights, n_features, 200_000, np.random.RandomState(_TRUTH_SEED)
+    means_, chols, weights = check_mixture(means, covariances, None, n_features)
+    true_mi, _ = mixture_mi(
+        means_, chols, weights, n_features, 200_000, np.random.RandomState(TRUTH_SEED)
     )
     return means, chols, weights, true_mi
 

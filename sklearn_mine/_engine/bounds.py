@@ -16,7 +16,7 @@ from typing import Callable, NamedTuple
 import torch
 from torch.nn.functional import softplus
 
-from ._constants import OBJECTIVES
+from .._utils.constants import OBJECTIVES
 
 __all__ = [
     "OBJECTIVES",

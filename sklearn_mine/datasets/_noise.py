@@ -7,7 +7,8 @@ from numpy.typing import ArrayLike
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
 
-from ._mixtures import _TRUTH_SEED, _check_mixture, _mixture_mi
+from ._gaussian import canonical_correlations, gaussian_mi
+from ._mixtures import TRUTH_SEED, check_mixture, mixture_mi
 
 
 @validate_params(
@@ -184,12 +185,9 @@ def make_inliers(
     >>> X.shape, y.shape, round(true_mi, 2)
     ((5, 1), (5,), 0.44)
     """
-    # datasets imports this module, so its helpers are imported on call.
-    from .datasets import _canonical_correlations, gaussian_mi
-
     if rho is not None and mi is not None:
         raise ValueError("Pass rho or mi, not both.")
-    rho = _canonical_correlations(min(n_features_x, n_features_y), rho, mi)
+    rho = canonical_correlations(min(n_features_x, n_features_y), rho, mi)
     if rho.size:
         # Raises on |rho| >= 1, for which the Gaussian has no density.
         gaussian_mi(rho)
@@ -198,14 +196,14 @@ def make_inliers(
     cov = np.eye(d)
     cov[np.arange(m), n_features_x + np.arange(m)] = rho
     cov[n_features_x + np.arange(m), np.arange(m)] = rho
-    means, chols, weights = _check_mixture(
+    means, chols, weights = check_mixture(
         np.zeros((2, d)),
         np.stack([cov, np.eye(d)]),
         [1.0 - fraction, fraction],
         n_features_x,
     )
-    true_mi, _ = _mixture_mi(
-        means, chols, weights, n_features_x, n_mc, np.random.RandomState(_TRUTH_SEED)
+    true_mi, _ = mixture_mi(
+        means, chols, weights, n_features_x, n_mc, np.random.RandomState(TRUTH_SEED)
     )
 
     rng = check_random_state(random_state)

@@ -3,8 +3,8 @@
 import torch
 from torch import nn
 
-from ._batches import BLOCKS, PAIRWISE, off_diagonal
-from ._bounds import make_objective
+from .batches import BLOCKS, PAIRWISE, off_diagonal
+from .bounds import make_objective
 
 __all__ = ["BoundCriterion"]
 
@@ -27,7 +27,7 @@ class BoundCriterion(nn.Module):
     Parameters
     ----------
     objective : str, default="mine"
-        The bound (see ``sklearn_mine._bounds.make_objective``).
+        The bound (see ``sklearn_mine._engine.bounds.make_objective``).
     denominator_ema_rate : float, default=0.01
         Weight of the newest batch in MINE's moving average of the
         denominator (``"mine"`` only).

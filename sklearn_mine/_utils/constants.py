@@ -14,13 +14,13 @@ __all__ = [
     "PREPROCESSING",
 ]
 
-# The bounds a critic can be trained on and read out by (sklearn_mine._bounds).
+# The bounds a critic can be trained on and read out by (sklearn_mine._engine.bounds).
 OBJECTIVES = ("mine", "dv", "mine-f", "nwj", "js", "smile", "infonce")
 
-# Non-linearities of the critics (sklearn_mine._critics).
+# Non-linearities of the critics (sklearn_mine._engine.critics).
 ACTIVATIONS = ("elu", "relu", "tanh", "softplus", "gelu")
 
-# Per-column transforms before training (sklearn_mine._preprocessing).
+# Per-column transforms before training (sklearn_mine._utils.preprocessing).
 PREPROCESSING = ("quantile", "standard")
 
 # Below this many pairs neither the critic nor the held-out bound means much.

@@ -12,9 +12,10 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils._param_validation import Hidden, Interval, StrOptions
 
-from ._constants import ACTIVATIONS, OBJECTIVES, PREPROCESSING
+from .constants import ACTIVATIONS, OBJECTIVES, PREPROCESSING
 
 __all__ = [
+    "GROUPED_CONSTRAINTS",
     "TRAINING_CONSTRAINTS",
     "check_marginal_batch_size",
     "check_not_constant",
@@ -64,6 +65,15 @@ TRAINING_CONSTRAINTS = {
     "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
     "preprocessing": [StrOptions(set(PREPROCESSING))],
     "device": [StrOptions({"cpu", "cuda", "auto"})],
+}
+
+
+# The grouped critic needs a hidden layer, where MINEEstimator's may be linear.
+# Shared with MutualInfoSelector, which trains the same critics.
+GROUPED_CONSTRAINTS = {
+    **TRAINING_CONSTRAINTS,
+    "hidden_layers": [Interval(Integral, 1, 64, closed="both")],
+    "verbose": ["verbose"],
 }
 
 

@@ -11,7 +11,7 @@ import os
 
 import numpy as np
 
-from ._constants import MAX_CATEGORIES, MIN_SAMPLES
+from .._utils.constants import MAX_CATEGORIES, MIN_SAMPLES
 
 __all__ = [
     "InputError",
@@ -199,7 +199,7 @@ def _column_kind(series):
 
 def check_columns(frame, targets, features):
     """The kind of each chosen column, after checking its values."""
-    from ._validation import check_not_constant
+    from .._utils.validation import check_not_constant
 
     if len(frame) < MIN_SAMPLES:
         raise InputError(f"has {len(frame)} rows; at least {MIN_SAMPLES} are needed")
@@ -236,7 +236,7 @@ def check_columns(frame, targets, features):
 
 def discrete_codes(series):
     """Integer codes of a discrete column, in the order of its sorted values."""
-    from ._encoding import ordinal_codes
+    from .._utils.encoding import ordinal_codes
 
     try:
         return ordinal_codes(series.to_numpy(), f"column {series.name!r}")
@@ -277,7 +277,7 @@ def target_values(frame, targets, kinds):
 
 def to_matrix(frame, names, kinds):
     """Numeric matrix of the columns ``names``, discrete ones one-hot encoded."""
-    from ._encoding import one_hot
+    from .._utils.encoding import one_hot
 
     blocks = []
     for name in names:

@@ -1,0 +1,177 @@
+"""Grouped training: many small critics in one network, each stopped on its own.
+
+``GroupEarlyStopping`` keeps and freezes each group's critic by its own
+held-out bound; ``train_critics`` trains a :class:`GroupedCritic` over
+groups of columns; ``chunk_groups`` and ``chunk_columns`` split wide tables
+into trainings of a few hundred critics.
+"""
+
+import math
+from copy import deepcopy
+
+import numpy as np
+import torch
+from joblib import effective_n_jobs
+from skorch.callbacks import Callback
+
+from .batches import PairDataset
+from .callbacks import ProgressBar
+from .grouped_critic import GroupedCritic
+from .net import build_net
+
+__all__ = ["GroupEarlyStopping", "chunk_columns", "chunk_groups", "train_critics"]
+
+# Most critics trained in one grouped network (see _estimate_mi).
+_GROUPS_PER_FIT = 256
+
+
+class GroupEarlyStopping(Callback):
+    """Early stopping and best-critic keeping for each group of a grouped critic.
+
+    After each epoch the held-out bound of every group is compared with that
+    group's best so far; improved groups have their parameter slices copied.
+    A group that has not improved for ``patience`` epochs is frozen: later
+    improvements are ignored, so its result is what it would have been had it
+    trained alone. Frozen groups are no longer computed
+    (:meth:`~sklearn_mine._engine.critics.GroupedCritic.restrict`), so a step costs
+    what the groups still training cost. Training stops once every group is
+    frozen, and the best slices are loaded back at the end. Parameters of the
+    module must have the groups as their leading dimension.
+
+    Parameters
+    ----------
+    patience : int or None
+        Epochs without improvement before a group is frozen; ``None`` never
+        freezes.
+    """
+
+    def __init__(self, patience):
+        self.patience = patience
+
+    def on_train_begin(self, net, **kwargs):
+        n_groups = net.module_.index.shape[0]
+        self.best_ = np.full(n_groups, -np.inf)
+        self.best_epoch_ = np.zeros(n_groups, dtype=int)
+        self.misses_ = np.zeros(n_groups, dtype=int)
+        self.frozen_ = np.zeros(n_groups, dtype=bool)
+        self.best_state_ = deepcopy(net.module_.state_dict())
+        self.current_ = None
+        net.module_.restrict(None)
+
+    def on_batch_end(self, net, batch=None, training=False, y_pred=None, **kwargs):
+        if training:
+            return
+        estimate = net.bound(y_pred, batch[1])
+        self.current_ = estimate.cpu().numpy().astype(float)
+
+    def on_epoch_end(self, net, **kwargs):
+        current = self.current_
+        improved = (current > self.best_) & ~self.frozen_
+        self.best_[improved] = current[improved]
+        self.best_epoch_[improved] = len(net.history)
+        self.misses_[improved] = 0
+        self.misses_[~improved & ~self.frozen_] += 1
+        if improved.any():
+            mask = torch.as_tensor(improved, device=self.best_state_["index"].device)
+            for name, value in net.module_.state_dict().items():
+                if name != "index":
+                    self.best_state_[name][mask] = value[mask]
+        net.history.record("valid_bounds", current.tolist())
+        if self.patience is not None:
+            newly_frozen = ~self.frozen_ & (self.misses_ >= self.patience)
+            self.frozen_ |= newly_frozen
+            if self.frozen_.all():
+                raise KeyboardInterrupt
+            if newly_frozen.any():
+                # Frozen groups are no longer computed: a step costs what the
+                # groups still training cost.
+                net.module_.restrict(np.flatnonzero(~self.frozen_))
+
+    def on_train_end(self, net, **kwargs):
+        net.module_.restrict(None)
+        net.module_.load_state_dict(self.best_state_)
+
+
+def chunk_columns(z, groups):
+    """The columns of z that ``groups`` use, and the groups re-indexed to them."""
+    used = sorted({c for group in groups for c in group})
+    position = {c: i for i, c in enumerate(used)}
+    return z[:, used], [[position[c] for c in group] for group in groups]
+
+
+def train_critics(
+    z,
+    groups,
+    y,
+    seeds,
+    n_train,
+    batch_seed,
+    params,
+    starts=None,
+    selection_pairs=None,
+):
+    """One grouped critic per group, trained with per-group early stopping.
+
+    ``z`` holds the columns of these groups only, rows in split order: the
+    first ``n_train`` train, the rest are the held-out pairs that select
+    each group's kept critic. ``groups`` index into z's columns; they may
+    overlap. ``starts``, one per group, either None (a fresh critic from its
+    seed) or the arguments of :meth:`GroupedCritic.start_from`.
+    ``selection_pairs``: the marginal pairs of the held-out bounds that
+    choose each critic's epoch; ``None``, as many as ``net.evaluate`` scores
+    after training. Returns the trained net and the held-out pairs.
+    """
+    device = params["device"]
+    z = torch.as_tensor(z, device=device)
+    y = torch.as_tensor(y, device=device)
+    train_ds = PairDataset(z[:n_train], y[:n_train])
+    valid_ds = PairDataset(z[n_train:], y[n_train:])
+    critic_params = dict(
+        groups=groups,
+        n_features_x=z.shape[1],
+        n_features_y=y.shape[1],
+        hidden_units=params["hidden_units"],
+        hidden_layers=params["hidden_layers"],
+        activation=params["activation"],
+        seeds=seeds,
+    )
+    callbacks = [("group_early_stopping", GroupEarlyStopping(params["patience"]))]
+    if params["verbose"]:
+        callbacks.append(("progress", ProgressBar(desc=f"{len(groups)} critics")))
+    net = build_net(
+        GroupedCritic,
+        critic_params,
+        valid_ds,
+        callbacks,
+        params,
+        device=device,
+        random_state=batch_seed,
+    )
+    if selection_pairs is not None:
+        net.set_params(iterator_valid__n_marginal=selection_pairs)
+    # skorch's fit is initialize then partial_fit: critics that start from
+    # others' weights get them in between.
+    net.initialize()
+    for g, start in enumerate(starts or []):
+        if start is not None:
+            net.module_.start_from(g, *start)
+    net.partial_fit(train_ds, None)
+    return net, valid_ds
+
+
+def chunk_groups(n_groups, n_jobs):
+    """The groups of each training, as arrays of indices.
+
+    Wide tables train in chunks of at most ``_GROUPS_PER_FIT`` critics, one
+    after the other (or side by side with n_jobs): a step over thousands of
+    critics costs more per critic than one over a few hundred, whose
+    activations stay in cache (benchmarks/bench_wide.py: a 1000 x 2000 table
+    in 71-83 s in chunks of 256 to 1024, 94 s in one network). Results
+    depend on the chunks only through float32 rounding in the batched
+    products.
+    """
+    n_chunks = min(
+        max(effective_n_jobs(n_jobs), math.ceil(n_groups / _GROUPS_PER_FIT)),
+        n_groups,
+    )
+    return np.array_split(np.arange(n_groups), n_chunks)

@@ -1,0 +1,55 @@
+"""Samplers of pairs (X, y) whose mutual information is known in closed form.
+
+Each sampler returns ``(X, y, true_mi)`` with ``true_mi`` in nats. They serve
+the tests, the benchmarks and the documentation. ``LECTURE_RHO`` (0.878977)
+is the correlation of the bivariate Gaussian of the lecture on MINE that this
+package started from, the samplers' default.
+
+Harder distributions have no closed form but an exact log density ratio, and
+so a Monte Carlo truth to a small standard error: ``gaussian_mixture_mi``
+gives the mutual information between the blocks of a Gaussian mixture,
+``make_gaussian_mixture`` samples any such mixture, ``make_mixture`` named
+multimodal shapes (rings, grid, waves, cross, curve) and ``make_inliers``
+Gaussian pairs diluted by independent noise. ``make_uniform_noise`` adds
+bounded uniform noise to a uniform variable, with a closed form.
+"""
+
+import warnings
+
+from .._utils.constants import LECTURE_RHO
+from ._gaussian import gaussian_mi, make_gaussian
+from ._mixtures import gaussian_mixture_mi, make_gaussian_mixture, make_mixture
+from ._noise import make_inliers, make_uniform_noise
+from ._student_t import make_student_t, student_t_mi
+from ._transforms import SPIRAL_RADIUS, TRANSFORMS, spiral, transform_pair
+
+__all__ = [
+    "LECTURE_RHO",
+    "SPIRAL_RADIUS",
+    "TRANSFORMS",
+    "gaussian_mi",
+    "gaussian_mixture_mi",
+    "make_gaussian",
+    "make_gaussian_mixture",
+    "make_inliers",
+    "make_mixture",
+    "make_student_t",
+    "make_uniform_noise",
+    "spiral",
+    "student_t_mi",
+    "transform_pair",
+]
+
+
+def __getattr__(name):
+    # The old name of LECTURE_RHO, deprecated as scikit-learn deprecates.
+    if name == "SEED_RHO":
+        warnings.warn(
+            "sklearn_mine.datasets.SEED_RHO was renamed LECTURE_RHO in 0.2 (the "
+            "correlation of the lecture's bivariate Gaussian); the old name "
+            "will be removed in 0.4.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        return LECTURE_RHO
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
