@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sklearn_mine.cli import _commands as _cli
 from sklearn_mine.cli import _table as _cli_table
-from sklearn_mine.cli._commands import main
+from sklearn_mine.cli import main
+from sklearn_mine.cli._parser import build_parser
 
 # Few steps keep each fit to seconds; the dependences below are strong enough
 # to be ranked correctly after them.
@@ -69,16 +69,57 @@ def _printed(name, out):
 def test_demo_prints_estimate_beside_truth(capsys):
     assert main(["demo", "--n-samples", "300", "--rho", "0.8"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith(
-        "Bivariate Gaussian, rho=0.8, n=300 (the lecture's bivariate Gaussian has "
-        "rho=0.878977, n=1000)"
+    lines = out.splitlines()
+    # One heading, which says how this sample differs from the lecture's.
+    assert lines[0] == (
+        "Bivariate Gaussian, rho=0.8, n=300 (the lecture's has rho=0.878977, n=1000)"
     )
+    assert sum(line.startswith("Bivariate Gaussian") for line in lines) == 1
     estimate, truth = _printed("MINE estimate", out), _printed("true MI", out)
+    se = _printed("standard error", out)
     # -1/2 log(1 - 0.64) = 0.5108
     assert truth == 0.5108
     assert _printed("error", out) == pytest.approx(estimate - truth, abs=1.5e-4)
     # About -0.04 with this seed; a critic that learnt nothing would give 0.
     assert abs(estimate - truth) < 0.1
+    # About 0.1 with this seed: the mean of 90 held-out pairs' pointwise MI.
+    assert 0.03 < se < 0.2
+    # The 95 % normal interval, to the printed digits.
+    (low, high) = map(
+        float, re.findall(r"^95% interval +(\d+\.\d+) to (\d+\.\d+) nats", out, re.M)[0]
+    )
+    assert low == pytest.approx(estimate - 1.959964 * se, abs=2.5e-4)
+    assert high == pytest.approx(estimate + 1.959964 * se, abs=2.5e-4)
+    where = "inside" if low <= truth <= high else "above" if truth > high else "below"
+    assert re.search(rf"^true MI .*, {where} the interval", out, re.M)
+
+
+def test_demo_heading_of_the_lecture_sample(monkeypatch, capsys):
+    # The fit is not what is tested here: a stand-in keeps it instant.
+    class Fitted:
+        mutual_info_, standard_error_ = 0.7, 0.02
+        confidence_interval_ = (0.66, 0.74)
+        n_steps_ = 1
+
+        def __init__(self, **params):
+            pass
+
+        def fit(self, X, y):
+            return self
+
+    monkeypatch.setattr("sklearn_mine.MINEEstimator", Fitted)
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == (
+        "Bivariate Gaussian, rho=0.878977, n=1000 (the lecture's)"
+    )
+    # -1/2 log(1 - 0.878977^2) = 0.7405, above 0.74.
+    assert (
+        "true MI         0.7405 nats (-1/2 log(1 - rho^2)), above the interval "
+        "(a lower bound can read low)"
+    ) in out
+    assert "standard error  0.0200 nats" in out
+    assert "95% interval    0.6600 to 0.7400 nats" in out
 
 
 def test_bad_demo_arguments_exit_with_a_message(capsys):
@@ -125,14 +166,67 @@ def test_bad_arguments_exit_with_a_message(capsys, args, expected):
         (["--target", "y", "--fe", "a", "f.csv"], "f.csv", ["y"], ["a"]),
         (["--target", "y", "--joint", "f.csv"], "f.csv", ["y"], None),
         (["--target", "y", "--", "f.csv"], "f.csv", ["y"], None),
+        # FILE after the targets, options after FILE.
+        (["--target", "y", "f.csv", "--max-steps", "200"], "f.csv", ["y"], None),
+        (["--tar", "y", "y2", "f.csv", "--joint"], "f.csv", ["y", "y2"], None),
+        (
+            ["--target", "y", "--target", "y2", "f.csv", "--features", "a"],
+            "f.csv",
+            ["y", "y2"],
+            ["a"],
+        ),
+        (
+            ["--features", "a", "b", "f.csv", "--target", "y", "--format", "csv"],
+            "f.csv",
+            ["y"],
+            ["a", "b"],
+        ),
     ],
 )
 def test_file_before_or_after_the_options(args, file, target, features):
-    parser = _cli._build_parser()
+    parser = build_parser()
     argv = ["estimate", *args]
     parsed = parser.parse_args(argv)
     parsed.check(parsed, argv)
     assert (parsed.file, parsed.target, parsed.features) == (file, target, features)
+
+
+def test_file_among_several_lists_is_the_existing_file(tmp_path):
+    path = tmp_path / "data.csv"
+    path.write_text("a,y\n")
+    argv = ["estimate", "--target", "y", "b", "--features", "a", str(path)]
+    parsed = build_parser().parse_args(argv)
+    parsed.check(parsed, argv)
+    assert (parsed.file, parsed.target, parsed.features) == (
+        str(path),
+        ["y", "b"],
+        ["a"],
+    )
+
+
+def test_file_that_cannot_be_told_from_a_column_says_what_to_type(capsys):
+    argv = ["estimate", "--target", "y", "a.csv", "--features", "x", "b.csv"]
+    parsed = build_parser().parse_args(argv)
+    with pytest.raises(SystemExit) as exc:
+        parsed.check(parsed, argv)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "which of 'a.csv' or 'b.csv' is FILE?" in err
+    assert "Put it first, as in: sklearn-mine estimate data.csv --target" in err
+
+
+def test_estimate_with_the_file_after_the_target(data_csv, capsys):
+    # What a new user typed; argparse alone gives data.csv to --target.
+    status, out, err = run_main(
+        capsys, "--target", "y", data_csv, "--max-steps", "200", "--format", "csv"
+    )
+    assert status == 0, err
+    rows = list(csv.reader(io.StringIO(out)))
+    # The columns in the table's order, rank first.
+    assert rows[0] == ["rank", "feature", "mutual_info", "standard_error"]
+    assert [row[0] for row in rows[1:]] == ["1", "2", "3", "4"]
+    # Every column but the target: data.csv was not taken for a column.
+    assert sorted(row[1] for row in rows[1:]) == ["color", "x0", "x1", "y2"]
 
 
 def test_help_does_not_import_torch():
@@ -209,6 +303,8 @@ def test_estimate_json_with_several_targets(data_csv):
     # stderr is not a terminal: no progress unless asked for.
     assert err == ""
     results = json.loads(out)
+    # The keys in the table's order, rank first.
+    assert list(results[0]) == ["rank", "feature", "mutual_info", "standard_error"]
     assert [r["rank"] for r in results] == [1, 2, 3]
     assert results[-1]["feature"] == "x1"
     assert {r["feature"] for r in results[:2]} == {"x0", "color"}
@@ -295,9 +391,7 @@ def test_estimate_reads_parquet(tmp_path):
 
 
 def test_joint_table_output(capsys):
-    args = _cli._build_parser().parse_args(
-        ["estimate", "f.csv", "--target", "y", "--joint"]
-    )
+    args = build_parser().parse_args(["estimate", "f.csv", "--target", "y", "--joint"])
     result = {
         "target": ["y"],
         "objective": "mine",
@@ -481,7 +575,7 @@ def test_library_value_error_is_one_error_line(bad_dir, monkeypatch, capsys):
     def reject(*args, **kwargs):
         raise ValueError("Feature 0 is discrete with 300 distinct values;\nmore.")
 
-    monkeypatch.setattr("sklearn_mine._mutual_info.mutual_info_mine", reject)
+    monkeypatch.setattr("sklearn_mine.mutual_info_mine", reject)
     path = bad_dir / "data.csv"
     assert main(["estimate", str(path), "--target", "y"]) == 2
     err = capsys.readouterr().err

@@ -1,0 +1,314 @@
+"""The command line's argument parser and its checks of the arguments.
+
+The parser is built from the torch-free ``_utils.constants`` only, so that
+``--help`` answers at once; the checks import scikit-learn only when an
+``estimate`` command is checked.
+"""
+
+import argparse
+import functools
+import os
+import re
+import sys
+
+from .._utils.constants import (
+    DEFAULT_MAX_STEPS,
+    LECTURE_RHO,
+    MAX_CATEGORIES,
+    MIN_SAMPLES,
+    OBJECTIVES,
+)
+
+__all__ = ["PROG", "build_parser"]
+
+PROG = "sklearn-mine"
+
+# numpy's seeds, which every random_state ends up as.
+_MAX_SEED = 2**32 - 1
+
+# The options that take a list of columns, and so may swallow FILE.
+_LIST_OPTIONS = ("target", "features")
+
+# What argparse takes for a negative number.
+_NEGATIVE = re.compile(r"^-\d+$|^-\d*\.\d+$")
+
+_EXAMPLE = f"{PROG} estimate data.csv --target COL [COL ...] [options]"
+
+
+# ---------------------------------------------------------------- checks
+
+
+def _check_random_state(parser, args):
+    if not 0 <= args.random_state <= _MAX_SEED:
+        parser.error(
+            f"--random-state must lie in [0, {_MAX_SEED}]; got {args.random_state}"
+        )
+
+
+def _check_demo(parser, args, argv):
+    if not -1 < args.rho < 1:
+        parser.error(f"--rho must lie in (-1, 1); got {args.rho}")
+    if args.n_samples < MIN_SAMPLES:
+        parser.error(
+            f"--n-samples must be at least {MIN_SAMPLES}; got {args.n_samples}"
+        )
+    _check_random_state(parser, args)
+
+
+def _list_option(token):
+    """``"target"`` or ``"features"`` if ``token`` names that option, else None.
+
+    argparse accepts unambiguous abbreviations ("--tar", "--fe"); an ambiguous
+    one ("--f": --features or --format) is refused before this is asked.
+    """
+    for dest in _LIST_OPTIONS:
+        if len(token) > 2 and f"--{dest}".startswith(token):
+            return dest
+    return None
+
+
+def _is_value(token):
+    """Whether argparse reads ``token`` as a value rather than an option."""
+    # Negative numbers and a lone "-" are values: no option looks like them.
+    return not token.startswith("-") or token == "-" or _NEGATIVE.match(token)
+
+
+def _swallowed_files(argv):
+    """Where FILE may hide: (option, index in its list, value) per candidate.
+
+    ``--target`` and ``--features`` take one or more columns, so argparse
+    gives them the next word too, FILE included (``--target y data.csv
+    --max-steps 200``). A swallowed FILE is the last value of one of their
+    occurrences that holds at least two.
+    """
+    counts = dict.fromkeys(_LIST_OPTIONS, 0)
+    candidates = []
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        if token == "--":
+            break
+        dest = _list_option(token) if token.startswith("--") else None
+        i += 1
+        if dest is None or "=" in token:
+            continue
+        start = i
+        while i < len(argv) and _is_value(argv[i]):
+            i += 1
+        counts[dest] += i - start
+        if i - start >= 2:
+            candidates.append((dest, counts[dest] - 1, argv[i - 1]))
+    return candidates
+
+
+def _file_after_list(parser, args, argv):
+    """FILE, taken back from the columns of ``--target`` or ``--features``.
+
+    With one candidate, it is FILE. With several, FILE is the one that names
+    an existing file; if none or more than one does, the user is told to put
+    FILE first.
+    """
+    candidates = _swallowed_files(argv)
+    if len(candidates) > 1:
+        existing = [c for c in candidates if os.path.isfile(c[2])]
+        if len(existing) != 1:
+            shown = " or ".join(repr(c[2]) for c in candidates)
+            parser.error(f"which of {shown} is FILE? Put it first, as in: {_EXAMPLE}")
+        candidates = existing
+    if not candidates:
+        parser.error(
+            f"the following arguments are required: FILE (first, as in: {_EXAMPLE})"
+        )
+    ((dest, index, value),) = candidates
+    getattr(args, dest).pop(index)
+    return value
+
+
+def _check_estimate(parser, args, argv):
+    from sklearn.utils._param_validation import (
+        InvalidParameterError,
+        validate_parameter_constraints,
+    )
+
+    from .._utils.validation import TRAINING_CONSTRAINTS
+
+    if args.file is None:
+        args.file = _file_after_list(parser, args, argv)
+    try:
+        validate_parameter_constraints(
+            {"max_steps": TRAINING_CONSTRAINTS["max_steps"]},
+            {"max_steps": args.max_steps},
+            caller_name=PROG,
+        )
+    except InvalidParameterError as exc:
+        # "The 'max_steps' parameter of ... must be X. Got V instead."
+        match = re.search(r"must be (.*?)\. Got", str(exc))
+        need = match.group(1) if match else "a positive int"
+        parser.error(f"--max-steps must be {need}; got {args.max_steps}")
+    _check_random_state(parser, args)
+
+
+# ---------------------------------------------------------------- parsing
+
+
+class _DeprecatedAlias(argparse.Action):
+    """An option's old name: stores as the new one does, with a warning."""
+
+    def __init__(self, *args, new_name, **kwargs):
+        self.new_name = new_name
+        super().__init__(*args, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(
+            f"{PROG}: warning: {option_string} is deprecated; use {self.new_name}",
+            file=sys.stderr,
+        )
+        setattr(namespace, self.dest, values)
+
+
+def _add_demo_parser(commands):
+    demo = commands.add_parser(
+        "demo",
+        help=f"fit MINE on the lecture's bivariate Gaussian (rho = {LECTURE_RHO}) "
+        "and compare with the truth (the default command)",
+    )
+    demo.add_argument(
+        "--n-samples",
+        metavar="N",
+        type=int,
+        default=1000,
+        help=f"pairs drawn, at least {MIN_SAMPLES} (default: %(default)s)",
+    )
+    demo.add_argument(
+        "--rho",
+        type=float,
+        default=LECTURE_RHO,
+        help="correlation, in (-1, 1) (default: %(default)s)",
+    )
+    demo.add_argument(
+        "--random-state",
+        metavar="N",
+        type=int,
+        default=0,
+        help="seed of the sample and the fit (default: %(default)s)",
+    )
+    demo.set_defaults(check=functools.partial(_check_demo, demo))
+
+
+def _add_estimate_parser(commands):
+    estimate = commands.add_parser(
+        "estimate",
+        usage="%(prog)s [-h] FILE --target COL [COL ...]\n"
+        "       [--features COL [COL ...]] [--joint] [--test] [--objective NAME]\n"
+        "       [--random-state N] [--format {table,json,csv}] [--max-steps N]\n"
+        "       [--progress | --no-progress]\n"
+        "   or: %(prog)s [-h] --target COL [COL ...] FILE [options]",
+        help="estimate the mutual information of a CSV or Parquet file's "
+        "columns with a target",
+        description="Estimate, in nats, the mutual information of each feature "
+        "column of FILE with the target column(s), ranked highest first "
+        "(mutual_info_mine, with each estimate's standard error), or with --joint "
+        "of all feature columns together (MINEEstimator, with a standard error "
+        "and a 95% interval); --test adds the p-value of a test of independence.",
+        epilog="Numeric columns are continuous. Boolean, categorical and text "
+        f"columns are discrete: their values are categories (at most "
+        f"{MAX_CATEGORIES}), one-hot encoded for the critics. A single discrete "
+        "target is estimated by mutual_info_mine_classif. Columns with missing "
+        "or infinite values are refused, and so are text columns most of whose "
+        "cells are numbers (a numeric column with a few cells like '?'). FILE "
+        "may come first, or right after the columns of --target or --features. "
+        "It is read as Parquet when it ends in .parquet or .pq (needs pyarrow), "
+        "as CSV otherwise. Bad input is reported on one line of stderr, with "
+        "exit status 2.",
+    )
+    estimate.add_argument("file", metavar="FILE", nargs="?", help="CSV or Parquet file")
+    estimate.add_argument(
+        "--target",
+        metavar="COL",
+        nargs="+",
+        action="extend",
+        required=True,
+        help="target column; several are one target vector",
+    )
+    estimate.add_argument(
+        "--features",
+        metavar="COL",
+        nargs="+",
+        action="extend",
+        help="feature columns (default: every column but the targets)",
+    )
+    estimate.add_argument(
+        "--joint",
+        action="store_true",
+        help="one estimate for all features jointly, with its standard error",
+    )
+    estimate.add_argument(
+        "--test",
+        action="store_true",
+        help="also give the p-value of a test of independence "
+        "(independence_test: a critic fitted on 70%% of the rows scores the "
+        "other 30%% against their permutations), per feature or, with --joint, "
+        "for all features jointly; one more fit per p-value",
+    )
+    estimate.add_argument(
+        "--objective",
+        choices=OBJECTIVES,
+        default="mine",
+        metavar="NAME",
+        help=f"the bound trained and reported, one of {', '.join(OBJECTIVES)} "
+        "(default: %(default)s)",
+    )
+    estimate.add_argument(
+        "--bound",
+        dest="objective",
+        choices=OBJECTIVES,
+        default=argparse.SUPPRESS,
+        metavar="NAME",
+        action=_DeprecatedAlias,
+        new_name="--objective",
+        help=argparse.SUPPRESS,
+    )
+    estimate.add_argument(
+        "--random-state",
+        metavar="N",
+        type=int,
+        default=0,
+        help="seed of the split, the critics and the batches (default: %(default)s)",
+    )
+    estimate.add_argument(
+        "--format",
+        choices=("table", "json", "csv"),
+        default="table",
+        help="output on stdout (default: %(default)s)",
+    )
+    estimate.add_argument(
+        "--max-steps",
+        metavar="N",
+        type=int,
+        default=DEFAULT_MAX_STEPS,
+        help="most gradient steps of each fit (default: %(default)s)",
+    )
+    estimate.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show progress on stderr (default: when stderr is a terminal)",
+    )
+    estimate.set_defaults(check=functools.partial(_check_estimate, estimate))
+
+
+def build_parser():
+    """The parser of ``sklearn-mine``; ``args.check(args, argv)`` completes it.
+
+    ``args.command`` names the command; ``args.check`` refuses bad values
+    with exit status 2 and takes FILE back from a list of columns that
+    swallowed it.
+    """
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Mutual information neural estimation (MINE).",
+    )
+    commands = parser.add_subparsers(dest="command")
+    _add_demo_parser(commands)
+    _add_estimate_parser(commands)
+    return parser
