@@ -11,8 +11,8 @@ __all__ = [
     "radial_feature",
 ]
 
-# By the names of sklearn_mine._utils.constants.ACTIVATIONS.
-ACTIVATIONS = {
+# The module of each of sklearn_mine._utils.constants.ACTIVATIONS.
+ACTIVATION_MODULES = {
     "elu": nn.ELU,
     "relu": nn.ReLU,
     "tanh": nn.Tanh,
@@ -27,7 +27,7 @@ def _mlp(n_in, n_out, hidden_units, hidden_layers, activation):
     widths = [n_in] + [hidden_units] * hidden_layers
     layers = []
     for a, b in zip(widths[:-1], widths[1:]):
-        layers += [nn.Linear(a, b), ACTIVATIONS[activation]()]
+        layers += [nn.Linear(a, b), ACTIVATION_MODULES[activation]()]
     layers.append(nn.Linear(widths[-1], n_out))
     return nn.Sequential(*layers)
 

@@ -3,7 +3,7 @@
 import torch
 from torch import nn
 
-from .critics import ACTIVATIONS, IN_PLACE_ACTIVATIONS, pairwise_by_rows
+from .critics import ACTIVATION_MODULES, IN_PLACE_ACTIVATIONS, pairwise_by_rows
 
 __all__ = ["GroupedCritic"]
 
@@ -70,7 +70,7 @@ class GroupedCritic(nn.Module):
         self.register_buffer("index", index)
         # In place where torch offers it (ELU, ReLU): the activations are the
         # step's largest tensors, and their backward needs only the output.
-        activation_class = ACTIVATIONS[activation]
+        activation_class = ACTIVATION_MODULES[activation]
         self.activation = (
             activation_class(inplace=True)
             if activation in IN_PLACE_ACTIVATIONS

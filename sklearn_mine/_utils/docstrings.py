@@ -1,7 +1,20 @@
-"""The shared parameter section of mutual_info_mine's two docstrings."""
+"""Docstrings' Parameters sections, completed from the table of parameters.
 
-__all__ = ["with_parameters_doc"]
+A public docstring documents its entry point's own parameters; the training
+parameters' entries are written once, in
+:mod:`sklearn_mine._utils.parameters`, and inserted here in the order of
+the signature, as numpydoc's validation asks.
+"""
 
+import inspect
+import re
+
+from .parameters import PARAMETERS, description, names
+
+__all__ = ["with_parameters_doc", "with_training_parameters"]
+
+# The parameters of mutual_info_mine's two docstrings that are not training
+# parameters, and their Returns section.
 _PARAMETERS_DOC = """
     Parameters
     ----------
@@ -34,58 +47,6 @@ _PARAMETERS_DOC = """
         ``None`` puts each feature in a group of its own.
     return_std : bool, default=False
         Whether to return each estimate's standard error too.
-    objective : {"mine", "dv", "mine-f", "nwj", "js", "smile", "infonce"}, \
-            default="mine"
-        The bound trained and reported, as in :class:`MINEEstimator`.
-        ``"infonce"`` scores every pair of a batch through each critic: about
-        ``batch_size`` times slower per step.
-    tau : float, default=5.0
-        SMILE's clipping threshold (``objective="smile"`` only).
-    hidden_units : int, default=16
-        Width of the hidden layers of each feature's critic.
-    hidden_layers : int, default=2
-        Hidden layers of each feature's critic.
-    activation : {"elu", "relu", "tanh", "softplus", "gelu"}, default="elu"
-        Non-linearity of the critics.
-    batch_size : int, default=256
-        Joint pairs per gradient step, shared by all critics.
-    marginal_batch_size : int, default=None
-        Marginal pairs per step; ``None`` uses the joint batch size.
-    replace : bool, default=False
-        Whether marginal pairs are resampled with replacement.
-    optimizer : torch.optim.Optimizer class, default=torch.optim.Adam
-        The optimizer of the critics' weights.
-    lr : float, default=1e-2
-        The optimizer's learning rate.
-    denominator_ema_rate : float, default=0.01
-        Rate of MINE's moving average of the denominator (``objective="mine"``
-        only), as in :class:`MINEEstimator`.
-    weight_ema_rate : float or None, default=0.04
-        Weight of the newest step in a moving average of the critics'
-        weights, which is what is scored and kept, as in
-        :class:`MINEEstimator`; ``None`` scores the last step's weights.
-    max_steps : int, default=4000
-        Most gradient steps, rounded up to whole epochs.
-    steps_per_epoch : int, default=25
-        Gradient steps between two evaluations of the held-out bounds.
-    patience : int or None, default=6
-        Epochs without a better held-out bound before a feature's critic is
-        frozen; training stops when all are. ``None`` trains for ``max_steps``.
-    validation_fraction : float, default=0.3
-        Fraction of the samples held out to select and score the critics; at
-        most 50,000 samples are held out.
-    preprocessing : {"quantile", "standard"}, default="quantile"
-        Transform of each continuous feature and of a continuous target before
-        training, as in :class:`MINEEstimator` (MI is invariant to it).
-    device : {"cpu", "cuda", "auto"}, default="cpu"
-        Where the critics train.
-    verbose : int, default=0
-        Whether to show a progress bar of the gradient steps on stderr (one
-        per chunk of features when ``n_jobs`` splits them).
-    ema_rate : float, default="deprecated"
-        Deprecated since 0.2 and removed in 0.4: use ``denominator_ema_rate``.
-    averaging_rate : float or None, default="deprecated"
-        Deprecated since 0.2 and removed in 0.4: use ``weight_ema_rate``.
 
     Returns
     -------
@@ -96,26 +57,89 @@ _PARAMETERS_DOC = """
         Only with ``return_std=True``: the standard error of each estimate,
         by the delta method over draws of the held-out pairs, as
         :class:`MINEEstimator`'s ``standard_error_`` (0 for a constant
-        feature). On scikit-learn's diabetes table it was 0.9 to 2.0 times
-        the spread of the estimates over ten values of ``random_state``
-        (``docs/uncertainty.md``): a rerun with another seed moves an
-        estimate by about this much or less.
+        feature). A rerun with another ``random_state`` moves an estimate by
+        about this much or less (see ``docs/uncertainty.md``).
 """
+
+_INDENT = " " * 4
+_HEADER = f"{_INDENT}Parameters\n{_INDENT}----------\n"
+# The end of a section: a blank line before the next header and its dashes.
+_NEXT_SECTION = re.compile(rf"\n(?=\n{_INDENT}\S[^\n]*\n{_INDENT}-+\n)")
+
+
+def _entry(name, entry_point):
+    """The numpydoc entry of a training parameter at ``entry_point``."""
+    type_line, text = description(name, entry_point)
+    body = "".join(f"{2 * _INDENT}{line}\n" for line in text.splitlines())
+    return f"{_INDENT}{name} : {type_line}\n{body}"
+
+
+def _split_entries(section):
+    """A Parameters section's entries, by parameter name, in order."""
+    entries = {}
+    for line in section.splitlines(keepends=True):
+        if line.startswith(_INDENT) and not line[len(_INDENT)].isspace():
+            name = line.split(" : ")[0].strip()
+            entries[name] = ""
+        entries[name] += line
+    return entries
+
+
+def fill_training_parameters(doc, entry_point, signature):
+    """``doc`` with the training parameters of ``signature`` documented.
+
+    Their entries join those of the docstring's Parameters section, all in
+    the order of ``signature``; an entry the docstring writes itself for a
+    training parameter is refused, as it would be a second copy.
+    """
+    start = doc.index(_HEADER) + len(_HEADER)
+    match = _NEXT_SECTION.search(doc, start)
+    end = match.start() + 1 if match else len(doc)
+    entries = _split_entries(doc[start:end])
+    copies = set(entries) & set(PARAMETERS)
+    if copies:
+        raise ValueError(f"{sorted(copies)} are documented in the table of parameters")
+    training = set(names(entry_point))
+    for name in signature.parameters:
+        if name in training:
+            entries[name] = _entry(name, entry_point)
+    order = list(signature.parameters)
+    # Entries of names the signature lacks ("x_scaler_, y_scaler_") go last,
+    # for numpydoc's validation to report.
+    ordered = sorted(
+        entries, key=lambda name: order.index(name) if name in order else len(order)
+    )
+    return doc[:start] + "".join(entries[name] for name in ordered) + doc[end:]
+
+
+def with_training_parameters(entry_point):
+    """Complete a class's or function's Parameters section from the table."""
+
+    def decorate(obj):
+        obj.__doc__ = fill_training_parameters(
+            obj.__doc__, entry_point, inspect.signature(obj)
+        )
+        return obj
+
+    return decorate
 
 
 def with_parameters_doc(y_shape, y_doc):
-    """Fill a docstring's ``{parameters}`` line with the shared section.
+    """Fill a docstring's ``{parameters}`` line with the per-feature section.
 
-    ``y_shape`` completes the shape of y and ``y_doc`` describes it.
+    The section of the parameters that are not training parameters (shared
+    by mutual_info_mine's two docstrings), then the training parameters of
+    the function, named by its ``__name__``, from the table. ``y_shape``
+    completes the shape of y and ``y_doc`` describes it.
     """
 
     def decorate(func):
-        func.__doc__ = func.__doc__.replace(
-            "    {parameters}\n",
+        section = (
             _PARAMETERS_DOC.replace("Y_SHAPE", y_shape)
             .replace("Y_DOC", y_doc)
-            .lstrip("\n"),
+            .lstrip("\n")
         )
-        return func
+        func.__doc__ = func.__doc__.replace(f"{_INDENT}{{parameters}}\n", section)
+        return with_training_parameters(func.__name__)(func)
 
     return decorate

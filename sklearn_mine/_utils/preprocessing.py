@@ -5,9 +5,9 @@ from scipy.stats import norm
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
 
-__all__ = ["PREPROCESSING", "NormalScores", "fit_marginal_transform", "transform_rows"]
+from .constants import PREPROCESSING
 
-PREPROCESSING = ("quantile", "standard")
+__all__ = ["PREPROCESSING", "NormalScores", "fit_marginal_transform", "transform_rows"]
 
 # Rows passed to StandardScaler.partial_fit at a time: bounds the float64
 # temporaries.
