@@ -1,3 +1,5 @@
+import logging
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -5,12 +7,14 @@ import torch
 from joblib import parallel_config
 from sklearn.feature_selection import mutual_info_regression
 from sklearn.linear_model import LinearRegression
-from sklearn.model_selection import GridSearchCV
+from sklearn.model_selection import GridSearchCV, KFold, PredefinedSplit
 from sklearn.pipeline import make_pipeline
 
 from sklearn_mine import MutualInfoSelector
 from sklearn_mine._engine.grouped_critic import GroupedCritic
-from sklearn_mine._selection import _add_shadows, _rows, _splits
+from sklearn_mine._selection._crossfit import make_splits
+from sklearn_mine._selection._rounds import critic_rows, pair_features
+from sklearn_mine._selection._shadows import add_shadows, null_bound
 
 
 def _interaction(n=1000, d=6, seed=0):
@@ -39,7 +43,15 @@ def test_auto_finds_an_interacting_pair_and_stops(interaction_fit):
     assert history["gain"][1] > 0.8
     assert history["gain"][1] > 10 * history["gain_standard_error"][1]
     assert abs(history["gain"][2]) < 3 * history["gain_standard_error"][2] + 0.02
-    # The selected set's MI is that of the round which refused to grow it.
+    # The selected set's MI is that of the round which refused to grow it:
+    # the third round's estimate less its gain over the set (to float32
+    # rounding). The pair's true MI is about 2.1 nats (h(y) - h(0.1 N(0, 1)),
+    # numerically); critics this small read a lower bound well below it.
+    np.testing.assert_allclose(
+        selector.mutual_info_,
+        history["mutual_info"][2] - history["gain"][2],
+        rtol=1e-6,
+    )
     assert selector.mutual_info_ > 1.0
     assert selector.standard_error_ > 0
     assert selector.n_features_to_select_ == 2
@@ -67,7 +79,7 @@ def test_shadows_leave_the_candidates_training_alone(interaction_fit, monkeypatc
     )
     # The shadows are drawn after the seeds and train beside the candidates:
     # without them the candidates' gains are the same.
-    monkeypatch.setattr("sklearn_mine._selection._N_SHADOWS", 0)
+    monkeypatch.setattr("sklearn_mine._selection._shadows.N_SHADOWS", 0)
     bare = MutualInfoSelector(n_features_to_select=2, random_state=0).fit(X, y)
     assert np.isnan(bare.history_["null_bound"]).all()
     assert bare.history_["features"].tolist() == auto["features"][:2].tolist()
@@ -82,7 +94,7 @@ def test_shadows_are_permuted_copies_of_features():
     # Feature 0 one column, feature 1 a one-hot block of three.
     z = np.column_stack([rng.standard_normal(n), np.eye(3)[rng.randint(3, size=n)]])
     columns = [[0], [1, 2, 3]]
-    wide, wide_columns, shadows = _add_shadows(z, columns, 6, rng)
+    wide, wide_columns, shadows = add_shadows(z, columns, 6, rng)
     assert shadows == list(range(2, 8))
     assert wide_columns[:2] == columns
     np.testing.assert_array_equal(wide[:, :4], z)
@@ -107,13 +119,12 @@ def test_null_bound_holds_the_best_of_many_null_moves_at_its_level():
     # 2.5 % of rounds (Bonferroni over the 96, one-sided at 0.95): about
     # 2 %, as the bound is shared; without the division by the moves, the
     # best of 96 would exceed it in most rounds.
-    selector = MutualInfoSelector(confidence_level=0.95)
     rng = np.random.RandomState(0)
     rounds = 4000
     exceeded = 0
     for _ in range(rounds):
         gains = 0.03 * rng.standard_normal(16 + 96) + 0.01
-        bound = selector._null_bound(gains[:16], 96)
+        bound = null_bound(gains[:16], 96, confidence_level=0.95)
         exceeded += gains[16:].max() > bound
     assert 0.01 < exceeded / rounds < 0.03
 
@@ -181,27 +192,19 @@ def test_auto_keeps_its_least_count_whatever_the_evidence():
 
 
 def test_pairs_of_many_features_are_those_of_the_best_single_scores():
-    selector = MutualInfoSelector()
     candidates = list(range(3, 103))
     scores = np.full(103, np.nan)
     scores[candidates] = np.random.RandomState(0).permutation(100)
-    single = {"scores": scores}
-    paired = selector._pair_features(single, candidates, room=5)
+    paired = pair_features(scores, candidates, room=5, interactions="auto")
     # The 45 best-scoring of 100 candidates (scores 55 to 99), in order.
     assert paired == sorted(j for j in candidates if scores[j] >= 55)
     assert len(paired) == 45
     # Every candidate when asked for pairs, or when few are left; none
     # without room for two features or without interactions.
-    assert (
-        MutualInfoSelector(interactions=True)._pair_features(single, candidates, 5)
-        == candidates
-    )
-    assert selector._pair_features(single, candidates[:45], 5) == candidates[:45]
-    assert selector._pair_features(single, candidates, 1) == []
-    assert (
-        MutualInfoSelector(interactions=False)._pair_features(single, candidates, 5)
-        == []
-    )
+    assert pair_features(scores, candidates, 5, interactions=True) == candidates
+    assert pair_features(scores, candidates[:45], 5, "auto") == candidates[:45]
+    assert pair_features(scores, candidates, 1, "auto") == []
+    assert pair_features(scores, candidates, 5, interactions=False) == []
 
 
 def test_class_labels_and_backward_elimination():
@@ -221,20 +224,31 @@ def test_class_labels_and_backward_elimination():
 
 
 def test_pipeline_grid_search_and_pandas_output():
-    X, y = _interaction(n=400, d=4)
-    X = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+    # y linear in a and b: a linear model after two features explains
+    # nearly all of y, after one about half.
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame(rng.standard_normal((400, 4)), columns=["a", "b", "c", "d"])
+    y = X["a"] + X["b"] + 0.1 * rng.standard_normal(400)
     settings = dict(max_steps=200, random_state=0)
     selector = MutualInfoSelector(n_features_to_select=2, **settings)
     selector.set_output(transform="pandas")
     out = selector.fit_transform(X, y)
-    assert list(out.columns) == list(selector.get_feature_names_out())
+    assert list(out.columns) == ["a", "b"]
+    assert list(selector.get_feature_names_out()) == ["a", "b"]
     assert list(selector.feature_names_in_) == ["a", "b", "c", "d"]
 
     pipe = make_pipeline(MutualInfoSelector(**settings), LinearRegression())
     search = GridSearchCV(
         pipe, {"mutualinfoselector__n_features_to_select": [1, 0.5]}, cv=2
     ).fit(X, y)
-    assert search.best_estimator_[0].n_features_to_select_ in (1, 2)
+    # Half of the four features: two, which the search prefers, and they
+    # are a and b.
+    assert search.best_params_ == {"mutualinfoselector__n_features_to_select": 0.5}
+    best = search.best_estimator_[0]
+    assert best.n_features_to_select_ == 2
+    assert list(best.get_feature_names_out()) == ["a", "b"]
+    scores = search.cv_results_["mean_test_score"]
+    assert scores[1] > 0.95 and scores[0] < 0.7
 
 
 def test_float_count_and_keeping_every_feature():
@@ -289,7 +303,8 @@ def test_same_seed_same_selection_for_any_n_jobs():
 
 
 def test_cross_fitting_holds_out_every_row_once():
-    splits = _splits(101, 3, 0.3, np.random.RandomState(0))
+    X = np.empty((101, 1))
+    splits = make_splits(X, None, 3, 0.3, np.random.RandomState(0))
     assert len(splits) == 3
     held = [np.concatenate([choose, test]) for _, choose, test in splits]
     np.testing.assert_array_equal(np.sort(np.concatenate(held)), np.arange(101))
@@ -299,8 +314,71 @@ def test_cross_fitting_holds_out_every_row_once():
         )
         assert len(test) - len(choose) in (0, 1)
     # Without cv, one split: 0.3 held out, halved.
-    ((train, choose, test),) = _splits(100, None, 0.3, np.random.RandomState(0))
+    ((train, choose, test),) = make_splits(
+        X[:100], None, None, 0.3, np.random.RandomState(0)
+    )
     assert (len(train), len(choose), len(test)) == (70, 15, 15)
+
+
+def test_a_splitter_gives_its_own_folds_halved():
+    X = np.empty((101, 1))
+    kfold = KFold(3, shuffle=True, random_state=0)
+    rng = np.random.RandomState(0)
+    state = rng.get_state()[1].copy()
+    splits = make_splits(X, None, kfold, 0.3, rng)
+    for (train, choose, test), (kf_train, kf_test) in zip(splits, kfold.split(X)):
+        np.testing.assert_array_equal(train, kf_train)
+        np.testing.assert_array_equal(np.concatenate([choose, test]), kf_test)
+        assert len(choose) == len(kf_test) // 2
+    assert len(splits) == 3
+    # The splitter's own seed shuffles: the selector's is left for the
+    # critics.
+    np.testing.assert_array_equal(rng.get_state()[1], state)
+
+
+def test_the_folds_of_cv_are_the_rows_trained_and_read():
+    # y follows x0 in the first 400 rows (I = log(1 + 1 / 0.09) / 2 = 1.25
+    # nats) and is independent of X in the last 200.
+    rng = np.random.RandomState(0)
+    X = rng.standard_normal((600, 2))
+    y = np.concatenate(
+        [X[:400, 0] + 0.3 * rng.standard_normal(400), rng.standard_normal(200)]
+    )
+    settings = dict(n_features_to_select=1, max_steps=300, random_state=0)
+    # Trained and read on related rows: x0, and most of its MI.
+    related = MutualInfoSelector(
+        cv=[(np.arange(300), np.arange(300, 400))], **settings
+    ).fit(X, y)
+    assert related.get_support(indices=True).tolist() == [0]
+    assert related.mutual_info_ > 0.8
+    # A splitter whose one fold trains on the related rows and reads the
+    # others: what the critic learnt does not hold there. (Any split that
+    # mixed the rows would read about two thirds of the MI.)
+    unrelated = MutualInfoSelector(
+        cv=PredefinedSplit(np.r_[np.full(400, -1), np.zeros(200)]), **settings
+    ).fit(X, y)
+    assert unrelated.mutual_info_ < 0.1
+    assert unrelated.history_["gain"][0] < 0.1
+
+
+def test_verbose_logs_one_line_per_round(caplog, capsys):
+    X, y = _interaction(n=300, d=3)
+    selector = MutualInfoSelector(
+        n_features_to_select=1, max_steps=100, verbose=1, random_state=0
+    )
+    with caplog.at_level(logging.INFO, logger="sklearn_mine"):
+        selector.fit(X, y)
+    history = selector.history_
+    (feature,) = history["features"][0]
+    assert [r.getMessage() for r in caplog.records] == [
+        f"round 1: adds feature {feature}, I = {history['mutual_info'][0]:.4f} "
+        f"+/- {history['standard_error'][0]:.4f} nats, gain "
+        f"{history['gain'][0]:+.4f} +/- {history['gain_standard_error'][0]:.4f} "
+        f"(luck bound {history['null_bound'][0]:+.4f})"
+        + ("" if history["accepted"][0] else ": not made")
+    ]
+    # Nothing on stderr: no print, and verbose=1 shows no progress bars.
+    assert capsys.readouterr().err == ""
 
 
 def test_cross_fitting_reads_the_gains_on_every_row():
@@ -329,13 +407,13 @@ def test_a_wider_critic_starts_as_the_one_it_extends():
     torch.manual_seed(0)
     x, y = torch.randn(50, 3), torch.randn(50, 1)
     critic = GroupedCritic([[0, 1], [0, 1, 2]], 3, 1, hidden_units=8, seeds=[1, 2])
-    rows = _rows([[0], [1], [2]], [0, 1], [0, 1, 2])
+    rows = critic_rows([[0], [1], [2]], [0, 1], [0, 1, 2])
     assert rows == [0, 1, None]
     critic.start_from(1, critic.group_state(0), rows)
     scores = critic(x, y)
     torch.testing.assert_close(scores[1], scores[0])
     # Dropping a column: the remaining rows are the parent's.
-    assert _rows([[0], [1, 2], [3]], [0, 1, 2], [2, 0]) == [3, 0]
+    assert critic_rows([[0], [1, 2], [3]], [0, 1, 2], [2, 0]) == [3, 0]
 
 
 @pytest.mark.parametrize(
@@ -371,6 +449,12 @@ def test_a_wider_critic_starts_as_the_one_it_extends():
             np.arange(20.0),
             r"cv=6 leaves 3 held-out samples in a fold of the 20; each fold "
             r"needs 4 at least",
+        ),
+        (
+            dict(cv=[(np.arange(17), np.arange(17, 20))]),
+            np.random.RandomState(0).standard_normal((20, 3)),
+            np.arange(20.0),
+            "Fold 0 of cv holds out 3 samples; each fold needs 4 at least",
         ),
         (
             dict(direction="sideways"),

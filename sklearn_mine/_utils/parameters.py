@@ -372,8 +372,10 @@ PARAMETERS = {
                 (one per chunk of features when ``n_jobs`` splits them).
                 """,
             "MutualInfoSelector": """
-                1 prints one line per round on stderr; 2 also shows progress
-                bars.
+                1 logs one line per round at the INFO level, with
+                :mod:`logging` (the logger ``"sklearn_mine._selection"``, under
+                ``"sklearn_mine"``; ``logging.basicConfig(level=logging.INFO)``
+                shows it); 2 also shows progress bars on stderr.
                 """,
         },
     ),

@@ -1,0 +1,10 @@
+"""MutualInfoSelector: feature selection by the joint MI of the selected set.
+
+``_selector`` holds the estimator; ``_rounds`` a round's candidate critics
+and its best move; ``_crossfit`` the splits, folds and their pooling;
+``_shadows`` the permuted copies that bound what a move gains by luck.
+"""
+
+from ._selector import MutualInfoSelector
+
+__all__ = ["MutualInfoSelector"]

@@ -1,0 +1,321 @@
+"""A selection round: its candidate sets' critics, trained together; its best move."""
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from scipy.stats import norm
+from sklearn.utils.parallel import Parallel, delayed
+
+from .._engine.batches import PairDataset
+from .._engine.grouped import chunk_columns, chunk_groups, train_critics
+from .._engine.readout import evaluate
+from ._crossfit import CriticReadings, pool_folds
+from ._shadows import null_bound
+
+__all__ = [
+    "Move",
+    "MoveTest",
+    "Training",
+    "best_move",
+    "critic_rows",
+    "fit_candidates",
+    "log_move",
+    "pair_features",
+    "read_set",
+]
+
+logger = logging.getLogger(__package__)
+
+# interactions="auto" tries the pairs of at most this many features: 990
+# pairs, four trainings of _GROUPS_PER_FIT critics. With more left, those
+# whose critics scored best in the single round: a feature of an interaction
+# that tells something alone (x2 of x2 * x3 tells the spread of y) ranks
+# near the top, where a noise feature's rank is a draw.
+MAX_PAIR_FEATURES = 45
+
+
+@dataclass(frozen=True)
+class Training:
+    """What every round's critics train on, and how.
+
+    ``folds``: each fold's rows (see ``Fold``); ``columns``: each feature's
+    columns of z, the shadows' after the ``n_features`` of X; ``seeds``: the
+    first round's critics' seed and the batches'; ``params``: the settings
+    of ``train_critics``; ``n_jobs``: trainings side by side.
+    """
+
+    folds: list
+    columns: list
+    n_features: int
+    seeds: tuple
+    params: dict
+    n_jobs: int | None = None
+
+
+@dataclass(frozen=True)
+class MoveTest:
+    """Whether a round's best move is made (see MutualInfoSelector's ``tol``)."""
+
+    forward: bool
+    tol: float | None
+    confidence_level: float
+
+    def significant(self, gain, error):
+        if self.tol is not None:
+            return gain > self.tol
+        return gain - norm.ppf(0.5 + self.confidence_level / 2) * error > 0
+
+    def passes(self, gain, error, bound):
+        # Forward, a move is made when its gain is significant and above
+        # what the shadows gain by luck (a comparison that NaN, without
+        # shadows, always passes); backward, unless what it takes away is
+        # significant.
+        if self.forward:
+            return self.significant(gain, error) and not gain <= bound
+        return not self.significant(-gain, error)
+
+
+@dataclass
+class Move:
+    """A round's best move: a row of ``history_``, and what making it needs.
+
+    ``new_set``: the set the move gives; ``critics``: its critic's weights,
+    one per fold, from which the next round's critics start; ``scores``:
+    the choosing estimate of each feature's best move (NaN for features not
+    moved); ``baseline``: the (estimate, error) of the set before the move;
+    ``passes``: whether the move passes the test; ``accepted``: whether it
+    was made.
+    """
+
+    features: tuple
+    n_features: int
+    mutual_info: float
+    standard_error: float
+    gain: float
+    gain_standard_error: float
+    null_bound: float
+    passes: bool
+    new_set: list
+    critics: list
+    scores: np.ndarray
+    baseline: tuple
+    accepted: bool = False
+
+
+def critic_rows(columns, parent, features):
+    """For each column of ``features``, its row in the critic of ``parent``.
+
+    None where ``parent`` lacks the feature: that column's weights start at
+    zero (see GroupedCritic.start_from).
+    """
+    position, rows = {}, []
+    for j in parent:
+        for c in columns[j]:
+            position[c] = len(position)
+    for j in features:
+        rows.extend(position.get(c) for c in columns[j])
+    return rows
+
+
+def train_and_test_chunk(
+    z, groups, starts, y, seeds, sizes, batch_seed, params, has_baseline
+):
+    """Train one chunk of critics and read them on the rows that test.
+
+    Built on ``train_critics`` as ``mutual_info_mine``'s chunk is, but the
+    critics start from the last round's (``starts``), and the held-out rows
+    (after the ``sizes[0]`` that train) serve twice: the first ``sizes[1]``
+    stop training, the rest, which neither training nor those choices saw,
+    read each critic's bound and, with ``has_baseline``, its difference with
+    the last critic's (the baseline set's) on the same pairs. Returns those
+    arrays, with the choosing rows' estimates and each critic's weights.
+    """
+    n_train, n_choose = sizes
+    n_fit = n_train + n_choose
+    # Unlike mutual_info_mine's chunk, no smaller set of marginal pairs
+    # (selection_pairs) to choose each critic's epoch on: train_critics'
+    # default, as many as evaluate scores, is kept, as the selector's
+    # rounds were not measured with the smaller set (on its tests'
+    # interaction case a pair's gain read 1.16 +/- 0.13 with it, against
+    # 1.20 +/- 0.09 with the larger).
+    net, choose_ds = train_critics(
+        z[:n_fit], groups, y[:n_fit], seeds, n_train, batch_seed, params, starts
+    )
+    device = params["device"]
+    test_ds = PairDataset(
+        torch.as_tensor(z[n_fit:], device=device),
+        torch.as_tensor(y[n_fit:], device=device),
+    )
+    test = evaluate(net, test_ds, baseline=len(groups) - 1 if has_baseline else None)
+    if not has_baseline:
+        # The gain over the empty set is the estimate.
+        test["differences"] = test["estimates"]
+        test["difference_standard_errors"] = test["standard_errors"]
+    return {
+        "choice": evaluate(net, choose_ds)["estimates"],
+        "estimates": test["estimates"],
+        "errors": test["standard_errors"],
+        "gains": test["differences"],
+        "gain_errors": test["difference_standard_errors"],
+        "critics": [net.module_.group_state(g) for g in range(len(groups))],
+    }
+
+
+def _fit_in_fold(fold, new_sets, baseline, parent, training):
+    """Train the critics of ``new_sets`` and of ``baseline`` in one fold.
+
+    Every critic starts from ``parent`` (the critic that chose the
+    baseline, in the round before; None in the first round), with zero
+    weights on the columns it adds: the baseline and each candidate set
+    then train alike, on the same batches, from the same function, and
+    differ only in what the candidate's columns add. An empty set's MI is 0
+    and needs no critic.
+    """
+    columns = training.columns
+    critic_seed, batch_seed = training.seeds
+    sets = [s for s in new_sets if s] + ([baseline] if baseline else [])
+    kept = [g for g, s in enumerate(new_sets) if s]
+    groups = [[c for j in s for c in columns[j]] for s in sets]
+    starts = [
+        None if parent is None else (parent, critic_rows(columns, baseline, s))
+        for s in sets
+    ]
+    # The baseline is trained in every chunk, beside its candidates.
+    chunks = [
+        [*chunk, *([len(sets) - 1] if baseline else [])]
+        for chunk in (chunk_groups(len(kept), training.n_jobs) if kept else [[]])
+    ]
+    results = Parallel(n_jobs=training.n_jobs)(
+        delayed(train_and_test_chunk)(
+            *chunk_columns(fold.z, [groups[g] for g in chunk]),
+            [starts[g] for g in chunk],
+            fold.y,
+            [critic_seed] * len(chunk),
+            (fold.n_train, fold.n_choose),
+            batch_seed,
+            training.params,
+            bool(baseline),
+        )
+        for chunk in chunks
+    )
+    out = {key: [None] * len(new_sets) for key in results[0]}
+    for chunk, result in zip(chunks, results):
+        # The candidates, less the baseline at the end.
+        for g, i in enumerate(chunk[: len(chunk) - bool(baseline)]):
+            for key, values in result.items():
+                out[key][kept[i]] = values[g]
+    base = (
+        (results[0]["estimates"][-1], results[0]["errors"][-1])
+        if baseline
+        else (0.0, 0.0)
+    )
+    for g, s in enumerate(new_sets):
+        if not s:
+            # Removing the last feature leaves nothing: its loss is all of
+            # I(S).
+            out["choice"][g], out["estimates"][g], out["errors"][g] = 0.0, 0.0, 0.0
+            out["gains"][g], out["gain_errors"][g] = -base[0], base[1]
+    arrays = {key: np.array(out[key]) for key in out if key != "critics"}
+    critics = [[critic] for critic in out["critics"]]
+    return CriticReadings(**arrays, critics=critics, baseline=base)
+
+
+def fit_candidates(new_sets, baseline, parents, training):
+    """The readings of every candidate set's critic against the baseline's.
+
+    Trained in each fold from that fold's parent (``parents``, one per
+    fold) and, with several folds, pooled (see ``pool_folds``).
+    """
+    readings = [
+        _fit_in_fold(fold, new_sets, baseline, parent, training)
+        for fold, parent in zip(training.folds, parents)
+    ]
+    if len(readings) == 1:
+        return readings[0]
+    return pool_folds(readings, training.folds)
+
+
+def read_set(selected, training):
+    """The (estimate, error) of ``selected`` by a critic of its own."""
+    readings = fit_candidates(
+        [list(selected)], [], [None] * len(training.folds), training
+    )
+    return readings.estimates[0], readings.errors[0]
+
+
+def best_move(moves, selected, parents, training, test, null_moves=()):
+    """One round: every move from ``selected``, trained together; the best.
+
+    ``moves`` are tuples of features to add (forward) or remove;
+    ``null_moves`` add shadows, trained beside them and never chosen, whose
+    gains bound what the best move may gain by luck. ``parents``: the
+    critics that chose ``selected``, one per fold.
+    """
+    new_sets = [
+        selected + list(move)
+        if test.forward
+        else [k for k in selected if k not in move]
+        for move in [*moves, *null_moves]
+    ]
+    readings = fit_candidates(new_sets, selected, parents, training)
+    n_moves = len(moves)
+    bound = (
+        null_bound(readings.gains[n_moves:], n_moves, test.confidence_level)
+        if null_moves
+        else np.nan
+    )
+    best = int(np.argmax(readings.choice[:n_moves]))
+    scores = np.full(training.n_features, np.nan)
+    for move, choice in zip(moves, readings.choice):
+        for j in move:
+            # With pairs: each feature's best pair.
+            scores[j] = np.fmax(scores[j], choice)
+    gain, gain_error = readings.gains[best], readings.gain_errors[best]
+    return Move(
+        features=moves[best],
+        n_features=len(new_sets[best]),
+        mutual_info=readings.estimates[best],
+        standard_error=readings.errors[best],
+        gain=gain,
+        gain_standard_error=gain_error,
+        null_bound=bound,
+        passes=test.passes(gain, gain_error, bound),
+        new_set=new_sets[best],
+        critics=readings.critics[best],
+        scores=scores,
+        baseline=readings.baseline,
+    )
+
+
+def pair_features(scores, candidates, room, interactions):
+    """The features whose pairs a round that found no single one tries.
+
+    ``scores``: the single round's (see ``Move``). Empty when pairs are not
+    wanted or there is no room for two more features.
+    """
+    if room < 2 or len(candidates) < 2 or interactions is False:
+        return []
+    if interactions is True or len(candidates) <= MAX_PAIR_FEATURES:
+        return candidates
+    # A stable sort, so that ties keep the features' order.
+    best = np.argsort(-scores[candidates], kind="stable")
+    return sorted(candidates[i] for i in best[:MAX_PAIR_FEATURES])
+
+
+def log_move(n_round, move, forward):
+    """One line on the move of round ``n_round``, at the INFO level."""
+    bound = "" if np.isnan(move.null_bound) else f" (luck bound {move.null_bound:+.4f})"
+    logger.info(
+        "round %d: %s %s, I = %.4f +/- %.4f nats, gain %+.4f +/- %.4f%s%s",
+        n_round,
+        "adds" if forward else "removes",
+        " and ".join(f"feature {j}" for j in move.features),
+        move.mutual_info,
+        move.standard_error,
+        move.gain,
+        move.gain_standard_error,
+        bound,
+        "" if move.accepted else ": not made",
+    )
