@@ -1,30 +1,31 @@
 """MINEEstimator: mutual information by a neural critic, as a scikit-learn estimator."""
 
 import warnings
-from numbers import Integral
 
 import numpy as np
 import torch
 from numpy.typing import ArrayLike
-from scipy.stats import norm
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._engine import readout
 from ._engine.batches import PairDataset
 from ._engine.bounds import near_cap_message
 from ._engine.callbacks import estimator_callbacks
 from ._engine.critics import CRITICS, critic_module
-from ._engine.net import build_net
+from ._engine.net import build_net, load_critic
 from ._engine.reference import REFERENCES, gaussian_reads_more
 from ._utils.constants import DEFAULT_MAX_STEPS, MIN_SAMPLES
+from ._utils.docstrings import with_training_parameters
 from ._utils.preprocessing import fit_marginal_transform, transform_rows
 from ._utils.validation import (
     TRAINING_CONSTRAINTS,
     check_marginal_batch_size,
     check_not_constant,
+    check_numeric_columns,
     draw_seed,
     resolve_device,
     resolve_renamed,
@@ -38,6 +39,10 @@ __all__ = ["MINEEstimator"]
 _FIT_STACKLEVEL = 3
 
 
+# The docstring's Parameters section lists the estimator's own parameters;
+# those of training (objective, hidden_units, lr, ...) are written once, in
+# sklearn_mine/_utils/parameters.py, and inserted in the signature's order.
+@with_training_parameters("MINEEstimator")
 class MINEEstimator(BaseEstimator):
     """Mutual information I(X; Y) estimated by a neural critic (MINE).
 
@@ -48,25 +53,6 @@ class MINEEstimator(BaseEstimator):
 
     Parameters
     ----------
-    objective : {"mine", "dv", "mine-f", "nwj", "js", "smile", "infonce"}, \
-            default="mine"
-        The bound trained and reported. ``"dv"``: the Donsker-Varadhan bound
-        with its plain (biased) minibatch gradient. ``"mine"``: the DV bound
-        with MINE's bias-corrected gradient (a moving average of the
-        denominator, rate ``denominator_ema_rate``). ``"mine-f"`` or
-        ``"nwj"`` (two names of one bound): :math:`E_P[t] - E_Q[e^{t-1}]`,
-        looser but with unbiased gradients. ``"js"``: the critic is trained
-        as a classifier of joint against marginal pairs (Jensen-Shannon) and
-        read out by DV.
-        ``"smile"``: JS training, read out by DV with the marginal scores
-        clipped to ``[-tau, tau]`` (lower variance, some bias at high MI).
-        ``"infonce"``: scores every x of a batch against every y; low
-        variance, but never above ``log(batch_size)``, and a warning is
-        issued when the estimate is near that cap. See the user guide's
-        "Which bound" page for measurements. (The command line's
-        ``--objective``.)
-    tau : float, default=5.0
-        SMILE's clipping threshold (``objective="smile"`` only).
     critic : {"concat", "separable"}, default="concat"
         ``"concat"``: an MLP on ``[x, y]``. ``"separable"``:
         :math:`g(x)^\\top h(y)`, which scores all pairs of a batch in one
@@ -96,16 +82,6 @@ class MINEEstimator(BaseEstimator):
         negative (an over-fitted one) counts 0, the value of the constant
         critic it is replaced by. Only ``"auto"`` and ``"resample"`` with
         ``"infonce"``.
-    hidden_units : int, default=64
-        Width of each hidden layer of the critic (and of the embeddings of
-        the separable critic).
-    hidden_layers : int, default=4
-        Number of hidden layers of the critic. Four layers of 64 read
-        multimodal and spiral dependence closer to the truth than version
-        0.2's two layers of 50, as accurately on Gaussian-like data and at
-        a modest cost on a CPU (the user guide's hard-dependence page).
-    activation : {"elu", "relu", "tanh", "softplus", "gelu"}, default="elu"
-        Non-linearity of the critic.
     radial_features : bool, default=True
         Whether the critic also sees the squared norm of x and of y (of their
         normal scores, centred and scaled): :math:`t(x, y) = f(x, y, |x|^2,
@@ -115,69 +91,19 @@ class MINEEstimator(BaseEstimator):
         numbers, which an MLP on the coordinates alone finds slowly or not at
         all; on other data they are two more inputs. See the user guide's
         "Hard dependence" page.
-    batch_size : int, default=1024
-        Joint pairs per gradient step (capped at the number of training pairs).
-        On a CPU a step of 1024 pairs costs little more than one of 256, and
-        its gradient (and DV's log-mean-exp in it) is less noisy: with
-        ``lr=4e-3`` it reached the sharp ratios of mixtures and spirals
-        within the budget where 256 pairs did not.
-    marginal_batch_size : int, default=None
-        Marginal pairs per gradient step (:math:`n'`); ``None`` uses the
-        joint batch size.
-    replace : bool, default=False
-        Whether the marginal pairs of a step are resampled with replacement.
-        Without it, ``marginal_batch_size`` cannot exceed the training pairs.
-    optimizer : torch.optim.Optimizer class, default=torch.optim.Adam
-        The optimizer of the critic's weights, with learning rate ``lr``.
-    lr : float, default=4e-3
-        The optimizer's learning rate.
-    denominator_ema_rate : float, default=0.01
-        Weight of the newest batch in MINE's exponential moving average of
-        the DV bound's denominator :math:`E_Q[e^t]` (``"mine"`` only).
-    weight_ema_rate : float or None, default=0.01
-        Weight of the newest step in an exponential moving average of the
-        critic's weights; the averaged critic is the one scored on the
-        held-out pairs and kept (Polyak averaging, which cancels the jitter
-        of the steps). ``None`` scores the weights of the last step of each
-        epoch.
-    max_steps : int, default=4000
-        Most gradient steps to take, rounded up to whole epochs.
-    steps_per_epoch : int, default=100
-        Gradient steps between two evaluations of the held-out bound.
-    patience : int or None, default=5
-        Epochs without a better held-out bound before training stops. ``None``
-        trains for ``max_steps``. Either way the critic with the best held-out
-        bound is kept.
-    validation_fraction : float, default=0.3
-        Fraction of the pairs held out from training to select and score the
-        critic; at most 50,000 pairs are held out, whatever the fraction.
-    preprocessing : {"quantile", "standard"}, default="quantile"
-        Per-column transform of X and y before training (MI is invariant to
-        it). ``"quantile"``: each column through its empirical CDF to a
-        standard normal, which makes heavy tails and saturating transforms
-        harmless. ``"standard"``: zero mean and unit variance only.
     callbacks : list of skorch callbacks or (name, callback) tuples, default=None
         Extra callbacks for the skorch net. When ``reference="auto"`` moves to
         the copula split, a second critic is trained after the first, and
         the same callbacks see both trainings.
-    device : {"cpu", "cuda", "auto"}, default="cpu"
-        Where the critic trains; ``"auto"`` picks CUDA when available.
     compile : bool, default=False
-        Whether to ``torch.compile`` the critic (through skorch). On a CPU,
-        measured on the 5x5 case, compiling took about 27 s the first time
-        (seconds once torch's cache is warm) and made steps about 9 % faster:
-        worth it only for long fits (``benchmarks/bench_compile.py``).
-    verbose : int, default=0
-        0: silent. 1: a progress bar of the gradient steps on stderr, with the
-        latest held-out bound. 2 or more: also skorch's line per epoch.
+        Whether to ``torch.compile`` the critic (through skorch). Compiling
+        takes tens of seconds the first time (seconds once torch's cache is
+        warm) and makes steps only slightly faster on a CPU: worth it for
+        long fits only (see ``docs/performance.md``).
     random_state : int, RandomState instance or None, default=None
         Seeds the held-out split, the critic's initial weights, every batch
         and the marginal pairs of ``score``. An int makes ``fit`` reproducible
         bit for bit; a RandomState instance is drawn from once, in ``fit``.
-    ema_rate : float, default="deprecated"
-        Deprecated since 0.2 and removed in 0.4: use ``denominator_ema_rate``.
-    averaging_rate : float or None, default="deprecated"
-        Deprecated since 0.2 and removed in 0.4: use ``weight_ema_rate``.
 
     Attributes
     ----------
@@ -188,12 +114,12 @@ class MINEEstimator(BaseEstimator):
         Standard error of ``mutual_info_`` over draws of the held-out pairs,
         by the delta method on each held-out pair's influence. It is computed
         for the fitted critic; the critic's own variability (its initial
-        weights, the batches, which pairs trained it) is not added to it, but
-        measured over 60 fresh draws of data and ``random_state`` on five
-        families (``docs/uncertainty.md``) the estimates spread 0.87 to 1.01
-        times this standard error: the estimator's whole variability was
-        within it. It cannot cover bias: a critic short of the true density
-        ratio makes the bound low by an amount no spread reveals.
+        weights, the batches, which pairs trained it) is not added to it, yet
+        estimates over fresh draws of data and ``random_state`` spread about
+        as much as this standard error says: the estimator's whole
+        variability lies within it (see ``docs/uncertainty.md``). It cannot
+        cover bias: a critic short of the true density ratio makes the bound
+        low by an amount no spread reveals.
     confidence_interval_ : tuple of float
         The 95 % normal interval ``mutual_info_ +/- 1.96 standard_error_``.
         Where the critic falls short of the true density ratio, the bound is
@@ -281,13 +207,28 @@ class MINEEstimator(BaseEstimator):
         **TRAINING_CONSTRAINTS,
         "critic": [StrOptions(set(CRITICS))],
         "reference": [StrOptions({"auto", "resample", *REFERENCES})],
-        "hidden_layers": [Interval(Integral, 0, 64, closed="both")],
         "radial_features": ["boolean"],
         "callbacks": [list, None],
         "compile": ["boolean"],
-        "verbose": ["verbose"],
         "random_state": ["random_state"],
     }
+
+    # The fitted attributes that are plain values (numbers and strings, a
+    # tuple of them, a dict of arrays): sklearn_mine.io writes them as JSON.
+    # The rest of the fitted state is objects and tensors: the net and its
+    # critic (restore_net rebuilds them), the scalers, log_normalizer_,
+    # y_reference_, device_ and, where X had column names, feature_names_in_.
+    FITTED_VALUES = (
+        "mutual_info_",
+        "standard_error_",
+        "confidence_interval_",
+        "history_",
+        "best_epoch_",
+        "n_steps_",
+        "reference_",
+        "score_seed_",
+        "n_features_in_",
+    )
 
     def __init__(
         self,
@@ -349,6 +290,7 @@ class MINEEstimator(BaseEstimator):
         self.averaging_rate = averaging_rate
 
     def _validate_pairs(self, X, y, reset, min_samples=MIN_SAMPLES):
+        check_numeric_columns(X)
         X, y = validate_data(
             self,
             X,
@@ -403,12 +345,11 @@ class MINEEstimator(BaseEstimator):
         n_train = len(train)
         train_ds = PairDataset(x[:n_train], y_[:n_train])
         valid_ds = PairDataset(x[n_train:], y_[n_train:])
-        del x, y_
         if self.reference in ("resample", "auto"):
             settings["marginal_batch_size"] = check_marginal_batch_size(
                 self.marginal_batch_size, self.batch_size, self.replace, len(train_ds)
             )
-        # Drawn in this order since 0.1, so that seeded fits stay the same.
+        # Drawn in this order, so that seeded fits stay the same.
         seeds = dict(critic_seed=draw_seed(rng), batch_seed=draw_seed(rng))
         self.score_seed_ = draw_seed(rng)
         shape = (X.shape[1], y.shape[1])
@@ -434,30 +375,21 @@ class MINEEstimator(BaseEstimator):
         early_stopping, callbacks = estimator_callbacks(
             self.patience, self.callbacks, self.verbose
         )
-        self.net_ = self._build_net(settings, *shape, valid_ds, callbacks, **seeds)
+        self.net_ = self._build_net(settings, shape, seeds, valid_ds, callbacks)
         self.net_.fit(train_ds, None)
-        self.net_.floor_divergences(valid_ds)
+        readout.floor_divergences(self.net_, valid_ds)
         self.critic_ = self.net_.module_
 
-        history = self.net_.history
-        epochs = np.asarray(history[:, "epoch"])
-        self.history_ = {
-            "epoch": epochs,
-            "step": epochs * self.steps_per_epoch,
-            "train_bound": -np.asarray(history[:, "train_loss"]),
-            "valid_bound": -np.asarray(history[:, "valid_loss"]),
-        }
+        self.history_ = readout.training_history(self.net_, self.steps_per_epoch)
         self.best_epoch_ = int(early_stopping.best_epoch_)
-        self.n_steps_ = int(epochs[-1]) * self.steps_per_epoch
+        self.n_steps_ = int(self.history_["epoch"][-1]) * self.steps_per_epoch
         # The kept critic on the held-out pairs it was chosen on: the value
         # recorded for its epoch, now with its standard error.
-        result = self.net_.evaluate(valid_ds)
+        result = readout.evaluate(self.net_, valid_ds)
         self.mutual_info_ = result["estimate"]
         self.standard_error_ = result["standard_error"]
-        half_width = norm.ppf(0.975) * self.standard_error_
-        self.confidence_interval_ = (
-            self.mutual_info_ - half_width,
-            self.mutual_info_ + half_width,
+        self.confidence_interval_ = readout.confidence_interval(
+            self.mutual_info_, self.standard_error_
         )
         self.log_normalizer_ = result["log_normalizer"]
         # InfoNCE's critic is defined up to a function of x: each x's scores
@@ -472,32 +404,24 @@ class MINEEstimator(BaseEstimator):
         settings = resolve_renamed(
             self.get_params(), "MINEEstimator", stacklevel=_FIT_STACKLEVEL + 1
         )
-        settings["marginal_batch_size"] = settings["marginal_batch_size"] or (
-            self.batch_size
-        )
+        settings["marginal_batch_size"] = self.marginal_batch_size or self.batch_size
         return settings
 
-    def _build_net(
-        self,
-        settings,
-        n_features_x,
-        n_features_y,
-        valid_ds,
-        callbacks,
-        *,
-        critic_seed,
-        batch_seed,
-    ):
-        """The MINENet of this estimator's settings (fit, and loading a file)."""
+    def _build_net(self, settings, shape, seeds, valid_ds=None, callbacks=None):
+        """The MINENet of this estimator's settings (fit, and loading a file).
+
+        ``shape``: the columns of x and of y; ``seeds``: ``critic_seed`` and
+        ``batch_seed``.
+        """
         module, extra = critic_module(self.critic, self.reference_)
         module_params = dict(
-            n_features_x=n_features_x,
-            n_features_y=n_features_y,
+            n_features_x=shape[0],
+            n_features_y=shape[1],
             hidden_units=self.hidden_units,
             hidden_layers=self.hidden_layers,
             activation=self.activation,
             radial_features=self.radial_features,
-            random_state=critic_seed,
+            random_state=seeds["critic_seed"],
             **extra,
         )
         return build_net(
@@ -511,8 +435,43 @@ class MINEEstimator(BaseEstimator):
             device=self.device_,
             compile=self.compile,
             verbose=max(int(self.verbose) - 1, 0),
-            random_state=batch_seed,
+            random_state=seeds["batch_seed"],
         )
+
+    def restore_net(self, critic_state, module_params, batch_seed, reference=None):
+        """Rebuild ``net_`` and ``critic_`` around a saved critic's weights.
+
+        What :func:`sklearn_mine.io.load` calls, on an estimator whose
+        parameters, ``device_`` and ``reference_`` are set. The net is the
+        one ``fit`` built, initialised but not trained: it holds no history
+        and cannot be trained further.
+
+        Parameters
+        ----------
+        critic_state : dict of torch.Tensor
+            The critic's ``state_dict``.
+        module_params : dict
+            The critic's parameters as ``fit`` built it (``net_``'s
+            ``module__*`` parameters, without the prefix); its
+            ``n_features_x``, ``n_features_y`` and ``random_state`` are read.
+        batch_seed : int
+            The seed of the net's batches (``net_.random_state``).
+        reference : list of two (tensor, tensor) pairs, default=None
+            The reference distribution's parameters
+            (``net_.reference_.params_``); needed unless ``reference_`` is
+            ``"resample"``.
+
+        Returns
+        -------
+        self : MINEEstimator
+            With ``net_`` and ``critic_`` set.
+        """
+        shape = (module_params["n_features_x"], module_params["n_features_y"])
+        seeds = dict(critic_seed=module_params["random_state"], batch_seed=batch_seed)
+        net = self._build_net(self._training_settings(), shape, seeds)
+        self.net_ = load_critic(net, critic_state, reference)
+        self.critic_ = self.net_.module_
+        return self
 
     def _warn_if_cut_short(self, n_epochs):
         """Warn when the budget ran out within ``patience`` epochs of the best."""
@@ -584,7 +543,7 @@ class MINEEstimator(BaseEstimator):
         X, y = self._validate_pairs(X, y, reset=False)
         dataset = self._pairs(X, y)
         generator = torch.Generator(device=self.device_).manual_seed(self.score_seed_)
-        return self.net_.evaluate(dataset, generator)["estimate"]
+        return readout.evaluate(self.net_, dataset, generator)["estimate"]
 
     def pointwise_mutual_info(self, X: ArrayLike, y: ArrayLike) -> np.ndarray:
         """The critic's estimate of each pair's pointwise mutual information.
@@ -611,13 +570,53 @@ class MINEEstimator(BaseEstimator):
         pmi : ndarray of shape (n_samples,)
             Pointwise mutual information of each pair, in nats.
         """
+        pmi = self.critic_pointwise_mutual_info(self.critic_inputs(X, y))
+        return pmi.cpu().numpy().astype(np.float64)
+
+    def critic_inputs(self, X: ArrayLike, y: ArrayLike) -> PairDataset:
+        """Validate and transform pairs into the tensors the critic reads.
+
+        For callers that score the same pairs many times over, re-paired
+        (:func:`~sklearn_mine.independence_test`): the pairs are validated
+        and transformed by ``x_scaler_`` and ``y_scaler_`` once, and
+        :meth:`critic_pointwise_mutual_info` reads them.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples of the first variable.
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Samples of the second variable, paired row by row with X.
+
+        Returns
+        -------
+        pairs : PairDataset
+            ``pairs.x`` and ``pairs.y``, float32 tensors on ``device_``.
+        """
         check_is_fitted(self)
         # Each pair is scored on its own: one pair is enough.
         X, y = self._validate_pairs(X, y, reset=False, min_samples=1)
-        pmi = self.net_.pointwise(
-            self._pairs(X, y), self.log_normalizer_, self.y_reference_
+        return self._pairs(X, y)
+
+    def critic_pointwise_mutual_info(self, pairs: PairDataset) -> torch.Tensor:
+        """:meth:`pointwise_mutual_info` of pairs from :meth:`critic_inputs`.
+
+        Parameters
+        ----------
+        pairs : PairDataset
+            Pairs as :meth:`critic_inputs` returns them; their ``x`` and
+            ``y`` may be re-paired (rows of ``y`` reordered) or repeated.
+
+        Returns
+        -------
+        pmi : torch.Tensor of shape (n_pairs,)
+            Pointwise mutual information of each pair, in nats, as float32
+            on ``device_``.
+        """
+        check_is_fitted(self)
+        return readout.pointwise(
+            self.net_, pairs, self.log_normalizer_, self.y_reference_
         )
-        return pmi.cpu().numpy().astype(np.float64)
 
     def _pairs(self, X, y):
         if y.shape[1] != self.y_scaler_.n_features_in_:

@@ -22,7 +22,7 @@ __all__ = ["IndependenceTestResult", "independence_test"]
 _PAIRS_PER_CALL = 2**18
 
 
-@dataclass
+@dataclass(repr=False)
 class IndependenceTestResult:
     """The result of :func:`independence_test`.
 
@@ -54,6 +54,15 @@ class IndependenceTestResult:
     pvalue: float
     null_distribution: np.ndarray
     estimator: MINEEstimator
+
+    def __repr__(self):
+        # The null distribution (999 values by default) and the estimator's
+        # parameters are there to be read, not printed.
+        return (
+            f"{type(self).__name__}(statistic={self.statistic:.6g}, "
+            f"pvalue={self.pvalue:.6g}, "
+            f"n_permutations={len(self.null_distribution)})"
+        )
 
 
 @validate_params(
@@ -156,7 +165,7 @@ def independence_test(
     fit_rows, test_rows = order[:-n_test], order[-n_test:]
     estimator = MINEEstimator(random_state=draw_seed(rng), **params)
     estimator.fit(X[fit_rows], y[fit_rows])
-    pairs = estimator._pairs(X[test_rows], y[test_rows])
+    pairs = estimator.critic_inputs(X[test_rows], y[test_rows])
 
     statistic = _pmi_sums(estimator, pairs, np.arange(n_test)[None])[0] / n_test
     permutations = np.random.default_rng(draw_seed(rng))
@@ -183,7 +192,5 @@ def _pmi_sums(estimator, pairs, orders):
     """Sums of the pointwise MI of ``pairs``, y reordered by each row of ``orders``."""
     index = torch.as_tensor(orders.reshape(-1), device=pairs.y.device)
     batch = PairDataset(pairs.x.repeat(len(orders), 1), pairs.y[index])
-    pmi = estimator.net_.pointwise(
-        batch, estimator.log_normalizer_, estimator.y_reference_
-    )
+    pmi = estimator.critic_pointwise_mutual_info(batch)
     return pmi.reshape(len(orders), -1).double().sum(dim=-1).cpu().numpy()

@@ -13,6 +13,7 @@ from sklearn.utils.validation import check_X_y
 
 from ._engine.batches import marginal_eval_size
 from ._engine.grouped import chunk_columns, chunk_groups, train_critics
+from ._engine.readout import evaluate
 from ._utils.constants import DEFAULT_MAX_STEPS, MIN_SAMPLES
 from ._utils.docstrings import with_parameters_doc
 from ._utils.features import (
@@ -24,6 +25,7 @@ from ._utils.features import (
 from ._utils.validation import (
     GROUPED_CONSTRAINTS,
     check_marginal_batch_size,
+    check_numeric_columns,
     constant_columns,
     draw_seed,
     resolve_device,
@@ -53,18 +55,13 @@ _STACKLEVEL = 4
 def _fit_chunk(z, groups, y, seeds, n_train, batch_seed, params):
     """Held-out bound of the kept critic of each group, in one training."""
     # Each critic's epoch is chosen on as many marginal pairs as held-out
-    # pairs, not the ten times as many of the reported estimate
-    # (net.evaluate, below): the epochs are compared on the same pairs, and
-    # the larger set cost a third or more of a fit of 20 features x 10,000
-    # rows (docs/performance.md). Never fewer than 3000 (or the ten times as
-    # many, if that is fewer): a small table's held-out set costs next to
-    # nothing to score ten times over, and choosing on fewer moved results
-    # (the non-linear table of benchmarks/bench_mutual_info.py --parts
-    # defaults, 300 held-out pairs: its informative features read 0.188
-    # with epochs chosen on 1000 marginal pairs, 0.193 on 3000).
-    # MutualInfoSelector keeps the larger set: its rounds were not
-    # re-measured with the smaller one (on its tests' interaction case, a
-    # pair's gain read 1.16 +/- 0.13 with it, against 1.20 +/- 0.09).
+    # pairs, not the ten times as many of the reported estimate (evaluated
+    # below): the epochs are compared on the same pairs, and the larger set
+    # costs a third or more of a wide fit. Never fewer than 3000 (or the ten
+    # times as many, if that is fewer): a small table's held-out set costs
+    # next to nothing to score ten times over, and choosing on fewer moved
+    # results (docs/performance.md). The selector keeps the larger set
+    # (sklearn_mine._selection._rounds.train_and_test_chunk).
     n_valid = len(z) - n_train
     selection_pairs = max(n_valid, min(marginal_eval_size(n_valid), 3000))
     net, valid_ds = train_critics(
@@ -80,7 +77,7 @@ def _fit_chunk(z, groups, y, seeds, n_train, batch_seed, params):
     # The kept critics on the held-out pairs they were chosen on, with all
     # the marginal pairs (for tables of up to 1000 rows, the bounds recorded
     # at their best epochs), and their standard errors.
-    result = net.evaluate(valid_ds)
+    result = evaluate(net, valid_ds)
     return result["estimates"], result["standard_errors"]
 
 
@@ -97,6 +94,7 @@ def _estimate_mi(
     return_std,
     **params,
 ):
+    check_numeric_columns(X, discrete_features=True)
     X, y = check_X_y(
         X,
         y,
@@ -234,10 +232,10 @@ def mutual_info_mine(
     one feature learns its pair in a few hundred steps, so steps are larger
     (``lr=1e-2``), the held-out bounds are checked every 25 steps, a critic
     stops after 150 steps without a better bound, and the weight average
-    spans about one such check (``weight_ema_rate=0.04``). Chosen on
-    Gaussian, non-linear and real tables of 442 to 10,000 rows, over five
-    data seeds: as accurate as 100-step checks at ``lr=3e-3``, and several
-    times faster (``benchmarks/bench_mutual_info.py --parts defaults``).
+    spans about one such check (``weight_ema_rate=0.04``). They were chosen
+    on Gaussian, non-linear and real tables of 442 to 10,000 rows, over five
+    data seeds, for accuracy first and time second (see
+    ``docs/mutual_info.md``).
 
     Examples
     --------

@@ -19,7 +19,6 @@ import torch
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
-from ._engine.reference import ReferenceSampler
 from ._estimator import MINEEstimator
 from ._utils.preprocessing import NormalScores
 from ._utils.validation import RENAMED
@@ -86,6 +85,24 @@ def _plain(value):
     return int(value) if isinstance(value, np.integer) else value
 
 
+def _to_json(value):
+    """A fitted value as JSON holds it: tuples as lists, arrays as lists."""
+    if isinstance(value, dict):
+        return {k: np.asarray(v).tolist() for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return _plain(value)
+
+
+def _from_json(value):
+    """The inverse of :func:`_to_json` for the kinds of value it writes."""
+    if isinstance(value, dict):
+        return {k: np.asarray(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return tuple(value)
+    return value
+
+
 def dump(estimator: MINEEstimator, file: str | os.PathLike | IO[bytes]) -> None:
     """Write a fitted :class:`~sklearn_mine.MINEEstimator` to ``file``.
 
@@ -141,17 +158,10 @@ def dump(estimator: MINEEstimator, file: str | os.PathLike | IO[bytes]) -> None:
         "params": params,
         "net": {"random_state": net.random_state},
         "module_params": module_params,
-        "score_seed_": estimator.score_seed_,
-        "reference_": estimator.reference_,
-        "mutual_info_": estimator.mutual_info_,
-        "standard_error_": estimator.standard_error_,
-        "confidence_interval_": list(estimator.confidence_interval_),
-        "best_epoch_": estimator.best_epoch_,
-        "n_steps_": estimator.n_steps_,
-        "n_features_in_": estimator.n_features_in_,
         "n_targets": int(estimator.y_scaler_.n_features_in_),
-        "history_": {k: v.tolist() for k, v in estimator.history_.items()},
     }
+    for name in MINEEstimator.FITTED_VALUES:
+        fitted[name] = _to_json(getattr(estimator, name))
     if hasattr(estimator, "feature_names_in_"):
         fitted["feature_names_in_"] = [str(n) for n in estimator.feature_names_in_]
     tensors = {
@@ -228,39 +238,26 @@ def load(file: str | os.PathLike | IO[bytes], device: str = "cpu") -> MINEEstima
 
     estimator = MINEEstimator(**_params(fitted))
     estimator.device_ = device
-    # Files before "auto" trained with the reference they name.
-    estimator.reference_ = fitted.get("reference_", estimator.reference)
-    module_params = fitted["module_params"]
-    net = estimator._build_net(
-        estimator._training_settings(),
-        module_params["n_features_x"],
-        module_params["n_features_y"],
-        None,
-        None,
-        critic_seed=module_params["random_state"],
-        batch_seed=fitted["net"]["random_state"],
-    )
-    net.initialize()
+    # Files of version 1 predate the seed of score (it was drawn from
+    # random_state at each call, which a fixed seed now replaces) and, before
+    # "auto", trained with the reference they name.
+    fitted.setdefault("score_seed_", 0)
+    fitted.setdefault("reference_", estimator.reference)
+    for name in MINEEstimator.FITTED_VALUES:
+        setattr(estimator, name, _from_json(fitted[name]))
     critic_state = {
         key[len("critic.") :]: value
         for key, value in tensors.items()
         if key.startswith("critic.")
     }
-    net.module_.load_state_dict(critic_state)
-    net.reference_ = None
+    reference = None
     if estimator.reference_ != "resample":
-        net.reference_ = ReferenceSampler.from_params(
-            estimator.reference_,
-            [
-                (tensors[f"reference.{i}.0"], tensors[f"reference.{i}.1"])
-                for i in range(2)
-            ],
-        )
-    estimator.net_ = net
-    estimator.critic_ = net.module_
-    # Files of version 1 predate the seed of score: it was drawn from
-    # random_state at each call, which a fixed seed now replaces.
-    estimator.score_seed_ = fitted.get("score_seed_", 0)
+        reference = [
+            (tensors[f"reference.{i}.0"], tensors[f"reference.{i}.1"]) for i in range(2)
+        ]
+    estimator.restore_net(
+        critic_state, fitted["module_params"], fitted["net"]["random_state"], reference
+    )
     kind = fitted["params"]["preprocessing"]
     estimator.x_scaler_ = _restore_scaler(
         kind, tensors, "x_scaler", fitted["n_features_in_"]
@@ -270,11 +267,6 @@ def load(file: str | os.PathLike | IO[bytes], device: str = "cpu") -> MINEEstima
     )
     estimator.log_normalizer_ = tensors["log_normalizer"]
     estimator.y_reference_ = tensors.get("y_reference")
-    for name in ("mutual_info_", "standard_error_", "best_epoch_", "n_steps_"):
-        setattr(estimator, name, fitted[name])
-    estimator.n_features_in_ = fitted["n_features_in_"]
-    estimator.confidence_interval_ = tuple(fitted["confidence_interval_"])
-    estimator.history_ = {k: np.asarray(v) for k, v in fitted["history_"].items()}
     if "feature_names_in_" in fitted:
         estimator.feature_names_in_ = np.asarray(
             fitted["feature_names_in_"], dtype=object

@@ -207,3 +207,52 @@ def test_absurd_parameters_are_named(params, message):
 def test_resampler_parameters_are_named(params, message):
     with pytest.raises(ValueError, match=message):
         MarginalResampler(**params).fit_resample(X_GOOD, Y_GOOD)
+
+
+def _table_with_text(kind):
+    """X_GOOD with a text column between its two numeric ones."""
+    pd = pytest.importorskip("pandas")
+    text = np.array(["a", "b"] * 25, dtype=object)
+    if kind == "array":
+        return np.column_stack([X_GOOD[:, 0], text, X_GOOD[:, 1]])
+    frame = pd.DataFrame({"u": X_GOOD[:, 0], "colour": text, "v": X_GOOD[:, 1]})
+    if kind == "category":
+        frame["colour"] = frame["colour"].astype("category")
+    return frame
+
+
+@pytest.mark.parametrize(
+    "kind, column", [("array", "column 1"), ("text", "column 'colour'")]
+)
+def test_a_text_column_is_named_with_the_remedy(kind, column):
+    X = _table_with_text(kind)
+    message = (
+        f"{column} of X holds values that are not numbers "
+        r"\(could not convert string to float: 'a'\); encode it as numbers first"
+    )
+    with pytest.raises(ValueError, match=message):
+        MINEEstimator(**FAST).fit(X, Y_GOOD)
+    discrete = f"{column} of X .* pass it through discrete_features as a discrete"
+    with pytest.raises(ValueError, match=discrete):
+        mutual_info_mine(X, Y_GOOD, **FAST)
+    with pytest.raises(ValueError, match=discrete):
+        mutual_info_mine_classif(X, Y_CLASS, **FAST)
+
+
+def test_a_category_column_is_named():
+    X = _table_with_text("category")
+    with pytest.raises(ValueError, match="column 'colour' of X holds values"):
+        MINEEstimator(**FAST).fit(X, Y_GOOD)
+    with pytest.raises(ValueError, match="column 'colour' of X .* discrete_features"):
+        mutual_info_mine(X, Y_GOOD, **FAST)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_numbers_held_as_categories_still_fit():
+    # Only columns that cannot be read as numbers are refused: a category
+    # column of numbers fits as its numbers do.
+    pd = pytest.importorskip("pandas")
+    X = pd.DataFrame({"u": X_GOOD[:, 0], "v": X_GOOD[:, 1]})
+    as_numbers = MINEEstimator(**FAST).fit(X, Y_GOOD).mutual_info_
+    X["v"] = X["v"].astype("category")
+    assert MINEEstimator(**FAST).fit(X, Y_GOOD).mutual_info_ == as_numbers

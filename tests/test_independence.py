@@ -2,10 +2,12 @@
 
 import numpy as np
 import pytest
+import torch
 from scipy.stats import binom
 from sklearn.utils._param_validation import InvalidParameterError
 
 from sklearn_mine import MINEEstimator, independence_test
+from sklearn_mine._engine.batches import PairDataset
 
 # The cheap critic's budget runs out by design.
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -22,21 +24,55 @@ def _student_t_independent(n, rng):
     return X, y
 
 
+# The smallest critic and budget for the size check: the p-value is exact
+# whatever the critic learnt, and hundreds of fits are needed.
+TINY = dict(
+    max_steps=20,
+    steps_per_epoch=10,
+    batch_size=32,
+    lr=3e-3,
+    hidden_units=16,
+    hidden_layers=1,
+    reference="resample",
+)
+
+
+@pytest.mark.slow
 def test_pvalue_is_valid_under_independence():
-    # 60 independent data sets and seeds: under independence the p-value is
-    # uniform, so the rejections at 0.1 are Binomial(60, 0.1). A test whose
-    # critic had seen the test pairs would reject far more often.
-    n_trials, alpha = 60, 0.1
+    # 400 independent data sets and seeds: under independence the p-value is
+    # uniform, so the rejections at 0.1 are Binomial(400, 0.1), and the band
+    # [binom.ppf(0.0005), binom.ppf(0.9995)] = [22, 61] holds them with
+    # probability 0.9992. A test twice too liberal (rejections
+    # Binomial(400, 0.2), mean 80) falls in it with probability 0.009; one
+    # whose critic had seen the test pairs would reject far more often still.
+    # (60 data sets, as before, gave the band [0, 15]: a test rejecting 20 %
+    # passed it with probability 0.87.)
+    n_trials, alpha = 400, 0.1
     pvalues = []
     for seed in range(n_trials):
         X, y = _student_t_independent(80, np.random.default_rng(seed))
-        result = independence_test(X, y, n_permutations=199, random_state=seed, **CHEAP)
+        result = independence_test(X, y, n_permutations=199, random_state=seed, **TINY)
         pvalues.append(result.pvalue)
     rejections = int(np.sum(np.array(pvalues) <= alpha))
     low, high = binom.ppf([0.0005, 0.9995], n_trials, alpha)
+    assert (low, high) == (22, 61)
     assert low <= rejections <= high, rejections
     # And not stuck at one end: about half of them above 0.5.
     assert binom.ppf(0.0005, n_trials, 0.5) <= np.sum(np.array(pvalues) > 0.5)
+
+
+def test_result_prints_in_one_short_line():
+    rng = np.random.default_rng(2)
+    X, y = _student_t_independent(60, rng)
+    result = independence_test(X, y, n_permutations=99, random_state=0, **TINY)
+    text = repr(result)
+    assert text == (
+        f"IndependenceTestResult(statistic={result.statistic:.6g}, "
+        f"pvalue={result.pvalue:.6g}, n_permutations=99)"
+    )
+    # Neither the null distribution nor the estimator's parameters.
+    assert str(result) == text
+    assert "array" not in text and "MINEEstimator" not in text
 
 
 def test_dependence_is_detected_and_the_conventions_are_scipys():
@@ -78,3 +114,17 @@ def test_bad_input_is_refused_by_name():
         independence_test(X, y, steps=10)
     with pytest.raises(ValueError, match="inconsistent numbers of samples"):
         independence_test(X, y[:-1])
+
+
+def test_critic_inputs_re_paired_score_as_the_re_paired_data():
+    # independence_test transforms the test pairs once and re-pairs the
+    # tensors: each permutation must read as the permuted data would.
+    X, y = _student_t_independent(60, np.random.default_rng(4))
+    est = MINEEstimator(random_state=0, **TINY).fit(X, y)
+    pairs = est.critic_inputs(X, y)
+    order = np.random.default_rng(5).permutation(60)
+    re_paired = PairDataset(pairs.x, pairs.y[torch.as_tensor(order)])
+    np.testing.assert_array_equal(
+        est.critic_pointwise_mutual_info(re_paired).numpy(),
+        est.pointwise_mutual_info(X, y[order]).astype(np.float32),
+    )

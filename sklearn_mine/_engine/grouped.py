@@ -18,6 +18,7 @@ from .batches import PairDataset
 from .callbacks import ProgressBar
 from .grouped_critic import GroupedCritic
 from .net import build_net
+from .readout import bound
 
 __all__ = ["GroupEarlyStopping", "chunk_columns", "chunk_groups", "train_critics"]
 
@@ -61,7 +62,7 @@ class GroupEarlyStopping(Callback):
     def on_batch_end(self, net, batch=None, training=False, y_pred=None, **kwargs):
         if training:
             return
-        estimate = net.bound(y_pred, batch[1])
+        estimate = bound(net, y_pred, batch[1])
         self.current_ = estimate.cpu().numpy().astype(float)
 
     def on_epoch_end(self, net, **kwargs):

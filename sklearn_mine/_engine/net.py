@@ -8,13 +8,13 @@ from skorch import NeuralNet
 from skorch.helper import predefined_split
 
 from .allocator import release_freed_memory, retain_freed_memory
-from .batches import BLOCKS, PAIRWISE, EvaluationBatch, TrainingBatches, off_diagonal
-from .bounds import infonce_terms, log_mean_exp, resampled_standard_error
+from .batches import BLOCKS, PAIRWISE, EvaluationBatch, TrainingBatches
 from .callbacks import WeightAveraging
 from .criterion import BoundCriterion
-from .reference import ReferenceSampler, nee_combine
+from .readout import bound, gaussian_term
+from .reference import ReferenceSampler
 
-__all__ = ["MINENet", "build_net"]
+__all__ = ["MINENet", "build_net", "load_critic"]
 
 # Rows scored at once when evaluating a bound without gradients: small enough
 # that the critic's activations stay a few MiB.
@@ -30,7 +30,10 @@ class MINENet(NeuralNet):
     ``iterator_train__*`` and ``iterator_valid__*`` settings reach them. A
     batch is ``(X, layout)``: the "target" says how to read the critic's
     scores (see :class:`BoundCriterion`), not a label. The criterion turns the
-    scores into a loss; ``bound`` into the estimate.
+    scores into a loss; :func:`~sklearn_mine._engine.readout.bound` into the
+    estimate, whose negation is the validation loss. Reading a trained critic
+    out (its estimate and standard error, pointwise MI) is
+    :mod:`sklearn_mine._engine.readout`'s.
 
     Parameters
     ----------
@@ -89,7 +92,8 @@ class MINENet(NeuralNet):
         self.random_state = random_state
 
     @property
-    def _nee(self):
+    def uses_reference(self):
+        """Whether marginal pairs are reference samples (MI-NEE), not resampled."""
         return self.reference != "resample"
 
     def on_train_begin(self, net, X=None, y=None, **kwargs):
@@ -99,7 +103,7 @@ class MINENet(NeuralNet):
             int(self.random_state)
         )
         self.reference_ = (
-            ReferenceSampler(self.reference, X.x, X.y) if self._nee else None
+            ReferenceSampler(self.reference, X.x, X.y) if self.uses_reference else None
         )
 
     def on_train_end(self, net, X=None, y=None, **kwargs):
@@ -143,13 +147,15 @@ class MINENet(NeuralNet):
             )
             kwargs.update(self.get_params_for("iterator_train"))
             return self.iterator_train(dataset, **kwargs)
-        return self._evaluation_batch(dataset)
+        return self.evaluation_batch(dataset)
 
-    def _evaluation_batch(self, dataset, generator=None, **overrides):
+    def evaluation_batch(self, dataset, generator=None, **overrides):
+        """The held-out pairs of ``dataset`` with their marginal pairs."""
         # By default its own generator, seeded afresh: the held-out bound is
-        # compared across epochs on the same marginal pairs, and evaluate()
-        # after training reproduces the pairs the kept critic was scored on
-        # (unless an iterator_valid__n_marginal setting made them fewer).
+        # compared across epochs on the same marginal pairs, and the
+        # readout's evaluate() after training reproduces the pairs the kept
+        # critic was scored on (unless an iterator_valid__n_marginal setting
+        # made them fewer).
         if generator is None:
             generator = torch.Generator(device=self.device).manual_seed(
                 int(self.random_state) + 1
@@ -163,58 +169,15 @@ class MINENet(NeuralNet):
         kwargs.update(overrides)
         return self.iterator_valid(dataset, **kwargs)
 
-    def bound(self, y_pred, layout, gaussian=None):
-        """The reported estimate of each critic (one per group) on a batch.
-
-        ``gaussian``: with the copula reference, the Gaussian term of each
-        joint pair (:meth:`_gaussian_term`), whose mean joins the estimate.
-        """
-        estimate = self.criterion_.estimate(y_pred, layout)
-        if not self._nee:
-            return estimate
-        # A divergence is at least 0, which the constant critic attains: a
-        # critic that reads less on held-out pairs has over-fitted, and
-        # counting its negative reading would add to the MI the divergences
-        # it subtracts (selection by this estimate would then favour
-        # over-fitted marginal critics). ``floor_divergences`` makes the
-        # kept critic agree.
-        estimate = nee_combine(estimate.clamp(min=0.0))
-        return estimate if gaussian is None else estimate + gaussian.mean()
-
-    def floor_divergences(self, dataset):
-        """Make each MI-NEE critic that reads a negative divergence constant.
-
-        Scored on ``dataset`` (the held-out pairs) as during training; the
-        critics replaced are those :meth:`bound` already counted as 0, so the
-        estimate is unchanged while scores, pointwise ratios and saved files
-        agree with it. Returns the indices replaced.
-        """
-        if not self._nee:
-            return []
-        evaluation = self._evaluation_batch(dataset)
-        y_pred = self._score_batch(evaluation.batch)
-        with torch.no_grad():
-            per_critic = self.criterion_.estimate(y_pred, evaluation.batch[1])
-        replaced = [i for i, value in enumerate(per_critic.reshape(-1)) if value <= 0]
-        for index in replaced:
-            self.module_.make_constant(index)
-        return replaced
-
-    def _gaussian_term(self, X, n):
-        """The copula reference's log ratio of the first ``n`` rows, or None."""
-        if self.reference_ is None or self.reference_.kind != "copula":
-            return None
-        return self.reference_.log_ratio(X["x"][:n], X["y"][:n])
-
     def get_loss(self, y_pred, y_true, X=None, training=False):
         if not training:
-            gaussian = self._gaussian_term(X, y_true)
-            return -self.bound(y_pred, y_true, gaussian).sum()
+            gaussian = gaussian_term(self, X, y_true)
+            return -bound(self, y_pred, y_true, gaussian).sum()
         # Critics of separate groups (or MI-NEE's three) share no parameters,
         # so the gradient of the sum trains each on its own bound.
         return self.criterion_(y_pred, y_true).sum()
 
-    def _score_batch(self, batch):
+    def score_batch(self, batch):
         """Scores of an evaluation batch, in chunks, without gradients."""
         self._set_training(False)
         Xi, layout = batch
@@ -241,135 +204,10 @@ class MINENet(NeuralNet):
             )
 
     def validation_step(self, batch, **fit_params):
-        y_pred = self._score_batch(batch)
+        y_pred = self.score_batch(batch)
         with torch.no_grad():
             loss = self.get_loss(y_pred, batch[1], X=batch[0], training=False)
         return {"loss": loss, "y_pred": y_pred}
-
-    def evaluate(self, dataset, generator=None, baseline=None):
-        """The current critic's estimate on ``dataset``, with its uncertainty.
-
-        Marginal pairs are resampled from the dataset itself (or drawn from
-        the reference distribution), with ``generator``. There are always
-        ``marginal_eval_size(n)`` of them, however many an
-        ``iterator_valid__n_marginal`` setting gave the evaluations during
-        training; ``None`` seeds the generator as those evaluations did, so
-        that without such a setting the pairs are theirs.
-
-        With ``baseline`` (the index of one of several critics, as of a
-        grouped critic), each critic is also compared with that one on the
-        same pairs: the difference of their estimates, and its standard
-        error from the difference of their influences. Two critics read on
-        the same pairs err together, so this error is smaller than the two
-        standard errors combined as if independent.
-
-        Returns
-        -------
-        result : dict
-            ``"estimate"`` (float), ``"standard_error"`` (float) and
-            ``"log_normalizer"``: for each critic, the log of the mean of
-            :math:`e^t` over the marginal pairs, which turns its scores into
-            log density ratios. ``"estimates"`` and ``"standard_errors"``
-            hold each critic's (each group's) own, as float64 arrays; the
-            first two are their sums. With ``baseline``, also
-            ``"differences"`` and ``"difference_standard_errors"``, arrays
-            of each critic's estimate minus the baseline's and its error.
-        """
-        evaluation = self._evaluation_batch(dataset, generator, n_marginal=None)
-        batch = evaluation.batch
-        y_pred = self._score_batch(batch)
-        with torch.no_grad():
-            gaussian = self._gaussian_term(batch[0], batch[1])
-            estimate = self.bound(y_pred, batch[1], gaussian)
-            standard_error = self._standard_error(y_pred, evaluation, gaussian)
-            log_normalizer = self._log_normalizer(y_pred, batch[1])
-        estimates = estimate.reshape(-1).cpu().double().numpy()
-        standard_errors = standard_error.reshape(-1).cpu().double().numpy()
-        result = {
-            "estimate": float(estimates.sum()),
-            "standard_error": float(standard_errors.sum()),
-            "log_normalizer": log_normalizer,
-            "estimates": estimates,
-            "standard_errors": standard_errors,
-        }
-        if baseline is not None:
-            with torch.no_grad():
-                errors = self._standard_error(y_pred, evaluation, baseline=baseline)
-            result["differences"] = estimates - estimates[baseline]
-            result["difference_standard_errors"] = errors.cpu().double().numpy()
-        return result
-
-    def _log_normalizer(self, y_pred, layout):
-        if layout == BLOCKS:
-            return log_mean_exp(off_diagonal(y_pred).flatten(-2))
-        return log_mean_exp(y_pred[..., layout:])
-
-    def _standard_error(self, y_pred, evaluation, gaussian=None, baseline=None):
-        """Delta-method standard error of the estimate of each critic.
-
-        The estimate is linearised in each held-out pair's influence: its
-        joint score, minus the weights of the marginal pairs that reuse its x
-        or its y (a V-statistic's projection); with a reference distribution
-        the reference samples are independent and contribute their own term.
-        InfoNCE's rows are treated as independent, which ignores that each y
-        enters its block's other rows.
-        With the copula reference, ``gaussian`` (each held-out pair's Gaussian
-        term) joins the pair's influence.
-        With ``baseline`` (the index of one critic along the first axis),
-        the error of each critic's estimate minus the baseline's: the
-        influences are linear in the scores and weights, so the difference's
-        are theirs differenced pair by pair.
-        """
-
-        def contrast(values):
-            return values if baseline is None else values - values[baseline]
-
-        layout = evaluation.batch[1]
-        if layout == BLOCKS:
-            terms = contrast(infonce_terms(y_pred).flatten(-2))
-            return terms.std(dim=-1) / math.sqrt(terms.shape[-1])
-        n = layout
-        t_joint, t_marginal = y_pred[..., :n], y_pred[..., n:]
-        weights = self.criterion_.weights(t_marginal)
-        if self._nee:
-            if baseline is not None:
-                raise ValueError(
-                    "Critics are compared under the resampling trick only."
-                )
-            joint, marginal = nee_combine(t_joint), -nee_combine(weights)
-            if gaussian is not None:
-                joint = joint + gaussian
-            return (
-                joint.var() / joint.shape[-1] + marginal.var() / marginal.shape[-1]
-            ).sqrt()
-        return resampled_standard_error(
-            contrast(t_joint), contrast(weights), evaluation.J, evaluation.K
-        )
-
-    def pointwise(self, dataset, log_normalizer, y_reference=None):
-        """Each pair's estimated log density ratio, from the critic's scores.
-
-        ``log_normalizer`` is subtracted from the scores; with
-        ``y_reference``, each x's scores are instead normalised by the log
-        mean of :math:`e^{t(x, y_j)}` over those y, which InfoNCE's critic
-        (defined up to a function of x) needs.
-        """
-        y_pred = self._score_batch(({"x": dataset.x, "y": dataset.y}, len(dataset)))
-        if y_reference is not None:
-            with torch.no_grad():
-                normalizer = torch.cat(
-                    [
-                        log_mean_exp(self.module_(chunk, y_reference, pairwise=True))
-                        for chunk in torch.split(dataset.x, 256)
-                    ],
-                    dim=-1,
-                )
-            return y_pred - normalizer
-        ratio = y_pred - log_normalizer.unsqueeze(-1)
-        if not self._nee:
-            return ratio
-        gaussian = self._gaussian_term({"x": dataset.x, "y": dataset.y}, len(dataset))
-        return nee_combine(ratio) + (0.0 if gaussian is None else gaussian)
 
 
 def _fused_optimizer(optimizer, device):
@@ -455,3 +293,18 @@ def build_net(
         compile=compile,
         verbose=verbose,
     )
+
+
+def load_critic(net, critic_state, reference=None):
+    """``net`` initialised with a saved critic, ready to score but not to train.
+
+    ``critic_state``: the critic's ``state_dict``. ``reference``: with
+    MI-NEE, the parameters of the reference distribution
+    (``ReferenceSampler.params_``), which training would have fitted.
+    """
+    net.initialize()
+    net.module_.load_state_dict(critic_state)
+    net.reference_ = None
+    if net.uses_reference:
+        net.reference_ = ReferenceSampler.from_params(net.reference, reference)
+    return net

@@ -1,4 +1,7 @@
-"""Low utilities shared by every room: validation, encoding, preprocessing, constants.
+"""Low utilities shared by every room.
 
-The lowest layer: these modules import nothing else of sklearn_mine's.
+The lowest layer: the training parameters' table (``parameters``) and the
+docstrings filled from it (``docstrings``), validation, critic inputs
+(``encoding``, ``features``, ``preprocessing``) and plain constants. These
+modules import nothing of sklearn_mine's outside this package.
 """

@@ -1,24 +1,24 @@
 """Checks, seeding, device and split helpers that every other room shares.
 
 The lowest room of the package: it imports nothing of sklearn_mine's but the
-torch-free constants, so the estimator, the per-feature function and the
-command line all import it downward.
+torch-free constants and parameter table, so the estimator, the per-feature
+function and the command line all import it downward.
 """
 
 import math
 import warnings
-from numbers import Integral, Real
 
 import numpy as np
-from sklearn.utils._param_validation import Hidden, Interval, StrOptions
+from scipy.sparse import issparse
 
-from .constants import ACTIVATIONS, OBJECTIVES, PREPROCESSING
+from .parameters import DEPRECATED, constraints
 
 __all__ = [
     "GROUPED_CONSTRAINTS",
     "TRAINING_CONSTRAINTS",
     "check_marginal_batch_size",
     "check_not_constant",
+    "check_numeric_columns",
     "constant_columns",
     "draw_seed",
     "resolve_device",
@@ -30,51 +30,11 @@ __all__ = [
 # already below its optimisation error; the remaining pairs train the critic.
 MAX_VALID = 50_000
 
-# The marker of a deprecated parameter's default, as in scikit-learn.
-DEPRECATED = "deprecated"
-
-# Constraints of the training settings that MINEEstimator and
-# mutual_info_mine share.
-TRAINING_CONSTRAINTS = {
-    "objective": [StrOptions(set(OBJECTIVES))],
-    "tau": [Interval(Real, 0, None, closed="neither")],
-    # Upper limits turn an absurd value into an error rather than an
-    # allocation of many GiB.
-    "hidden_units": [Interval(Integral, 1, 4096, closed="both")],
-    "activation": [StrOptions(set(ACTIVATIONS))],
-    "batch_size": [Interval(Integral, 1, None, closed="left")],
-    "marginal_batch_size": [Interval(Integral, 1, None, closed="left"), None],
-    "replace": ["boolean"],
-    "optimizer": [type],
-    "lr": [Interval(Real, 0, None, closed="neither")],
-    "denominator_ema_rate": [Interval(Real, 0, 1, closed="right")],
-    "weight_ema_rate": [Interval(Real, 0, 1, closed="right"), None],
-    # Deprecated names of the two rates above.
-    "ema_rate": [
-        Interval(Real, 0, 1, closed="right"),
-        Hidden(StrOptions({DEPRECATED})),
-    ],
-    "averaging_rate": [
-        Interval(Real, 0, 1, closed="right"),
-        None,
-        Hidden(StrOptions({DEPRECATED})),
-    ],
-    "max_steps": [Interval(Integral, 1, None, closed="left")],
-    "steps_per_epoch": [Interval(Integral, 1, None, closed="left")],
-    "patience": [Interval(Integral, 1, None, closed="left"), None],
-    "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-    "preprocessing": [StrOptions(set(PREPROCESSING))],
-    "device": [StrOptions({"cpu", "cuda", "auto"})],
-}
-
-
-# The grouped critic needs a hidden layer, where MINEEstimator's may be linear.
-# Shared with MutualInfoSelector, which trains the same critics.
-GROUPED_CONSTRAINTS = {
-    **TRAINING_CONSTRAINTS,
-    "hidden_layers": [Interval(Integral, 1, 64, closed="both")],
-    "verbose": ["verbose"],
-}
+# The constraints of MINEEstimator's training parameters, and of those of
+# the grouped critics of mutual_info_mine (which MutualInfoSelector shares,
+# less the renamed ones), from the one table of sklearn_mine._utils.parameters.
+TRAINING_CONSTRAINTS = constraints("MINEEstimator")
+GROUPED_CONSTRAINTS = constraints("mutual_info_mine")
 
 
 # Parameters renamed in 0.2, by their old names.
@@ -179,3 +139,44 @@ def check_marginal_batch_size(marginal_batch_size, batch_size, replace, n_train)
             "smaller marginal_batch_size."
         )
     return size
+
+
+def check_numeric_columns(X, *, discrete_features=False):
+    """Refuse a column of ``X`` that cannot be read as numbers, naming it.
+
+    numpy's own error (``could not convert string to float: 'a'``) names
+    neither the column nor what to do. Only columns that are not numeric
+    already (text, ``category``, ``object``) are tried, so numeric input
+    costs nothing; a column of numbers held as text or categories passes,
+    as it would have. ``discrete_features``: whether the caller reads
+    discrete features (``mutual_info_mine``), which the message then offers.
+    """
+    names = getattr(X, "columns", None)
+    if names is not None and hasattr(X, "iloc"):
+        # A DataFrame: its columns by name, the non-numeric ones only.
+        columns = [
+            (f"column {name!r}", X.iloc[:, j])
+            for j, (name, dtype) in enumerate(zip(names, X.dtypes))
+            if getattr(dtype, "kind", "O") not in "biufc"
+        ]
+    else:
+        if issparse(X):
+            return
+        array = np.asarray(X)
+        if array.ndim != 2 or array.dtype.kind in "biufc":
+            return
+        columns = [(f"column {j}", array[:, j]) for j in range(array.shape[1])]
+    for label, column in columns:
+        try:
+            np.asarray(column, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            remedy = (
+                "ordinal-encode it (sklearn.preprocessing.OrdinalEncoder) and "
+                "pass it through discrete_features as a discrete feature"
+                if discrete_features
+                else "encode it as numbers first (sklearn.preprocessing."
+                "OrdinalEncoder or OneHotEncoder)"
+            )
+            raise ValueError(
+                f"{label} of X holds values that are not numbers ({exc}); {remedy}."
+            ) from None
