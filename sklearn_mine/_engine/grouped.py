@@ -119,7 +119,7 @@ def train_critics(
     overlap. ``starts``, one per group, either None (a fresh critic from its
     seed) or the arguments of :meth:`GroupedCritic.start_from`.
     ``selection_pairs``: the marginal pairs of the held-out bounds that
-    choose each critic's epoch; ``None``, as many as ``net.evaluate`` scores
+    choose each critic's epoch; ``None``, as many as :func:`~sklearn_mine._engine.readout.evaluate` scores
     after training. Returns the trained net and the held-out pairs.
     """
     device = params["device"]
