@@ -2,6 +2,8 @@
 
 import os
 
+import pytest
+
 # Under pytest-xdist (``-n 2``, as CI runs the suite) each worker is a torch
 # process: with torch's default of one thread per core, two workers' spinning
 # threads slow each other many times over on a 2-core machine. One thread per
@@ -12,3 +14,28 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
     import torch
 
     torch.set_num_threads(1)
+
+
+# The docstring examples that train for seconds (1.5-12 s of CPU each), by
+# the name of the object they document: marked slow like the heavy tests,
+# so that the quick run (-m "not slow") leaves them to the full one.
+SLOW_DOCTESTS = {
+    "IndependenceTestResult",
+    "MINEEstimator",
+    "MutualInfoSelector",
+    "ProgressBar",
+    "WeightAveraging",
+    "independence_test",
+    "make_mixture",
+    "plot_history",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    # Called with every collected item, the package's doctests included.
+    for item in items:
+        if (
+            isinstance(item, pytest.DoctestItem)
+            and item.name.rsplit(".", 1)[-1] in SLOW_DOCTESTS
+        ):
+            item.add_marker(pytest.mark.slow)

@@ -4,6 +4,7 @@ import pytest
 import torch
 
 from sklearn_mine import MINEEstimator, mutual_info_mine
+from sklearn_mine._utils.validation import resolve_device
 from sklearn_mine.datasets import gaussian_mi, make_gaussian
 
 DEVICES = [
@@ -22,6 +23,7 @@ def device(request):
     return request.param
 
 
+@pytest.mark.slow
 def test_estimator_trains_where_asked(device):
     X, y, true_mi = make_gaussian(1000, random_state=0)
     est = MINEEstimator(max_steps=600, steps_per_epoch=50, device=device)
@@ -32,6 +34,7 @@ def test_estimator_trains_where_asked(device):
     assert abs(est.score(X, y) - true_mi) < 0.15
 
 
+@pytest.mark.slow
 def test_mutual_info_mine_trains_where_asked(device):
     X, y, _ = make_gaussian(
         2000, n_features_x=2, n_features_y=1, rho=[0.8], random_state=0
@@ -41,7 +44,24 @@ def test_mutual_info_mine_trains_where_asked(device):
     assert mi[0] == pytest.approx(gaussian_mi(0.8), abs=0.1) and mi[1] < 0.05
 
 
-def test_auto_picks_an_available_device():
+@pytest.mark.parametrize("available", [True, False])
+def test_resolve_device_follows_cuda_availability(monkeypatch, available):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: available)
+    assert resolve_device("auto") == ("cuda" if available else "cpu")
+    assert resolve_device("cpu") == "cpu"
+    if available:
+        assert resolve_device("cuda") == "cuda"
+    else:
+        with pytest.raises(ValueError, match="CUDA is not available"):
+            resolve_device("cuda")
+
+
+def test_auto_trains_on_the_cpu_without_cuda(monkeypatch):
+    # Without a GPU (here hidden where there is one), "auto" is the CPU.
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     X, y, _ = make_gaussian(200, random_state=0)
     est = MINEEstimator(max_steps=10, steps_per_epoch=10, device="auto").fit(X, y)
-    assert est.device_ == ("cuda" if torch.cuda.is_available() else "cpu")
+    assert est.device_ == "cpu"
+    assert next(est.critic_.parameters()).device.type == "cpu"
+    with pytest.raises(ValueError, match="CUDA is not available"):
+        MINEEstimator(max_steps=10, device="cuda").fit(X, y)

@@ -18,6 +18,7 @@ from sklearn_mine._engine.batches import PairDataset
 from sklearn_mine._engine.criterion import BoundCriterion
 from sklearn_mine._engine.critics import ConcatCritic
 from sklearn_mine._engine.net import build_net
+from sklearn_mine._engine.readout import evaluate, pointwise
 from sklearn_mine.datasets import LECTURE_RHO, make_gaussian
 
 # A budget that trains a usable critic on the small cases in about a second.
@@ -36,12 +37,14 @@ def seed_case():
 # issue's; the seeds are fixed, so each test is deterministic.
 
 
+@pytest.mark.slow
 def test_seed_case_within_a_tenth_of_a_nat(seed_case):
     X, y, true_mi = seed_case  # true MI = -1/2 log(1 - 0.878977^2) = 0.7405
     est = MINEEstimator(random_state=0).fit(X, y)
     assert abs(est.mutual_info_ - true_mi) < 0.1
 
 
+@pytest.mark.slow
 def test_five_by_five_dense_gaussian_within_ten_percent():
     X, y, true_mi = make_gaussian(
         5000,
@@ -55,6 +58,7 @@ def test_five_by_five_dense_gaussian_within_ten_percent():
     assert abs(est.mutual_info_ - true_mi) < 0.1 * true_mi
 
 
+@pytest.mark.slow
 def test_independent_pairs_near_zero():
     X, y, true_mi = make_gaussian(5000, rho=0.0, random_state=2)
     assert true_mi == 0.0
@@ -65,6 +69,7 @@ def test_independent_pairs_near_zero():
 # Fitted state and behaviour.
 
 
+@pytest.mark.slow
 def test_fitted_attributes(seed_case):
     X, y, _ = seed_case
     est = MINEEstimator(**QUICK).fit(X, y)
@@ -81,6 +86,7 @@ def test_fitted_attributes(seed_case):
     assert est.n_features_in_ == 1
 
 
+@pytest.mark.slow
 def test_kept_critic_scores_its_estimate_on_the_held_out_pairs(seed_case):
     # Recompute the held-out bound from the kept critic: the early-stopping
     # restore must leave mutual_info_ and the critic consistent.
@@ -88,13 +94,14 @@ def test_kept_critic_scores_its_estimate_on_the_held_out_pairs(seed_case):
     est = MINEEstimator(**QUICK, patience=2).fit(X, y)
     assert est.mutual_info_ == est.history_["valid_bound"][est.best_epoch_ - 1]
     valid_ds = est.net_.train_split.keywords["valid_ds"]
-    assert est.net_.evaluate(valid_ds)["estimate"] == est.mutual_info_
+    assert evaluate(est.net_, valid_ds)["estimate"] == est.mutual_info_
     generator = torch.Generator().manual_seed(0)
-    rescored = est.net_.evaluate(valid_ds, generator)["estimate"]
+    rescored = evaluate(est.net_, valid_ds, generator)["estimate"]
     # Other marginal pairs than during training: agree within sampling error.
     assert rescored == pytest.approx(est.mutual_info_, abs=3 * est.standard_error_)
 
 
+@pytest.mark.slow
 def test_same_seed_same_estimate_bit_for_bit(seed_case):
     X, y, _ = seed_case
     a = MINEEstimator(**QUICK).fit(X, y)
@@ -103,6 +110,7 @@ def test_same_seed_same_estimate_bit_for_bit(seed_case):
     np.testing.assert_array_equal(a.history_["valid_bound"], b.history_["valid_bound"])
 
 
+@pytest.mark.slow
 def test_global_torch_seed_does_not_matter(seed_case):
     X, y, _ = seed_case
     torch.manual_seed(1)
@@ -112,13 +120,20 @@ def test_global_torch_seed_does_not_matter(seed_case):
     assert a == b
 
 
+@pytest.mark.slow
 def test_different_seeds_differ(seed_case):
-    X, y, _ = seed_case
+    X, y, true_mi = seed_case
     a = MINEEstimator(**{**QUICK, "random_state": 1}).fit(X, y)
     b = MINEEstimator(**{**QUICK, "random_state": 2}).fit(X, y)
     assert a.mutual_info_ != b.mutual_info_
+    # Other splits and critics, each still an estimate of the same 0.74
+    # nats: measured 0.782 (standard error 0.056) and 0.693 (0.063), each
+    # within 0.8 of its standard errors of the truth.
+    for est in (a, b):
+        assert est.mutual_info_ == pytest.approx(true_mi, abs=2 * est.standard_error_)
 
 
+@pytest.mark.slow
 def test_score_is_the_bound_on_new_pairs(seed_case):
     X, y, true_mi = seed_case
     est = MINEEstimator(**QUICK).fit(X, y)
@@ -131,6 +146,7 @@ def test_score_is_the_bound_on_new_pairs(seed_case):
     assert est.score(X_ind, y_ind) < 0.1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "params",
     [
@@ -175,6 +191,7 @@ def test_every_bound_critic_and_reference_learns(seed_case, params):
     assert pmi.shape == (len(X),) and np.isfinite(pmi).all()
 
 
+@pytest.mark.slow
 def test_standard_error_shrinks_with_more_held_out_pairs():
     X, y, _ = make_gaussian(8000, rho=0.8, random_state=3)
     small = MINEEstimator(**QUICK).fit(X[:1000], y[:1000])
@@ -183,6 +200,7 @@ def test_standard_error_shrinks_with_more_held_out_pairs():
     assert large.standard_error_ < small.standard_error_ / 2
 
 
+@pytest.mark.slow
 def test_pointwise_mutual_info_follows_the_true_log_ratio():
     rho = 0.8
     X, y, _ = make_gaussian(4000, rho=rho, random_state=4)
@@ -199,15 +217,17 @@ def test_pointwise_mutual_info_follows_the_true_log_ratio():
     assert np.mean(np.abs(pmi[dense] - truth[dense])) < 0.2
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("reference", ["resample", "copula"])
 def test_pointwise_mean_on_held_out_pairs_is_the_estimate(seed_case, reference):
     X, y, _ = seed_case
     est = MINEEstimator(**QUICK, reference=reference).fit(X, y)
     valid_ds = est.net_.train_split.keywords["valid_ds"]
-    pmi = est.net_.pointwise(valid_ds, est.log_normalizer_)
+    pmi = pointwise(est.net_, valid_ds, est.log_normalizer_)
     assert pmi.mean().item() == pytest.approx(est.mutual_info_, abs=1e-5)
 
 
+@pytest.mark.slow
 def test_infonce_warns_near_its_cap():
     # 3 nats of MI against a cap of log 16 = 2.8 nats.
     X, y, true_mi = make_gaussian(2000, rho=0.9988, random_state=0)
@@ -219,12 +239,14 @@ def test_infonce_warns_near_its_cap():
         ).fit(X, y)
 
 
+@pytest.mark.slow
 def test_infonce_far_from_its_cap_does_not_warn(seed_case, recwarn):
     X, y, _ = seed_case
     MINEEstimator(objective="infonce", critic="separable", **QUICK).fit(X, y)
     assert not [w for w in recwarn if "InfoNCE" in str(w.message)]
 
 
+@pytest.mark.slow
 def test_two_dimensional_y_is_treated_jointly():
     # I(X; (Y1, Y2)) with Y1 dependent on X and Y2 on X too: the sparse
     # sampler with one X feature gives a single canonical correlation.
@@ -237,6 +259,7 @@ def test_two_dimensional_y_is_treated_jointly():
         est.score(X, y[:, 0])
 
 
+@pytest.mark.slow
 def test_replacement_and_large_marginal_batches(seed_case):
     X, y, true_mi = seed_case
     est = MINEEstimator(**QUICK, replace=True, marginal_batch_size=2000).fit(X, y)
@@ -261,12 +284,14 @@ def test_critic_shape_parameters_reach_the_module(seed_case):
     assert any(isinstance(m, torch.nn.Tanh) for m in est.critic_.modules())
 
 
+@pytest.mark.slow
 def test_patience_none_trains_the_whole_budget(seed_case):
     X, y, _ = seed_case
     est = MINEEstimator(max_steps=250, steps_per_epoch=50, patience=None).fit(X, y)
     assert est.n_steps_ == 250
 
 
+@pytest.mark.slow
 def test_weight_ema_rate_one_is_no_averaging(seed_case):
     # The average of rate 1 is the current weights: the fit is the one
     # without averaging, bit for bit.
@@ -350,6 +375,7 @@ def test_kept_critic_is_the_weight_average(seed_case, best):
 TINY = dict(max_steps=20, steps_per_epoch=10, random_state=0)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "old, new",
     [("ema_rate", "denominator_ema_rate"), ("averaging_rate", "weight_ema_rate")],
@@ -482,6 +508,7 @@ def test_dataframe_input_records_feature_names(seed_case):
     np.testing.assert_array_equal(est.feature_names_in_, ["x0"])
 
 
+@pytest.mark.slow
 def test_float32_input(seed_case):
     X, y, _ = seed_case
     a = MINEEstimator(**QUICK).fit(X, y).mutual_info_
@@ -492,6 +519,7 @@ def test_float32_input(seed_case):
 # scikit-learn integration.
 
 
+@pytest.mark.slow
 def test_clone_pickle_pipeline_and_grid_search(seed_case):
     X, y, _ = seed_case
     # Resampling only: with "auto", the critic that does not learn would be
@@ -602,6 +630,7 @@ def test_score_with_other_features_is_an_error(seed_case):
         est.score(np.column_stack([X, X]), y)
 
 
+@pytest.mark.slow
 def test_compiled_critic_trains(seed_case):
     # torch.compile needs a C compiler at run time; the first call compiles
     # (tens of seconds cold), so the budget here is tiny.

@@ -23,6 +23,9 @@ from sklearn_mine.datasets import (
     spiral,
 )
 
+# Each case trains the default budget on 3000 pairs: 5-26 s of CPU a case.
+pytestmark = pytest.mark.slow
+
 N = 3000
 
 
@@ -79,14 +82,6 @@ CASES = {
         0.1,
         "resample",
     ),
-    # The checkerboard of 18 modes (0.51 nats), which needs the critic's
-    # depth. Measured 0.73, 0.70, 0.68 of the truth; 0.2's critic of two
-    # layers of 50 read 0.53, 0.57, 0.56, so the shallow critic fails.
-    "mixture grid": (
-        lambda: make_mixture(N, shape="grid", random_state=0),
-        0.4,
-        "resample",
-    ),
     # 10 % of the pairs replaced by independent noise. Measured 0.97, 0.92,
     # 0.96.
     "inliers 10 %": (
@@ -104,6 +99,21 @@ def test_defaults_on_each_hard_family(name):
     est = _fit(X, y)
     assert est.reference_ == reference
     assert est.mutual_info_ == pytest.approx(true_mi, rel=tolerance)
+
+
+def test_defaults_on_the_checkerboard_grid():
+    # The checkerboard of 18 modes (0.51 nats), which needs the critic's
+    # depth. Measured 0.373 nats (standard error 0.025) on this draw, 0.73
+    # of the truth; 0.70 and 0.68 on data seeds 1 and 2. The budget leaves
+    # the critic short of the modes: a bias of five standard errors, the
+    # estimator's and not this draw's, so no window round the truth can be
+    # narrow. One-sided instead: at least 0.65 of the truth, which 0.2's
+    # critic of two layers of 50 (0.53, 0.57, 0.56 of it) fails, and, as a
+    # lower bound, not above the truth beyond three standard errors.
+    X, y, true_mi = make_mixture(N, shape="grid", random_state=0)
+    est = _fit(X, y)
+    assert est.reference_ == "resample"
+    assert 0.65 * true_mi < est.mutual_info_ < true_mi + 3 * est.standard_error_
 
 
 def test_auto_keeps_resampling_on_the_lecture_gaussian():

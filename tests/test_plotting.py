@@ -17,6 +17,7 @@ def close_figures():
     plt.close("all")
 
 
+@pytest.mark.slow
 def test_plot_history_draws_both_curves_and_labels():
     X, y, true_mi = make_gaussian(500, random_state=0)
     est = MINEEstimator(max_steps=300, steps_per_epoch=50, random_state=0).fit(X, y)

@@ -15,6 +15,7 @@ def gaussian():
     return X, y
 
 
+@pytest.mark.slow
 def test_progress_bar_counts_steps_and_shows_the_bound(gaussian):
     buffer = io.StringIO()
     bar = ProgressBar(file=buffer)
@@ -34,6 +35,7 @@ def test_progress_bar_counts_steps_and_shows_the_bound(gaussian):
     pickle.dumps(est)
 
 
+@pytest.mark.slow
 def test_progress_bar_stops_short_when_training_stops_early(gaussian):
     buffer = io.StringIO()
     est = MINEEstimator(

@@ -21,6 +21,10 @@ from sklearn_mine.datasets import make_gaussian
 QUICK = dict(max_steps=600, steps_per_epoch=50, random_state=0, batch_size=256, lr=2e-3)
 FEW = settings(max_examples=4, deadline=None, derandomize=True)
 
+# Each property compares several fits (4-20 s of CPU a test), and the n_jobs
+# one starts worker processes.
+pytestmark = pytest.mark.slow
+
 seeds = st.integers(min_value=0, max_value=2**16)
 # From rho = 0.6 (0.22 nats) up: with 300 held-out pairs the standard error
 # of an estimate is about 1.2 rho / sqrt(300), so that three joint standard
