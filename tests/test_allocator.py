@@ -162,6 +162,7 @@ def _probe(opt_in):
     return out.strip().splitlines()[-1]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not GLIBC, reason="glibc only")
 def test_a_fit_leaves_glibcs_dynamic_thresholds_in_place():
     assert _probe(opt_in=False) == "[true, false]"

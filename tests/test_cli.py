@@ -66,6 +66,7 @@ def _printed(name, out):
     return float(value)
 
 
+@pytest.mark.slow
 def test_demo_prints_estimate_beside_truth(capsys):
     assert main(["demo", "--n-samples", "300", "--rho", "0.8"]) == 0
     out = capsys.readouterr().out
@@ -262,6 +263,7 @@ def test_module_entry_point_runs():
     assert "estimate" in out
 
 
+@pytest.mark.slow
 def test_estimate_ranks_the_informative_feature_first(data_csv):
     status, out, err = run_cli(
         "estimate", data_csv, "--target", "y", "--progress", *FAST
@@ -284,6 +286,7 @@ def test_estimate_ranks_the_informative_feature_first(data_csv):
     assert "fitting 4 critics" in err
 
 
+@pytest.mark.slow
 def test_estimate_json_with_several_targets(data_csv):
     status, out, err = run_cli(
         "estimate",
@@ -326,6 +329,7 @@ def _mi_of_three_shifts(shifts=(-2.0, 0.0, 2.0), sigma=0.3):
     return h_y - h_y_given_color
 
 
+@pytest.mark.slow
 def test_estimate_joint_csv_with_a_categorical_feature(data_csv):
     status, out, err = run_cli(
         "estimate",
@@ -379,6 +383,7 @@ def test_estimate_with_a_categorical_target(data_csv, capsys):
     assert [r["feature"] for r in json.loads(out)] == ["y2", "x0"]
 
 
+@pytest.mark.slow
 def test_estimate_reads_parquet(tmp_path):
     pytest.importorskip("pyarrow")
     path = tmp_path / "data.parquet"
@@ -554,6 +559,7 @@ def bad_dir(tmp_path_factory):
     return directory
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", BAD_INPUTS)
 def test_bad_input_is_one_error_line(bad_dir, capsys, case):
     name, args, expected, as_subprocess = BAD_INPUTS[case]
@@ -593,6 +599,7 @@ def test_parquet_without_an_engine_says_what_to_install(tmp_path, monkeypatch, c
     assert "pip install pyarrow" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_estimate_test_gives_a_pvalue_per_feature_and_jointly(capsys, data_csv):
     args = (data_csv, "--target", "y", "--features", "x0", "x1", *FAST)
     status, out, err = run_main(capsys, *args, "--test", "--format", "json")

@@ -35,6 +35,7 @@ def data():
     ],
     ids=["default", "standard", "nee", "copula", "infonce"],
 )
+@pytest.mark.slow
 def test_safe_round_trip_keeps_score_and_attributes(data, params, tmp_path):
     X, y = data
     est = MINEEstimator(**{**QUICK, **params}).fit(X, y)

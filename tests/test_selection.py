@@ -31,6 +31,7 @@ def interaction_fit():
     return MutualInfoSelector(random_state=0).fit(X, y)
 
 
+@pytest.mark.slow
 def test_auto_finds_an_interacting_pair_and_stops(interaction_fit):
     selector = interaction_fit
     np.testing.assert_array_equal(selector.get_support(indices=True), [0, 1])
@@ -68,6 +69,7 @@ def test_auto_finds_an_interacting_pair_and_stops(interaction_fit):
     assert bounds[1] < 0.2 * history["gain"][1]
 
 
+@pytest.mark.slow
 def test_shadows_leave_the_candidates_training_alone(interaction_fit, monkeypatch):
     X, y = _interaction()
     # A count plays the rounds of "auto", with the same shadows.
@@ -129,6 +131,7 @@ def test_null_bound_holds_the_best_of_many_null_moves_at_its_level():
     assert 0.01 < exceeded / rounds < 0.03
 
 
+@pytest.mark.slow
 def test_picks_no_duplicate_before_the_other_informative_feature():
     rng = np.random.RandomState(0)
     n = 1000
@@ -144,6 +147,7 @@ def test_picks_no_duplicate_before_the_other_informative_feature():
     assert 1 in support and len(support & {0, 2}) == 1
 
 
+@pytest.mark.slow
 def test_a_pair_that_informs_only_together_is_found_by_a_pair_round():
     rng = np.random.RandomState(0)
     X = rng.standard_normal((1000, 5))
@@ -166,6 +170,7 @@ def test_a_pair_that_informs_only_together_is_found_by_a_pair_round():
     assert single.n_features_to_select_ == 0
 
 
+@pytest.mark.slow
 def test_auto_keeps_its_least_count_whatever_the_evidence():
     # y independent of X: no gain passes.
     rng = np.random.RandomState(0)
@@ -207,6 +212,7 @@ def test_pairs_of_many_features_are_those_of_the_best_single_scores():
     assert pair_features(scores, candidates, 5, interactions=False) == []
 
 
+@pytest.mark.slow
 def test_class_labels_and_backward_elimination():
     # XOR of two signs, labels as strings: a discrete target, by "auto".
     rng = np.random.RandomState(0)
@@ -223,6 +229,7 @@ def test_class_labels_and_backward_elimination():
     assert abs(selector.mutual_info_ - np.log(2)) < 0.15
 
 
+@pytest.mark.slow
 def test_pipeline_grid_search_and_pandas_output():
     # y linear in a and b: a linear model after two features explains
     # nearly all of y, after one about half.
@@ -264,6 +271,7 @@ def test_float_count_and_keeping_every_feature():
     assert every.mutual_info_ > 0.3 and every.scores_.shape == (0, 4)
 
 
+@pytest.mark.slow
 def test_tol_is_the_least_gain_accepted():
     X, y = _interaction()
     # One factor of the product carries about 0.25 nats, the pair about 1.4:
@@ -286,6 +294,7 @@ def test_tol_is_the_least_gain_accepted():
     np.testing.assert_array_equal(paired.get_support(indices=True), [0, 1])
 
 
+@pytest.mark.slow
 def test_same_seed_same_selection_for_any_n_jobs():
     # Each round's candidates split into two trainings, each with its own
     # copy of the baseline: the same results up to float32 rounding.
@@ -381,6 +390,7 @@ def test_verbose_logs_one_line_per_round(caplog, capsys):
     assert capsys.readouterr().err == ""
 
 
+@pytest.mark.slow
 def test_cross_fitting_reads_the_gains_on_every_row():
     X, y = _interaction(n=600, d=3)
     # Backward, one round of three removals: no shadows to train.

@@ -119,8 +119,8 @@ def train_critics(
     overlap. ``starts``, one per group, either None (a fresh critic from its
     seed) or the arguments of :meth:`GroupedCritic.start_from`.
     ``selection_pairs``: the marginal pairs of the held-out bounds that
-    choose each critic's epoch; ``None``, as many as :func:`~sklearn_mine._engine.readout.evaluate` scores
-    after training. Returns the trained net and the held-out pairs.
+    choose each critic's epoch; ``None``, as many as
+    :func:`~sklearn_mine._engine.readout.evaluate` scores after training. Returns the trained net and the held-out pairs.
     """
     device = params["device"]
     z = torch.as_tensor(z, device=device)

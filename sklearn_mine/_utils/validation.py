@@ -177,6 +177,9 @@ def check_numeric_columns(X, *, discrete_features=False):
                 else "encode it as numbers first (sklearn.preprocessing."
                 "OrdinalEncoder or OneHotEncoder)"
             )
-            raise ValueError(
+            # numpy's own kind of error: text is a ValueError, an object that
+            # is neither text nor a number (a dict) a TypeError, as
+            # scikit-learn's estimator checks expect.
+            raise type(exc)(
                 f"{label} of X holds values that are not numbers ({exc}); {remedy}."
             ) from None
