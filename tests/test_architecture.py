@@ -144,9 +144,7 @@ def test_no_private_name_is_imported_across_rooms():
     private = [
         f"{module} imports {name} from {target}"
         for module, target, name in _internal_edges()
-        if name is not None
-        and name.startswith("_")
-        and _room(module) != _room(target)
+        if name is not None and name.startswith("_") and _room(module) != _room(target)
     ]
     assert private == []
 

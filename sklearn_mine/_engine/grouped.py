@@ -120,7 +120,8 @@ def train_critics(
     seed) or the arguments of :meth:`GroupedCritic.start_from`.
     ``selection_pairs``: the marginal pairs of the held-out bounds that
     choose each critic's epoch; ``None``, as many as
-    :func:`~sklearn_mine._engine.readout.evaluate` scores after training. Returns the trained net and the held-out pairs.
+    :func:`~sklearn_mine._engine.readout.evaluate` scores after training.
+    Returns the trained net and the held-out pairs.
     """
     device = params["device"]
     z = torch.as_tensor(z, device=device)
