@@ -18,9 +18,8 @@ from .._utils.features import (
     encode_features,
     encode_target,
 )
+from .._utils.parameters import constraints
 from .._utils.validation import (
-    GROUPED_CONSTRAINTS,
-    RENAMED,
     check_marginal_batch_size,
     check_not_constant,
     draw_seed,
@@ -39,13 +38,9 @@ from ._shadows import NullMoves, draw_shadows
 
 __all__ = ["MutualInfoSelector"]
 
-# The training settings, as mutual_info_mine's less the old names of
-# renamed parameters, which a new estimator never took.
-_TRAINING_CONSTRAINTS = {
-    name: constraint
-    for name, constraint in GROUPED_CONSTRAINTS.items()
-    if name not in RENAMED
-}
+# The training settings, from the one table of them: mutual_info_mine's less
+# the old names of renamed parameters, which a new estimator never took.
+_TRAINING_CONSTRAINTS = constraints("MutualInfoSelector")
 
 # The columns of history_, with their dtypes: fields of a round's Move.
 _HISTORY = {
