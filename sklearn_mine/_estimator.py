@@ -19,7 +19,7 @@ from ._engine.critics import CRITICS, critic_module
 from ._engine.net import build_net, load_critic
 from ._engine.reference import REFERENCES, gaussian_reads_more
 from ._utils.constants import DEFAULT_MAX_STEPS, MIN_SAMPLES
-from ._utils.docstrings import with_training_parameters
+from ._utils.docstrings import with_pairs_doc, with_training_parameters
 from ._utils.preprocessing import fit_marginal_transform, transform_rows
 from ._utils.validation import (
     TRAINING_CONSTRAINTS,
@@ -312,15 +312,13 @@ class MINEEstimator(BaseEstimator):
         return torch.as_tensor(transform_rows(scaler, data, rows), device=self.device_)
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @with_pairs_doc
     def fit(self, X: ArrayLike, y: ArrayLike) -> "MINEEstimator":
         """Train the critic on X and y and estimate their mutual information.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples of the first variable.
-        y : array-like of shape (n_samples,) or (n_samples, n_targets)
-            Samples of the second variable, paired row by row with X.
+        {pairs}
 
         Returns
         -------
@@ -398,7 +396,7 @@ class MINEEstimator(BaseEstimator):
         if self.objective == "infonce":
             self.y_reference_ = valid_ds.y[: self.batch_size].clone()
 
-    def _training_settings(self, warn=True):
+    def _training_settings(self):
         """The settings build_net reads, with renamed parameters resolved."""
         # Above this method: fit, then the wrapper of fit.
         settings = resolve_renamed(
@@ -509,15 +507,11 @@ class MINEEstimator(BaseEstimator):
         message = near_cap_message(
             self.mutual_info_, n_pairs, infonce=self.objective == "infonce"
         )
-        if message is None:
-            return
-        warnings.warn(
-            message,
-            UserWarning,
+        if message is not None:
             # fit's wrapper, fit, then this method.
-            stacklevel=_FIT_STACKLEVEL + 1,
-        )
+            warnings.warn(message, UserWarning, stacklevel=_FIT_STACKLEVEL + 1)
 
+    @with_pairs_doc
     def score(self, X: ArrayLike, y: ArrayLike) -> float:
         """The fitted critic's bound on new pairs, in nats.
 
@@ -529,10 +523,7 @@ class MINEEstimator(BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples of the first variable.
-        y : array-like of shape (n_samples,) or (n_samples, n_targets)
-            Samples of the second variable, paired row by row with X.
+        {pairs}
 
         Returns
         -------
@@ -545,6 +536,7 @@ class MINEEstimator(BaseEstimator):
         generator = torch.Generator(device=self.device_).manual_seed(self.score_seed_)
         return readout.evaluate(self.net_, dataset, generator)["estimate"]
 
+    @with_pairs_doc
     def pointwise_mutual_info(self, X: ArrayLike, y: ArrayLike) -> np.ndarray:
         """The critic's estimate of each pair's pointwise mutual information.
 
@@ -560,10 +552,7 @@ class MINEEstimator(BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples of the first variable.
-        y : array-like of shape (n_samples,) or (n_samples, n_targets)
-            Samples of the second variable, paired row by row with X.
+        {pairs}
 
         Returns
         -------
@@ -573,6 +562,7 @@ class MINEEstimator(BaseEstimator):
         pmi = self.critic_pointwise_mutual_info(self.critic_inputs(X, y))
         return pmi.cpu().numpy().astype(np.float64)
 
+    @with_pairs_doc
     def critic_inputs(self, X: ArrayLike, y: ArrayLike) -> PairDataset:
         """Validate and transform pairs into the tensors the critic reads.
 
@@ -583,10 +573,7 @@ class MINEEstimator(BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples of the first variable.
-        y : array-like of shape (n_samples,) or (n_samples, n_targets)
-            Samples of the second variable, paired row by row with X.
+        {pairs}
 
         Returns
         -------

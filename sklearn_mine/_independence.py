@@ -13,6 +13,7 @@ from sklearn.utils.validation import check_X_y
 from ._engine.batches import PairDataset
 from ._estimator import MINEEstimator
 from ._utils.constants import MIN_SAMPLES
+from ._utils.docstrings import with_pairs_doc
 from ._utils.validation import draw_seed
 
 __all__ = ["IndependenceTestResult", "independence_test"]
@@ -75,6 +76,7 @@ class IndependenceTestResult:
     },
     prefer_skip_nested_validation=True,
 )
+@with_pairs_doc
 def independence_test(
     X, y, *, n_permutations=999, test_fraction=0.3, random_state=None, **params
 ):
@@ -97,10 +99,7 @@ def independence_test(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
-        Samples of the first variable.
-    y : array-like of shape (n_samples,) or (n_samples, n_targets)
-        Samples of the second variable, paired row by row with X.
+    {pairs}
     n_permutations : int, default=999
         Random permutations of the test pairs' y.
     test_fraction : float, default=0.3

@@ -11,6 +11,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import validate_data
 
 from ._engine.sampling import sample_marginal_indices
+from ._utils.docstrings import with_pairs_doc
 
 __all__ = ["MarginalResampler"]
 
@@ -106,15 +107,13 @@ class MarginalResampler(BaseEstimator):
         )
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @with_pairs_doc
     def fit(self, X: ArrayLike, y: ArrayLike) -> "MarginalResampler":
         """Check the data; the resampling itself happens in ``fit_resample``.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples of the first variable.
-        y : array-like of shape (n_samples,) or (n_samples, n_targets)
-            Samples of the second variable, paired row by row with X.
+        {pairs}
 
         Returns
         -------
@@ -125,15 +124,13 @@ class MarginalResampler(BaseEstimator):
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @with_pairs_doc
     def fit_resample(self, X: ArrayLike, y: ArrayLike) -> tuple[ArrayLike, ArrayLike]:
         """Return pairs ``(X[J], y[K])`` from the product of the marginals.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples of the first variable.
-        y : array-like of shape (n_samples,) or (n_samples, n_targets)
-            Samples of the second variable, paired row by row with X.
+        {pairs}
 
         Returns
         -------

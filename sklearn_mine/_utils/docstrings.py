@@ -11,7 +11,7 @@ import re
 
 from .parameters import PARAMETERS, description, names
 
-__all__ = ["with_parameters_doc", "with_training_parameters"]
+__all__ = ["with_pairs_doc", "with_parameters_doc", "with_training_parameters"]
 
 # The parameters of mutual_info_mine's two docstrings that are not training
 # parameters, and their Returns section.
@@ -143,3 +143,27 @@ def with_parameters_doc(y_shape, y_doc):
         return with_training_parameters(func.__name__)(func)
 
     return decorate
+
+
+# X and y of every method and function that takes paired samples.
+_PAIRS_DOC = """\
+X : array-like of shape (n_samples, n_features)
+    Samples of the first variable.
+y : array-like of shape (n_samples,) or (n_samples, n_targets)
+    Samples of the second variable, paired row by row with X.
+"""
+
+_PAIRS_LINE = re.compile(r"^( *)\{pairs\}\n", re.M)
+
+
+def with_pairs_doc(func):
+    """Fill a docstring's ``{pairs}`` line with the entries of X and y."""
+
+    def entries(match):
+        indent = match.group(1)
+        return "".join(indent + line + "\n" for line in _PAIRS_DOC.splitlines())
+
+    func.__doc__, count = _PAIRS_LINE.subn(entries, func.__doc__)
+    if count != 1:
+        raise ValueError(f"{func.__qualname__}'s docstring has no {{pairs}} line.")
+    return func
