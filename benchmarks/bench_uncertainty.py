@@ -1,6 +1,6 @@
 """Uncertainty: calibration of the standard errors, and the independence test.
 
-Four sections, each printed as markdown tables (``--sections`` picks some):
+Five sections, each printed as markdown tables (``--sections`` picks some):
 
 - ``calibration``: ``MINEEstimator``'s defaults on five families of known
   MI, 20 independent draws each (fresh data and ``random_state``; ``--draws``
@@ -22,6 +22,12 @@ Four sections, each printed as markdown tables (``--sections`` picks some):
   ratio, known for these families) tested on 30 % of the pairs, the ceiling
   of ``independence_test``'s construction whatever its critic, and on all of
   them (400 trials; ``--tests`` narrows the tests beside it).
+- ``lower-bound``: ``MINEEstimator``'s defaults on eight cases of known MI
+  (Gaussian of 1 and 5 dimensions at low, moderate and high MI, Student-t,
+  a Gaussian mixture, a sparse 25x25 Gaussian), 40 draws of n = 2000 each
+  (``--draws``): the one-sided 95 % ``lower_confidence_bound_``'s coverage
+  (the fraction of fits where it is at most the truth), the gap from the
+  truth down to it, and on which side the two-sided interval missed.
 
 Every process is held to one thread (torch's; hyppo's ``workers=1``), so
 that sections can run side by side on two cores and the seconds compare like
@@ -54,6 +60,7 @@ from sklearn.datasets import load_diabetes
 from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_mine import MINEEstimator, independence_test, mutual_info_mine
+from sklearn_mine.datasets import make_gaussian
 
 ALPHA = 0.05
 PERMUTATIONS = 199
@@ -336,7 +343,84 @@ def power(n_trials, sizes, families, tests, ideal_trials=IDEAL_TRIALS):
     print()
 
 
-SECTIONS = ["calibration", "per-feature", "size", "power"]
+# ------------------------------------------------------ lower confidence bound
+
+
+def _weak_gaussian(n, seed):
+    return make_gaussian(n, rho=0.3, random_state=seed)
+
+
+# Closed-form truths (Gaussian, Student-t) at low, moderate and high MI, and
+# two cases where the critic falls short of the density ratio (the mixture,
+# the sparse 25x25 Gaussian: bench_hard's worst), where the bound is low.
+LOWER_BOUND_CASES = {
+    "gaussian 1x1 rho=0.3": _weak_gaussian,
+    **{
+        name: CASES[name][1]
+        for name in [
+            "gaussian 1x1 lecture (rho=0.879)",
+            "gaussian 5x5 dense mi=0.6",
+            "gaussian 5x5 dense mi=5",
+            "student-t 1x1 df=1",
+            "student-t 3x3 df=3",
+            "mixture waves 1x1",
+            "gaussian 25x25 sparse, 2 pairs",
+        ]
+    },
+}
+
+
+# 40 draws put a coverage of 0.95 within about +/- 0.035 (one standard error).
+LOWER_BOUND_DRAWS = 40
+
+
+def lower_bound(n_draws, n):
+    print(
+        f"## Lower confidence bound: {n_draws} draws of n = {n}, defaults\n\n"
+        "`lower_confidence_bound_` = `mutual_info_ - 1.645 standard_error_` "
+        "(one-sided 95 %); coverage is the fraction of fits with the bound at "
+        "most the truth (target: 0.95 or more). The gap is truth minus bound: "
+        "the critic's shortfall (truth minus estimate) plus 1.645 standard "
+        "errors.\n"
+    )
+    print(
+        "| case | truth | mean estimate | mean standard error | one-sided "
+        "coverage | mean gap | gap / truth | gap in standard errors | 95 % "
+        "interval missed below / above | reference_ resample | fit s (median) |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for name, sampler in LOWER_BOUND_CASES.items():
+        estimates, errors, bounds, below, above, resample, seconds = (
+            [] for _ in range(7)
+        )
+        for draw in range(n_draws):
+            X, y, truth = sampler(n, 3000 + draw)
+            start = time.perf_counter()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                est = MINEEstimator(random_state=draw).fit(X, y)
+            seconds.append(time.perf_counter() - start)
+            estimates.append(est.mutual_info_)
+            errors.append(est.standard_error_)
+            bounds.append(est.lower_confidence_bound_)
+            low, high = est.confidence_interval_
+            below.append(high < truth)
+            above.append(low > truth)
+            resample.append(est.reference_ == "resample")
+        estimates, errors, bounds = map(np.array, (estimates, errors, bounds))
+        gaps = truth - bounds
+        print(
+            f"| {name} | {truth:.3f} | {estimates.mean():.3f} | "
+            f"{errors.mean():.4f} | {np.mean(bounds <= truth):.2f} | "
+            f"{gaps.mean():.3f} | {gaps.mean() / truth:.0%} | "
+            f"{np.mean(gaps / errors):.1f} | {sum(below)} / {sum(above)} | "
+            f"{np.mean(resample):.0%} | {np.median(seconds):.1f} |",
+            flush=True,
+        )
+    print()
+
+
+SECTIONS = ["calibration", "per-feature", "size", "power", "lower-bound"]
 
 
 def main():
@@ -349,7 +433,10 @@ def main():
         choices=SECTIONS,
     )
     parser.add_argument(
-        "--draws", type=int, help=f"draws of calibration (default {BLOCK})"
+        "--draws",
+        type=int,
+        help=f"draws of calibration (default {BLOCK}) and lower-bound "
+        f"(default {LOWER_BOUND_DRAWS})",
     )
     parser.add_argument("--trials", type=int, help="trials of size and power")
     parser.add_argument("--sizes", type=int, nargs="+", help="n of size and power")
@@ -377,6 +464,11 @@ def main():
                 n_trials=args.trials or (4 if quick else 200),
                 sizes=args.sizes or ([200] if quick else [200, 2000]),
                 families=_chosen(SIZE_FAMILIES, args.families),
+            )
+        elif section == "lower-bound":
+            lower_bound(
+                n_draws=args.draws or (3 if quick else LOWER_BOUND_DRAWS),
+                n=1000 if quick else 2000,
             )
         elif section == "power":
             power(

@@ -124,6 +124,18 @@ class MINEEstimator(BaseEstimator):
         The 95 % normal interval ``mutual_info_ +/- 1.96 standard_error_``.
         Where the critic falls short of the true density ratio, the bound is
         low and the interval can lie wholly below the truth.
+    lower_confidence_bound_ : float
+        The one-sided 95 % lower confidence bound ``mutual_info_ - 1.645
+        standard_error_`` (1.645: the normal 95 % quantile). The statement
+        to rely on is "the MI is at least ``lower_confidence_bound_``". With
+        a critic at the true density ratio it holds with probability 95 %
+        over draws of the held-out pairs (a little less for the optimism of
+        choosing the epoch on them); a critic short of the ratio lowers the
+        estimate and the bound with it, so the statement holds more often,
+        not less. It rests on the estimate being a lower bound, as it is
+        with ``reference_="resample"``; the copula split and MI-NEE's
+        references are not lower bounds, and can read above the truth (see
+        ``docs/uncertainty.md``).
     net_ : MINENet
         The fitted skorch net.
     critic_ : torch.nn.Module
@@ -222,6 +234,7 @@ class MINEEstimator(BaseEstimator):
         "mutual_info_",
         "standard_error_",
         "confidence_interval_",
+        "lower_confidence_bound_",
         "history_",
         "best_epoch_",
         "n_steps_",
@@ -384,11 +397,10 @@ class MINEEstimator(BaseEstimator):
         # The kept critic on the held-out pairs it was chosen on: the value
         # recorded for its epoch, now with its standard error.
         result = readout.evaluate(self.net_, valid_ds)
-        self.mutual_info_ = result["estimate"]
-        self.standard_error_ = result["standard_error"]
-        self.confidence_interval_ = readout.confidence_interval(
-            self.mutual_info_, self.standard_error_
-        )
+        estimate, error = result["estimate"], result["standard_error"]
+        self.mutual_info_, self.standard_error_ = estimate, error
+        self.confidence_interval_ = readout.confidence_interval(estimate, error)
+        self.lower_confidence_bound_ = readout.lower_confidence_bound(estimate, error)
         self.log_normalizer_ = result["log_normalizer"]
         # InfoNCE's critic is defined up to a function of x: each x's scores
         # are normalised against a block of held-out y for pointwise MI.

@@ -7,13 +7,10 @@ import numpy as np
 import torch
 from scipy.sparse import issparse
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import StrOptions, validate_params
-from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 from sklearn.utils.validation import check_X_y
 
-from ._engine.batches import marginal_eval_size
-from ._engine.grouped import chunk_columns, chunk_groups, train_critics
-from ._engine.readout import evaluate
+from ._engine.grouped import fit_groups
 from ._utils.constants import DEFAULT_MAX_STEPS, MIN_SAMPLES
 from ._utils.docstrings import with_parameters_doc
 from ._utils.features import (
@@ -22,6 +19,7 @@ from ._utils.features import (
     encode_target,
     group_columns,
 )
+from ._utils.permutation import group_pvalues, permuted_design, target_scores
 from ._utils.validation import (
     GROUPED_CONSTRAINTS,
     check_marginal_batch_size,
@@ -44,41 +42,17 @@ _CONSTRAINTS = {
     "n_jobs": [Integral, None],
     "groups": ["array-like", None],
     "return_std": ["boolean"],
+    "return_pvalues": ["boolean"],
+    "n_permutations": [Interval(Integral, 1, None, closed="left")],
     **GROUPED_CONSTRAINTS,
 }
+
+# The critic's statistic of a permutation test: its bound over every pair.
+_NEURAL_STATISTIC = "all_pairs"
 
 # Warnings name the user's line: above _estimate_mi are the public function
 # and scikit-learn's validate_params wrapper.
 _STACKLEVEL = 4
-
-
-def _fit_chunk(z, groups, y, seeds, n_train, batch_seed, params):
-    """Held-out bound of the kept critic of each group, in one training."""
-    # Each critic's epoch is chosen on as many marginal pairs as held-out
-    # pairs, not the ten times as many of the reported estimate (evaluated
-    # below): the epochs are compared on the same pairs, and the larger set
-    # costs a third or more of a wide fit. Never fewer than 3000 (or the ten
-    # times as many, if that is fewer): a small table's held-out set costs
-    # next to nothing to score ten times over, and choosing on fewer moved
-    # results (docs/performance.md). The selector keeps the larger set
-    # (sklearn_mine._selection._rounds.train_and_test_chunk).
-    n_valid = len(z) - n_train
-    selection_pairs = max(n_valid, min(marginal_eval_size(n_valid), 3000))
-    net, valid_ds = train_critics(
-        z,
-        groups,
-        y,
-        seeds,
-        n_train,
-        batch_seed,
-        params,
-        selection_pairs=selection_pairs,
-    )
-    # The kept critics on the held-out pairs they were chosen on, with all
-    # the marginal pairs (for tables of up to 1000 rows, the bounds recorded
-    # at their best epochs), and their standard errors.
-    result = evaluate(net, valid_ds)
-    return result["estimates"], result["standard_errors"]
 
 
 def _estimate_mi(
@@ -91,9 +65,15 @@ def _estimate_mi(
     copy,
     random_state,
     n_jobs,
-    return_std,
+    n_permutations=None,
     **params,
 ):
+    """The estimates, and with ``n_permutations`` each group's test, as a dict.
+
+    ``"mi"`` and ``"std"``; with ``n_permutations``, also ``"pvalues"``, and
+    ``"statistics"``: each group's statistics by name, observed then
+    permuted, of shape (n_groups, 1 + n_permutations).
+    """
     check_numeric_columns(X, discrete_features=True)
     X, y = check_X_y(
         X,
@@ -116,24 +96,42 @@ def _estimate_mi(
     # Rows in split order, so that the training and held-out sets are views;
     # X is read, never written, whatever `copy` says.
     rows = np.concatenate([train, valid])
-    y = encode_target(y, discrete_target, params["preprocessing"], rows)
-    z, feature_columns = encode_features(
-        X, discrete_mask, params["preprocessing"], rows
-    )
-    groups = group_columns(feature_columns, groups, X.shape[1])
+    y_encoded = encode_target(y, discrete_target, params["preprocessing"], rows)
+    if n_permutations is None:
+        z, feature_columns = encode_features(
+            X, discrete_mask, params["preprocessing"], rows
+        )
+        groups = group_columns(feature_columns, groups, X.shape[1])
+        constant = constant_columns(z)
+    else:
+        # Each feature's ranks, as normal scores, with permuted copies as
+        # their null; every column is then continuous (docs/testing.md).
+        X = X.toarray() if issparse(X) else X
+        groups = group_columns([[j] for j in range(X.shape[1])], groups, X.shape[1])
+        constant = constant_columns(X)
+        wide, wide_groups, null_of = permuted_design(X, groups, n_permutations, rng)
+        z, _ = encode_features(
+            wide, np.zeros(wide.shape[1], dtype=bool), params["preprocessing"], rows
+        )
+    constant = np.array([constant[group].all() for group in groups])
+    n_groups = len(groups)
 
     # Constant data carry no information: their MI is exactly 0, as in
     # scikit-learn, rather than a critic's estimate of 0.
-    if constant_columns(y).all():
+    if constant_columns(y_encoded).all():
         warnings.warn(
             "y is constant: the mutual information of every feature with it is 0.",
             UserWarning,
             stacklevel=_STACKLEVEL,
         )
-        zeros = np.zeros(len(groups))
-        return (zeros, zeros.copy()) if return_std else zeros
-    constant = constant_columns(z)
-    constant = np.array([constant[group].all() for group in groups])
+        result = {"mi": np.zeros(n_groups), "std": np.zeros(n_groups)}
+        if n_permutations is None:
+            return result
+        statistics = {
+            name: np.zeros((n_groups, 1 + n_permutations))
+            for name in ("neural", "linear", "quadratic")
+        }
+        return result | {"pvalues": np.ones(n_groups), "statistics": statistics}
 
     params["device"] = resolve_device(params["device"])
     params["marginal_batch_size"] = check_marginal_batch_size(
@@ -146,28 +144,45 @@ def _estimate_mi(
     # neither depends on how many groups there are, nor on the chunks of
     # n_jobs, so a group's result is the same whichever other columns are
     # passed (critics share no parameters, and each group stops on its own).
-    critic_seed = draw_seed(rng)
-    batch_seed = draw_seed(rng)
-    seeds = [critic_seed] * len(groups)
-    chunks = chunk_groups(len(groups), n_jobs)
-    results = Parallel(n_jobs=n_jobs)(
-        delayed(_fit_chunk)(
-            *chunk_columns(z, [groups[g] for g in chunk]),
-            y,
-            [seeds[g] for g in chunk],
-            len(train),
-            batch_seed,
-            params,
-        )
-        for chunk in chunks
+    # That is also what makes a feature and its permuted copies
+    # exchangeable under independence.
+    seeds = (draw_seed(rng), draw_seed(rng))
+    fitted = fit_groups(
+        z,
+        groups if n_permutations is None else wide_groups,
+        y_encoded,
+        len(train),
+        seeds,
+        n_jobs,
+        params,
+        all_pairs=n_permutations is not None,
     )
     # As scikit-learn does, a negative estimate of a non-negative quantity
     # is reported as 0.
-    mi = np.maximum(np.concatenate([estimates for estimates, _ in results]), 0.0)
-    std = np.concatenate([errors for _, errors in results])
-    mi[constant] = 0.0
-    std[constant] = 0.0
-    return (mi, std) if return_std else mi
+    result = {
+        "mi": np.maximum(fitted["estimates"][:n_groups], 0.0),
+        "std": fitted["standard_errors"][:n_groups],
+    }
+    result["mi"][constant] = 0.0
+    result["std"][constant] = 0.0
+    if n_permutations is not None:
+        pvalues, statistics = group_pvalues(
+            wide,
+            wide_groups,
+            null_of,
+            fitted[_NEURAL_STATISTIC],
+            target_scores(y, discrete_target),
+        )
+        pvalues[constant] = 1.0
+        result |= {"pvalues": pvalues, "statistics": statistics}
+    return result
+
+
+def _returned(result, return_std, return_pvalues):
+    """The public functions' return: mi, then std and pvalues when asked."""
+    asked = {"std": return_std, "pvalues": return_pvalues}
+    extra = [result[key] for key in asked if asked[key]]
+    return (result["mi"], *extra) if extra else result["mi"]
 
 
 @validate_params(_CONSTRAINTS, prefer_skip_nested_validation=True)
@@ -185,6 +200,8 @@ def mutual_info_mine(
     n_jobs=None,
     groups=None,
     return_std=False,
+    return_pvalues=False,
+    n_permutations=199,
     objective="mine",
     tau=5.0,
     hidden_units=16,
@@ -248,7 +265,7 @@ def mutual_info_mine(
     >>> mi.shape, int(np.argmax(mi))
     ((3,), 0)
     """
-    return _estimate_mi(
+    result = _estimate_mi(
         X,
         y,
         discrete_features=discrete_features,
@@ -257,13 +274,14 @@ def mutual_info_mine(
         copy=copy,
         random_state=random_state,
         n_jobs=n_jobs,
-        return_std=return_std,
+        n_permutations=n_permutations if return_pvalues else None,
         **{
             name: value
             for name, value in locals().items()
             if name in GROUPED_CONSTRAINTS
         },
     )
+    return _returned(result, return_std, return_pvalues)
 
 
 @validate_params(_CONSTRAINTS, prefer_skip_nested_validation=True)
@@ -278,6 +296,8 @@ def mutual_info_mine_classif(
     n_jobs=None,
     groups=None,
     return_std=False,
+    return_pvalues=False,
+    n_permutations=199,
     objective="mine",
     tau=5.0,
     hidden_units=16,
@@ -325,7 +345,7 @@ def mutual_info_mine_classif(
     >>> bool(mi[0] > mi[1])
     True
     """
-    return _estimate_mi(
+    result = _estimate_mi(
         X,
         y,
         discrete_features=discrete_features,
@@ -334,10 +354,11 @@ def mutual_info_mine_classif(
         copy=copy,
         random_state=random_state,
         n_jobs=n_jobs,
-        return_std=return_std,
+        n_permutations=n_permutations if return_pvalues else None,
         **{
             name: value
             for name, value in locals().items()
             if name in GROUPED_CONSTRAINTS
         },
     )
+    return _returned(result, return_std, return_pvalues)

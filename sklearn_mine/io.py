@@ -19,6 +19,7 @@ import torch
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
+from ._engine.readout import lower_confidence_bound
 from ._estimator import MINEEstimator
 from ._utils.preprocessing import NormalScores
 from ._utils.validation import RENAMED
@@ -243,6 +244,12 @@ def load(file: str | os.PathLike | IO[bytes], device: str = "cpu") -> MINEEstima
     # "auto", trained with the reference they name.
     fitted.setdefault("score_seed_", 0)
     fitted.setdefault("reference_", estimator.reference)
+    # Files written before 0.4 lack the lower confidence bound, a function of
+    # two values they hold.
+    fitted.setdefault(
+        "lower_confidence_bound_",
+        lower_confidence_bound(fitted["mutual_info_"], fitted["standard_error_"]),
+    )
     for name in MINEEstimator.FITTED_VALUES:
         setattr(estimator, name, _from_json(fitted[name]))
     critic_state = {

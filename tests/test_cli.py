@@ -36,6 +36,17 @@ def run_main(capsys, *args):
     return status, out, err
 
 
+def run_test(capsys, *args):
+    """``sklearn-mine test`` through ``main``: (status, stdout, stderr)."""
+    status = main(["test", *map(str, args)])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+# The fewest permutations worth testing with; the least p-value is 1/20.
+FEW_PERMUTATIONS = ["--permutations", "19"]
+
+
 def make_frame(n=1000, seed=0):
     """x0 drives y, color drives y2; x1 is noise."""
     rng = np.random.RandomState(seed)
@@ -57,6 +68,14 @@ def make_frame(n=1000, seed=0):
 def data_csv(tmp_path_factory):
     path = tmp_path_factory.mktemp("cli") / "data.csv"
     make_frame().to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def small_csv(tmp_path_factory):
+    """200 rows: enough for a test to find x0 in y after 200 steps."""
+    path = tmp_path_factory.mktemp("cli") / "small.csv"
+    make_frame(200).to_csv(path, index=False)
     return path
 
 
@@ -139,8 +158,13 @@ def test_bad_demo_arguments_exit_with_a_message(capsys):
         (["estimate", "f.csv", "--target", "y", "--max-steps", "-3"], "got -3"),
         (["estimate", "--target", "y"], "required: FILE"),
         (["estimate", "--target", "y", "--joint"], "required: FILE"),
+        (["estimate", "f.csv", "--target", "y", "--test", "--permutations", "0"],
+         "--permutations must be at least 1; got 0"),
+        (["test", "--target", "y"], "as in: sklearn-mine test data.csv --target"),
+        (["test", "f.csv", "--target", "y", "--max-steps", "0"], "got 0"),
+        (["test", "f.csv", "--target", "y", "--method", "halves"], "invalid choice"),
     ],
-)
+)  # fmt: skip
 def test_bad_arguments_exit_with_a_message(capsys, args, expected):
     with pytest.raises(SystemExit) as exc:
         main(args)
@@ -192,6 +216,23 @@ def test_file_before_or_after_the_options(args, file, target, features):
     assert (parsed.file, parsed.target, parsed.features) == (file, target, features)
 
 
+@pytest.mark.parametrize(
+    "args, target, features",
+    [
+        (["f.csv", "--target", "y"], ["y"], None),
+        (["--target", "y", "y2", "f.csv", "--method", "split"], ["y", "y2"], None),
+        (["--features", "a", "b", "f.csv", "--target", "y"], ["y"], ["a", "b"]),
+        # No --test here: --t is --target.
+        (["--t", "y", "f.csv", "--permutations", "19"], ["y"], None),
+    ],
+)
+def test_test_takes_the_file_where_estimate_does(args, target, features):
+    argv = ["test", *args]
+    parsed = build_parser().parse_args(argv)
+    parsed.check(parsed, argv)
+    assert (parsed.file, parsed.target, parsed.features) == ("f.csv", target, features)
+
+
 def test_file_among_several_lists_is_the_existing_file(tmp_path):
     path = tmp_path / "data.csv"
     path.write_text("a,y\n")
@@ -234,7 +275,8 @@ def test_help_does_not_import_torch():
     code = (
         "import sys\n"
         "from sklearn_mine.cli._commands import main\n"
-        "for argv in (['--help'], ['estimate', '--help'], ['demo', '--help']):\n"
+        "for argv in (['--help'], ['estimate', '--help'], ['demo', '--help'],\n"
+        "             ['test', '--help']):\n"
         "    try:\n"
         "        main(argv)\n"
         "    except SystemExit as exc:\n"
@@ -249,6 +291,9 @@ def test_help_does_not_import_torch():
     # argparse wraps the help to the terminal's width.
     out = " ".join(result.stdout.split())
     assert "--objective NAME" in out
+    assert "--method {permutation,split}" in out
+    # --test's help says what it does now, no longer the 70/30 split.
+    assert "all in one batched fit" in out
     assert "the lecture's bivariate Gaussian (rho = 0.878977)" in out
     assert "default: 4000" in out
     # --bound is a deprecated alias, no longer offered.
@@ -261,6 +306,7 @@ def test_module_entry_point_runs():
     assert status == 0
     assert "demo" in out
     assert "estimate" in out
+    assert "test" in out
 
 
 @pytest.mark.slow
@@ -599,18 +645,160 @@ def test_parquet_without_an_engine_says_what_to_install(tmp_path, monkeypatch, c
     assert "pip install pyarrow" in capsys.readouterr().err
 
 
-@pytest.mark.slow
-def test_estimate_test_gives_a_pvalue_per_feature_and_jointly(capsys, data_csv):
-    args = (data_csv, "--target", "y", "--features", "x0", "x1", *FAST)
-    status, out, err = run_main(capsys, *args, "--test", "--format", "json")
+def test_estimate_test_gives_a_pvalue_per_feature(capsys, small_csv, monkeypatch):
+    from sklearn_mine import mutual_info_mine
+
+    calls = []
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs)
+        return mutual_info_mine(*args, **kwargs)
+
+    monkeypatch.setattr("sklearn_mine.mutual_info_mine", counted)
+    args = (small_csv, "--target", "y", "--features", "x0", "x1", "color")
+    status, out, err = run_main(
+        capsys, *args, "--test", *FEW_PERMUTATIONS, "--max-steps", "200",
+        "--format", "json",
+    )  # fmt: skip
     assert status == 0, err
+    # The estimates and every feature's test come from one batched fit.
+    assert len(calls) == 1
+    assert calls[0]["return_pvalues"] and calls[0]["n_permutations"] == 19
     results = {r["feature"]: r for r in json.loads(out)}
-    # y follows x0: no permutation of 999 scores as high, the least p-value.
-    assert results["x0"]["pvalue"] == pytest.approx(1 / 1000)
-    assert 0 < results["x1"]["pvalue"] <= 1
-    status, out, err = run_main(capsys, *args, "--test")
-    assert out.splitlines()[1].split()[-1] == "pvalue"
-    status, out, err = run_main(capsys, *args, "--test", "--joint")
+    assert list(results["x0"]) == [
+        "rank", "feature", "mutual_info", "standard_error", "pvalue"
+    ]  # fmt: skip
+    # An exact permutation p-value lies in [1/(B+1), 1]; y follows x0, which
+    # no permuted copy matches: the least p-value.
+    assert results["x0"]["pvalue"] == pytest.approx(1 / 20)
+    assert all(1 / 20 <= r["pvalue"] <= 1 for r in results.values())
+
+
+def test_per_feature_table_has_a_pvalue_column(capsys):
+    args = build_parser().parse_args(["estimate", "f.csv", "--target", "y", "--test"])
+    result = [
+        {"rank": 1, "feature": "a", "mutual_info": 0.5, "standard_error": 0.02,
+         "pvalue": 0.005},
+        {"rank": 2, "feature": "bb", "mutual_info": 0.0, "standard_error": 0.01,
+         "pvalue": 0.75},
+    ]  # fmt: skip
+    _cli_table.write(result, args, 100, sys.stdout)
+    assert capsys.readouterr().out.splitlines()[1:] == [
+        "rank  feature  mutual_info  standard_error  pvalue",
+        "   1  a             0.5000          0.0200  0.0050",
+        "   2  bb            0.0000          0.0100  0.7500",
+    ]
+
+
+def test_estimate_joint_test_is_the_permutation_test(capsys, small_csv, monkeypatch):
+    from sklearn_mine import independence_test
+
+    calls = []
+
+    def spied(*args, **kwargs):
+        calls.append(kwargs)
+        return independence_test(*args, **kwargs)
+
+    monkeypatch.setattr("sklearn_mine.independence_test", spied)
+    status, out, err = run_main(
+        capsys, small_csv, "--target", "y", "--features", "x0", "x1", "--joint",
+        "--test", *FEW_PERMUTATIONS, "--max-steps", "100",
+    )  # fmt: skip
     assert status == 0, err
+    (kwargs,) = calls
+    assert kwargs["method"] == "permutation"
+    assert (kwargs["n_permutations"], kwargs["max_steps"]) == (19, 100)
     (line,) = [line for line in out.splitlines() if line.startswith("pvalue")]
-    assert float(line.split()[1]) == pytest.approx(1 / 1000)
+    assert float(line.split()[1]) == pytest.approx(1 / 20)
+
+
+@pytest.mark.parametrize("method", ["permutation", "split"])
+def test_test_command_finds_a_dependence(capsys, small_csv, method):
+    # Both methods take the training options; --objective reaches the critics.
+    status, out, err = run_test(
+        capsys, "--target", "y", "--features", "x0", "x1", small_csv,
+        "--method", method, "--objective", "nwj", *FEW_PERMUTATIONS,
+        "--max-steps", "200", "--format", "json",
+    )  # fmt: skip
+    assert status == 0, err
+    result = json.loads(out)
+    assert list(result) == [
+        "target", "objective", "n_rows", "features", "method", "n_permutations",
+        "statistic", "pvalue",
+    ]  # fmt: skip
+    assert result["target"] == ["y"] and result["features"] == ["x0", "x1"]
+    assert (result["method"], result["objective"]) == (method, "nwj")
+    assert (result["n_rows"], result["n_permutations"]) == (200, 19)
+    # y follows x0: no permuted pairing scores as high, the least p-value.
+    assert result["statistic"] > 0.3
+    assert result["pvalue"] == pytest.approx(1 / 20)
+
+
+def test_test_command_csv_with_a_categorical_target(capsys, small_csv):
+    status, out, err = run_test(
+        capsys, small_csv, "--target", "color", "--features", "x1", "y2",
+        *FEW_PERMUTATIONS, "--max-steps", "100", "--format", "csv",
+    )  # fmt: skip
+    assert status == 0, err
+    (row,) = csv.DictReader(io.StringIO(out))
+    assert (row["target"], row["features"], row["method"]) == (
+        "color",
+        "x1;y2",
+        "permutation",
+    )
+    assert 1 / 20 <= float(row["pvalue"]) <= 1
+
+
+def test_test_table_output(capsys):
+    args = build_parser().parse_args(["test", "f.csv", "--target", "y"])
+    result = {
+        "target": ["y"],
+        "objective": "mine",
+        "n_rows": 100,
+        "features": ["a", "b"],
+        "method": "permutation",
+        "n_permutations": 199,
+        "statistic": 0.25,
+        "pvalue": 0.005,
+    }
+    _cli_table.write(result, args, 100, sys.stdout)
+    assert capsys.readouterr().out.splitlines() == [
+        "f.csv: test of independence from y (objective mine, 100 rows)",
+        "features        a, b (jointly)",
+        "method          permutation",
+        "n_permutations  199",
+        "statistic       0.2500 nats",
+        "pvalue          0.0050",
+    ]
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["--target", "y", "--features", "x0", "zz"], ["no column 'zz'", "'x0'"]),
+        (["--target", "zz"], ["no column 'zz'"]),
+        (["--target", "y", "--features", "y"], ["'y'", "both"]),
+    ],
+)
+def test_test_command_bad_input_is_one_error_line(capsys, small_csv, args, expected):
+    status, out, err = run_test(capsys, small_csv, *args)
+    assert status == 2
+    assert out == ""
+    (line,) = err.splitlines()
+    assert line.startswith(f"sklearn-mine: error: {small_csv}: ")
+    for text in expected:
+        assert text in line
+
+
+def test_test_command_library_value_error_is_one_error_line(
+    capsys, small_csv, monkeypatch
+):
+    def reject(*args, **kwargs):
+        raise ValueError("test_fraction=0.3 of 12 samples leaves 4;\nmore.")
+
+    monkeypatch.setattr("sklearn_mine.independence_test", reject)
+    status, out, err = run_test(capsys, small_csv, "--target", "y")
+    assert status == 2
+    assert err == (
+        f"sklearn-mine: error: {small_csv}: test_fraction=0.3 of 12 samples leaves 4;\n"
+    )

@@ -18,7 +18,12 @@ from sklearn_mine._engine.batches import PairDataset
 from sklearn_mine._engine.criterion import BoundCriterion
 from sklearn_mine._engine.critics import ConcatCritic
 from sklearn_mine._engine.net import build_net
-from sklearn_mine._engine.readout import evaluate, pointwise
+from sklearn_mine._engine.readout import (
+    confidence_interval,
+    evaluate,
+    lower_confidence_bound,
+    pointwise,
+)
 from sklearn_mine.datasets import LECTURE_RHO, make_gaussian
 
 # A budget that trains a usable critic on the small cases in about a second.
@@ -189,6 +194,24 @@ def test_every_bound_critic_and_reference_learns(seed_case, params):
     assert 0.75 * ideal < est.standard_error_ < 1.6 * ideal
     pmi = est.pointwise_mutual_info(X, y)
     assert pmi.shape == (len(X),) and np.isfinite(pmi).all()
+
+
+def test_lower_confidence_bound_is_one_sided():
+    # z of a one-sided 95 % bound: Phi^-1(0.95) = 1.6448536; at level 0.975
+    # it is the two-sided 95 % interval's lower end (z = 1.9599640).
+    assert lower_confidence_bound(0.5, 0.1) == pytest.approx(0.33551464, abs=1e-8)
+    low, _ = confidence_interval(0.5, 0.1)
+    assert lower_confidence_bound(0.5, 0.1, level=0.975) == pytest.approx(low)
+
+
+@pytest.mark.slow
+def test_fitted_lower_confidence_bound(seed_case):
+    X, y, _ = seed_case
+    est = MINEEstimator(**QUICK).fit(X, y)
+    expected = est.mutual_info_ - 1.6448536269514722 * est.standard_error_
+    assert est.lower_confidence_bound_ == pytest.approx(expected, abs=1e-12)
+    assert type(est.lower_confidence_bound_) is float
+    assert est.confidence_interval_[0] < est.lower_confidence_bound_
 
 
 @pytest.mark.slow

@@ -67,7 +67,7 @@ def test_result_prints_in_one_short_line():
     result = independence_test(X, y, n_permutations=99, random_state=0, **TINY)
     text = repr(result)
     assert text == (
-        f"IndependenceTestResult(statistic={result.statistic:.6g}, "
+        f"IndependenceTestResult(method='split', statistic={result.statistic:.6g}, "
         f"pvalue={result.pvalue:.6g}, n_permutations=99)"
     )
     # Neither the null distribution nor the estimator's parameters.
@@ -79,7 +79,7 @@ def test_dependence_is_detected_and_the_conventions_are_scipys():
     rng = np.random.default_rng(0)
     X = rng.standard_normal((400, 2))
     y = np.sin(3 * X[:, 0]) + 0.3 * rng.standard_normal(400)
-    result = independence_test(X, y, n_permutations=99, random_state=0)
+    result = independence_test(X, y, n_permutations=99, method="split", random_state=0)
     null = result.null_distribution
     assert null.shape == (99,)
     # scipy's p-value for random permutations, counting the observed pairing.

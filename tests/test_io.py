@@ -110,17 +110,41 @@ def test_files_from_before_radial_features_and_auto_still_load(data, reference):
     X, y = data
     est = MINEEstimator(**QUICK, radial_features=False, reference=reference)
     est.fit(X, y)
+
+    def forget(fitted):
+        del fitted["params"]["radial_features"], fitted["reference_"]
+
+    loaded = load(_older_file(est, forget))
+    assert not loaded.radial_features and loaded.reference_ == reference
+    assert loaded.score(X, y) == est.score(X, y)
+
+
+def test_files_from_before_the_lower_confidence_bound_still_load(data):
+    X, y = data
+    est = MINEEstimator(**QUICK).fit(X, y)
+
+    def forget(fitted):
+        del fitted["lower_confidence_bound_"]
+
+    loaded = load(_older_file(est, forget))
+    # mutual_info_ - Phi^-1(0.95) standard_error_, Phi^-1(0.95) = 1.6448536.
+    expected = loaded.mutual_info_ - 1.6448536269514722 * loaded.standard_error_
+    assert loaded.lower_confidence_bound_ == pytest.approx(expected, abs=1e-12)
+    assert loaded.lower_confidence_bound_ == est.lower_confidence_bound_
+
+
+def _older_file(estimator, forget):
+    """``estimator``'s file as an older version wrote it, ``forget`` editing
+    its JSON."""
     buffer = io.BytesIO()
-    dump(est, buffer)
+    dump(estimator, buffer)
     with zipfile.ZipFile(buffer) as archive:
         fitted = json.loads(archive.read("estimator.json"))
         weights = archive.read("tensors.pt")
-    del fitted["params"]["radial_features"], fitted["reference_"]
+    forget(fitted)
     old = io.BytesIO()
     with zipfile.ZipFile(old, "w") as archive:
         archive.writestr("estimator.json", json.dumps(fitted))
         archive.writestr("tensors.pt", weights)
     old.seek(0)
-    loaded = load(old)
-    assert not loaded.radial_features and loaded.reference_ == reference
-    assert loaded.score(X, y) == est.score(X, y)
+    return old

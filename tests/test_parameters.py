@@ -45,6 +45,8 @@ OWN = {
         "n_jobs",
         "groups",
         "return_std",
+        "return_pvalues",
+        "n_permutations",
     },
     "MutualInfoSelector": {
         "n_features_to_select",

@@ -1,4 +1,4 @@
-"""The commands of the command line: ``demo`` and ``estimate``, and ``main``.
+"""The command line's commands, ``demo``, ``estimate`` and ``test``, and ``main``.
 
 The parser (``_parser``) needs no torch, so that ``--help`` answers at once;
 torch, scikit-learn and pandas are imported by the command that needs them,
@@ -59,7 +59,11 @@ def _demo(args):
 
 
 def _per_feature(frame, targets, features, kinds, args):
-    """The MI of each feature with the target(s), by ``mutual_info_mine``."""
+    """The MI of each feature with the target(s), by ``mutual_info_mine``.
+
+    With ``--test``, the same call also tests each feature: its critic
+    against critics trained on permuted copies, shared by every feature.
+    """
     import numpy as np
 
     from .. import mutual_info_mine, mutual_info_mine_classif
@@ -68,14 +72,18 @@ def _per_feature(frame, targets, features, kinds, args):
     X, discrete = codes_matrix(frame, features, kinds)
     y, y_discrete = target_values(frame, targets, kinds)
     estimate = mutual_info_mine_classif if y_discrete else mutual_info_mine
+    test = {}
+    if args.test:
+        test = {"return_pvalues": True, **_permutations(args)}
     if args.progress:
+        nulls = " and the critics of their permuted copies" if args.test else ""
         print(
-            f"{PROG}: fitting {len(features)} critics (one per feature, "
-            f"at most {args.max_steps} steps)...",
+            f"{PROG}: fitting {len(features)} critics (one per feature){nulls}, "
+            f"at most {args.max_steps} steps each...",
             file=sys.stderr,
             flush=True,
         )
-    mi, std = estimate(
+    mi, std, *pvalues = estimate(
         X,
         y,
         discrete_features=discrete,
@@ -84,11 +92,8 @@ def _per_feature(frame, targets, features, kinds, args):
         random_state=args.random_state,
         verbose=int(args.progress),
         return_std=True,
+        **test,
     )
-    pvalues = None
-    if args.test:
-        # One test per feature, of that feature alone: a critic each.
-        pvalues = [_pvalue(frame, [name], targets, kinds, args) for name in features]
     # Highest first; a stable sort keeps the file's order among ties.
     order = np.argsort(-mi, kind="stable")
     return [
@@ -98,25 +103,32 @@ def _per_feature(frame, targets, features, kinds, args):
             "feature": features[j],
             "mutual_info": float(mi[j]),
             "standard_error": float(std[j]),
-            **({} if pvalues is None else {"pvalue": pvalues[j]}),
+            **({"pvalue": float(pvalues[0][j])} if pvalues else {}),
         }
         for rank, j in enumerate(order, start=1)
     ]
 
 
-def _pvalue(frame, features, targets, kinds, args):
-    """The p-value of ``independence_test`` of these features with the target."""
+def _permutations(args):
+    """``n_permutations``, where given: else the library's default."""
+    return {} if args.permutations is None else {"n_permutations": args.permutations}
+
+
+def _independence(frame, features, targets, kinds, args, method="permutation"):
+    """``independence_test`` of these features, jointly, with the target(s)."""
     from .. import independence_test
     from ._table import to_matrix
 
-    result = independence_test(
+    return independence_test(
         to_matrix(frame, features, kinds),
         to_matrix(frame, targets, kinds),
+        method=method,
         objective=args.objective,
         max_steps=args.max_steps,
         random_state=args.random_state,
+        verbose=int(args.progress),
+        **_permutations(args),
     )
-    return result.pvalue
 
 
 def _joint(frame, targets, features, kinds, args):
@@ -132,7 +144,7 @@ def _joint(frame, targets, features, kinds, args):
     )
     est.fit(to_matrix(frame, features, kinds), to_matrix(frame, targets, kinds))
     low, high = est.confidence_interval_
-    return {
+    result = {
         # What the table's header says, so that a json or csv file is
         # complete without the command line that made it.
         "target": list(targets),
@@ -143,15 +155,38 @@ def _joint(frame, targets, features, kinds, args):
         "standard_error": float(est.standard_error_),
         "ci_low": float(low),
         "ci_high": float(high),
-        **(
-            {"pvalue": _pvalue(frame, features, targets, kinds, args)}
-            if args.test
-            else {}
-        ),
+    }
+    if args.test:
+        test = _independence(frame, features, targets, kinds, args)
+        result["pvalue"] = float(test.pvalue)
+    return result
+
+
+def _joint_test(frame, targets, features, kinds, args):
+    """The test of independence of all features, jointly, and the target(s)."""
+    if args.progress:
+        print(
+            f"{PROG}: testing {len(features)} features jointly ({args.method} "
+            f"method, at most {args.max_steps} steps per critic)...",
+            file=sys.stderr,
+            flush=True,
+        )
+    test = _independence(frame, features, targets, kinds, args, args.method)
+    return {
+        # As _joint's: complete without the command line that made it.
+        "target": list(targets),
+        "objective": args.objective,
+        "n_rows": len(frame),
+        "features": list(features),
+        "method": test.method,
+        "n_permutations": len(test.null_distribution),
+        "statistic": float(test.statistic),
+        "pvalue": float(test.pvalue),
     }
 
 
-def _estimate(args):
+def _on_table(args, compute):
+    """Run ``compute`` on FILE's columns and write its result; the exit status."""
     from . import _table as table
 
     try:
@@ -161,7 +196,6 @@ def _estimate(args):
         args.target = targets
         if args.progress is None:
             args.progress = sys.stderr.isatty()
-        compute = _joint if args.joint else _per_feature
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
@@ -180,7 +214,15 @@ def _estimate(args):
     return 0
 
 
-_COMMANDS = {"demo": _demo, "estimate": _estimate}
+def _estimate(args):
+    return _on_table(args, _joint if args.joint else _per_feature)
+
+
+def _test(args):
+    return _on_table(args, _joint_test)
+
+
+_COMMANDS = {"demo": _demo, "estimate": _estimate, "test": _test}
 
 
 def main(argv=None):

@@ -2,7 +2,7 @@
 
 The parser is built from the torch-free ``_utils.constants`` only, so that
 ``--help`` answers at once; the checks import scikit-learn only when an
-``estimate`` command is checked.
+``estimate`` or ``test`` command is checked.
 """
 
 import argparse
@@ -32,7 +32,13 @@ _LIST_OPTIONS = ("target", "features")
 # What argparse takes for a negative number.
 _NEGATIVE = re.compile(r"^-\d+$|^-\d*\.\d+$")
 
-_EXAMPLE = f"{PROG} estimate data.csv --target COL [COL ...] [options]"
+# The tests' methods, as independence_test names them; the first is its default.
+_METHODS = ("permutation", "split")
+
+
+def _example(command):
+    """How a command on a table is typed, FILE first."""
+    return f"{PROG} {command} data.csv --target COL [COL ...] [options]"
 
 
 # ---------------------------------------------------------------- checks
@@ -113,18 +119,23 @@ def _file_after_list(parser, args, argv):
         existing = [c for c in candidates if os.path.isfile(c[2])]
         if len(existing) != 1:
             shown = " or ".join(repr(c[2]) for c in candidates)
-            parser.error(f"which of {shown} is FILE? Put it first, as in: {_EXAMPLE}")
+            parser.error(
+                f"which of {shown} is FILE? Put it first, as in: "
+                f"{_example(args.command)}"
+            )
         candidates = existing
     if not candidates:
         parser.error(
-            f"the following arguments are required: FILE (first, as in: {_EXAMPLE})"
+            "the following arguments are required: FILE (first, as in: "
+            f"{_example(args.command)})"
         )
     ((dest, index, value),) = candidates
     getattr(args, dest).pop(index)
     return value
 
 
-def _check_estimate(parser, args, argv):
+def _check_table_command(parser, args, argv):
+    """The checks of ``estimate`` and ``test``, which read a table."""
     from sklearn.utils._param_validation import (
         InvalidParameterError,
         validate_parameter_constraints,
@@ -145,6 +156,8 @@ def _check_estimate(parser, args, argv):
         match = re.search(r"must be (.*?)\. Got", str(exc))
         need = match.group(1) if match else "a positive int"
         parser.error(f"--max-steps must be {need}; got {args.max_steps}")
+    if args.permutations is not None and args.permutations < 1:
+        parser.error(f"--permutations must be at least 1; got {args.permutations}")
     _check_random_state(parser, args)
 
 
@@ -195,13 +208,91 @@ def _add_demo_parser(commands):
     demo.set_defaults(check=functools.partial(_check_demo, demo))
 
 
+_TABLE_EPILOG = (
+    "Numeric columns are continuous. Boolean, categorical and text columns are "
+    f"discrete: their values are categories (at most {MAX_CATEGORIES}), one-hot "
+    "encoded for the critics. Columns with missing or infinite values are "
+    "refused, and so are text columns most of whose cells are numbers (a numeric "
+    "column with a few cells like '?'). FILE may come first, or right after the "
+    "columns of --target or --features. It is read as Parquet when it ends in "
+    ".parquet or .pq (needs pyarrow), as CSV otherwise. Bad input is reported on "
+    "one line of stderr, with exit status 2."
+)
+
+
+def _add_column_arguments(command):
+    """FILE and its columns, the first arguments of ``estimate`` and ``test``."""
+    command.add_argument("file", metavar="FILE", nargs="?", help="CSV or Parquet file")
+    command.add_argument(
+        "--target",
+        metavar="COL",
+        nargs="+",
+        action="extend",
+        required=True,
+        help="target column; several are one target vector",
+    )
+    command.add_argument(
+        "--features",
+        metavar="COL",
+        nargs="+",
+        action="extend",
+        help="feature columns (default: every column but the targets)",
+    )
+
+
+def _add_fit_arguments(command, *, fit, seed, permutations):
+    """The options of the fits of ``estimate`` and ``test``, and their checks.
+
+    The parts of the help that differ: ``fit`` (what --max-steps bounds),
+    ``seed`` (what --random-state seeds) and ``permutations`` (--permutations).
+    """
+    command.add_argument(
+        "--objective",
+        choices=OBJECTIVES,
+        default="mine",
+        metavar="NAME",
+        help=f"the bound the critics train on, one of {', '.join(OBJECTIVES)} "
+        "(default: %(default)s)",
+    )
+    command.add_argument(
+        "--permutations", metavar="N", type=int, default=None, help=permutations
+    )
+    command.add_argument(
+        "--random-state",
+        metavar="N",
+        type=int,
+        default=0,
+        help=f"seed of {seed} (default: %(default)s)",
+    )
+    command.add_argument(
+        "--format",
+        choices=("table", "json", "csv"),
+        default="table",
+        help="output on stdout (default: %(default)s)",
+    )
+    command.add_argument(
+        "--max-steps",
+        metavar="N",
+        type=int,
+        default=DEFAULT_MAX_STEPS,
+        help=f"most gradient steps of {fit} (default: %(default)s)",
+    )
+    command.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show progress on stderr (default: when stderr is a terminal)",
+    )
+    command.set_defaults(check=functools.partial(_check_table_command, command))
+
+
 def _add_estimate_parser(commands):
     estimate = commands.add_parser(
         "estimate",
         usage="%(prog)s [-h] FILE --target COL [COL ...]\n"
         "       [--features COL [COL ...]] [--joint] [--test] [--objective NAME]\n"
-        "       [--random-state N] [--format {table,json,csv}] [--max-steps N]\n"
-        "       [--progress | --no-progress]\n"
+        "       [--permutations N] [--random-state N] [--format {table,json,csv}]\n"
+        "       [--max-steps N] [--progress | --no-progress]\n"
         "   or: %(prog)s [-h] --target COL [COL ...] FILE [options]",
         help="estimate the mutual information of a CSV or Parquet file's "
         "columns with a target",
@@ -210,33 +301,10 @@ def _add_estimate_parser(commands):
         "(mutual_info_mine, with each estimate's standard error), or with --joint "
         "of all feature columns together (MINEEstimator, with a standard error "
         "and a 95% interval); --test adds the p-value of a test of independence.",
-        epilog="Numeric columns are continuous. Boolean, categorical and text "
-        f"columns are discrete: their values are categories (at most "
-        f"{MAX_CATEGORIES}), one-hot encoded for the critics. A single discrete "
-        "target is estimated by mutual_info_mine_classif. Columns with missing "
-        "or infinite values are refused, and so are text columns most of whose "
-        "cells are numbers (a numeric column with a few cells like '?'). FILE "
-        "may come first, or right after the columns of --target or --features. "
-        "It is read as Parquet when it ends in .parquet or .pq (needs pyarrow), "
-        "as CSV otherwise. Bad input is reported on one line of stderr, with "
-        "exit status 2.",
+        epilog=f"{_TABLE_EPILOG} A single discrete target is estimated by "
+        "mutual_info_mine_classif.",
     )
-    estimate.add_argument("file", metavar="FILE", nargs="?", help="CSV or Parquet file")
-    estimate.add_argument(
-        "--target",
-        metavar="COL",
-        nargs="+",
-        action="extend",
-        required=True,
-        help="target column; several are one target vector",
-    )
-    estimate.add_argument(
-        "--features",
-        metavar="COL",
-        nargs="+",
-        action="extend",
-        help="feature columns (default: every column but the targets)",
-    )
+    _add_column_arguments(estimate)
     estimate.add_argument(
         "--joint",
         action="store_true",
@@ -245,18 +313,18 @@ def _add_estimate_parser(commands):
     estimate.add_argument(
         "--test",
         action="store_true",
-        help="also give the p-value of a test of independence "
-        "(independence_test: a critic fitted on 70%% of the rows scores the "
-        "other 30%% against their permutations), per feature or, with --joint, "
-        "for all features jointly; one more fit per p-value",
+        help="also give the p-value of an exact permutation test of independence: "
+        "per feature, each feature's critic against critics trained on permuted "
+        "copies of it, all in one batched fit that also gives the estimates "
+        "(then of each feature's ranks); with --joint, independence_test's "
+        "permutation test of all features jointly, one more batched fit",
     )
-    estimate.add_argument(
-        "--objective",
-        choices=OBJECTIVES,
-        default="mine",
-        metavar="NAME",
-        help=f"the bound trained and reported, one of {', '.join(OBJECTIVES)} "
-        "(default: %(default)s)",
+    _add_fit_arguments(
+        estimate,
+        fit="each fit",
+        seed="the split, the critics and the batches",
+        permutations="with --test, the permuted pairings of each test (default: "
+        "199); the least p-value is 1/(N+1)",
     )
     estimate.add_argument(
         "--bound",
@@ -268,33 +336,42 @@ def _add_estimate_parser(commands):
         new_name="--objective",
         help=argparse.SUPPRESS,
     )
-    estimate.add_argument(
-        "--random-state",
-        metavar="N",
-        type=int,
-        default=0,
-        help="seed of the split, the critics and the batches (default: %(default)s)",
+
+
+def _add_test_parser(commands):
+    test = commands.add_parser(
+        "test",
+        usage="%(prog)s [-h] FILE --target COL [COL ...]\n"
+        "       [--features COL [COL ...]] [--method {permutation,split}]\n"
+        "       [--objective NAME] [--permutations N] [--random-state N]\n"
+        "       [--format {table,json,csv}] [--max-steps N]\n"
+        "       [--progress | --no-progress]\n"
+        "   or: %(prog)s [-h] --target COL [COL ...] FILE [options]",
+        help="test whether a CSV or Parquet file's feature columns, jointly, "
+        "are independent of a target",
+        description="Test the independence of all feature columns of FILE, "
+        "jointly, and the target column(s) (independence_test), and give the "
+        "test's statistic, in nats, and its p-value.",
+        epilog=f"{_TABLE_EPILOG} Either method's p-value is exact at any number "
+        "of rows: a critic that learns little costs power, not validity.",
     )
-    estimate.add_argument(
-        "--format",
-        choices=("table", "json", "csv"),
-        default="table",
-        help="output on stdout (default: %(default)s)",
+    _add_column_arguments(test)
+    test.add_argument(
+        "--method",
+        choices=_METHODS,
+        default=_METHODS[0],
+        help="permutation: critics trained on the observed pairing and on each "
+        "permuted one, scored on every row; split: one critic trained on 70%% "
+        "of the rows, the other 30%% scored against their permutations "
+        "(default: %(default)s)",
     )
-    estimate.add_argument(
-        "--max-steps",
-        metavar="N",
-        type=int,
-        default=DEFAULT_MAX_STEPS,
-        help="most gradient steps of each fit (default: %(default)s)",
+    _add_fit_arguments(
+        test,
+        fit="each critic",
+        seed="the permutations, the critics and the batches",
+        permutations="permuted pairings (default: 199 with --method "
+        "permutation, 999 with split); the least p-value is 1/(N+1)",
     )
-    estimate.add_argument(
-        "--progress",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="show progress on stderr (default: when stderr is a terminal)",
-    )
-    estimate.set_defaults(check=functools.partial(_check_estimate, estimate))
 
 
 def build_parser():
@@ -311,4 +388,5 @@ def build_parser():
     commands = parser.add_subparsers(dest="command")
     _add_demo_parser(commands)
     _add_estimate_parser(commands)
+    _add_test_parser(commands)
     return parser

@@ -1,7 +1,7 @@
 """CLI tables: read a CSV or Parquet file, check and encode columns, write results.
 
 pandas is imported inside the functions that need it: it is needed by the
-``estimate`` command only, not by the library, and may be missing.
+``estimate`` and ``test`` commands only, not by the library, and may be missing.
 """
 
 import csv
@@ -310,26 +310,30 @@ def _table(rows, align):
 def write(result, args, n_rows, out):
     """The result in ``args.format`` on ``out``.
 
-    A joint result is one dict, which carries the target column(s), the
-    objective and the row count besides the estimate; a per-feature result is
-    a list of dicts, one per feature, highest first.
+    A joint result (``estimate --joint``, ``test``) is one dict, which carries
+    the target column(s), the objective and the row count besides the
+    estimate or the test; a per-feature result is a list of dicts, one per
+    feature, highest first.
     """
     if args.format == "json":
         print(json.dumps(result, indent=2), file=out)
         return
     if args.format == "csv":
-        if args.joint:
-            # One cell for each list of columns, whose names may hold commas.
-            result = [
-                {
-                    **result,
-                    "target": ";".join(result["target"]),
-                    "features": ";".join(result["features"]),
-                }
-            ]
-        writer = csv.DictWriter(out, fieldnames=list(result[0]), lineterminator="\n")
+        records = [result] if isinstance(result, dict) else result
+        # One cell for each list of columns, whose names may hold commas.
+        records = [
+            {
+                key: ";".join(value) if isinstance(value, list) else value
+                for key, value in record.items()
+            }
+            for record in records
+        ]
+        writer = csv.DictWriter(out, fieldnames=list(records[0]), lineterminator="\n")
         writer.writeheader()
-        writer.writerows(result)
+        writer.writerows(records)
+        return
+    if args.command == "test":
+        _write_test(result, args, n_rows, out)
         return
     print(
         f"{args.file}: mutual information with {', '.join(args.target)}, in nats "
@@ -360,3 +364,20 @@ def write(result, args, n_rows, out):
         for row in result
     ]
     print(_table(rows, "><>>" + ">" * test), file=out)
+
+
+def _write_test(result, args, n_rows, out):
+    """The ``test`` command's result as a table."""
+    print(
+        f"{args.file}: test of independence from {', '.join(args.target)} "
+        f"(objective {args.objective}, {n_rows} rows)",
+        file=out,
+    )
+    rows = [
+        ["features", ", ".join(result["features"]) + " (jointly)"],
+        ["method", result["method"]],
+        ["n_permutations", str(result["n_permutations"])],
+        ["statistic", f"{result['statistic']:.4f} nats"],
+        ["pvalue", f"{result['pvalue']:.4f}"],
+    ]
+    print(_table(rows, "<<"), file=out)

@@ -1,0 +1,344 @@
+"""Testing dependence: size, power and seconds beside distance correlation and HSIC.
+
+Three sections, each printed as markdown tables (``--sections`` picks some):
+
+- ``joint``: ``independence_test`` (``method="permutation"``, the default,
+  and ``method="split"``) beside distance correlation (``dcor``) and HSIC
+  (``hyppo``), permutation tests all, on five families (linear,
+  non-monotone, heavy-tailed with a shared scale, multimodal, discrete y)
+  at n = 100, 200, 500, 1000 and 2000: the rejection rate at alpha = 0.05
+  under independence (size: each family's X and y drawn from two
+  independent samples, so with its marginals) and under the family's
+  dependence (power), and the median seconds of a test.
+- ``per-feature``: tables of 1000 rows with 10 informative features (linear,
+  or non-monotone; additive, no interactions) among 100 noise features.
+  ``SelectFdr(alpha=0.1)`` with the p-values of
+  ``mutual_info_mine(return_pvalues=True)``, of ``f_regression``, and of a
+  permutation test of ``mutual_info_regression`` (KSG, with the same shared
+  null of permuted normal scores, so as exact): the mean false discovery
+  proportion, the informative features found, and the seconds; and the cost
+  of the p-values against one plain ``mutual_info_mine`` call on the table.
+- ``cost``: the default test (199 permutations) at n = 1000 against hyppo's
+  HSIC (its default chi-square approximation, and 199 permutations) on the
+  same data.
+
+Every process is held to one thread (torch's; hyppo's ``workers=1``), so
+that sections can run side by side on two cores and the seconds compare like
+with like. ``--quick`` runs a few trials at the smallest sizes (a smoke run).
+The comparison packages are in the ``compare`` extra
+(``pip install -e ".[compare]"``).
+
+Usage::
+
+    python benchmarks/bench_testing.py [--quick] [--sections NAME ...]
+        [--trials N] [--size-trials N] [--sizes N ...] [--families NAME ...]
+        [--tests NAME ...] [--permutations N] [--tables N]
+"""
+
+import argparse
+import time
+import warnings
+from functools import partial
+
+import numpy as np
+import torch
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.feature_selection import (
+    SelectFdr,
+    f_regression,
+    mutual_info_regression,
+)
+
+from sklearn_mine import independence_test, mutual_info_mine
+from sklearn_mine._utils.permutation import normal_scores, score_vector
+
+ALPHA = 0.05
+FDR = 0.1
+
+
+# ------------------------------------------------------------------ families
+
+
+def _dependent(family, n, rng):
+    """One sample of the family's dependence: X of shape (n, d), y."""
+    x = rng.standard_normal(n)
+    if family == "linear":
+        return x[:, None], 0.15 * x + rng.standard_normal(n)
+    if family == "non-monotone":
+        return x[:, None], 0.3 * x**2 + rng.standard_normal(n)
+    if family == "heavy-tailed shared scale":
+        # Student-t, df = 5, identity dispersion, 2x2: uncorrelated, dependent
+        # through one scale.
+        z = rng.standard_normal((n, 4)) / np.sqrt(rng.chisquare(5, (n, 1)) / 5)
+        return z[:, :2], z[:, 2:]
+    if family == "multimodal":
+        # Four clusters on a ring; y is a noisy reading of the cluster's angle.
+        angle = rng.integers(0, 4, n) * np.pi / 2
+        X = np.column_stack([np.cos(angle), np.sin(angle)])
+        X = X + 1.2 * rng.standard_normal((n, 2))
+        return X, np.sin(angle + np.pi / 4) + 1.2 * rng.standard_normal(n)
+    if family == "discrete y":
+        # Three classes; the middle one differs in scale only, so the mean
+        # of X is the same in every class. A noise column beside.
+        y = rng.integers(0, 3, n)
+        scale = np.array([1.0, 1.4, 1.0])[y]
+        X = np.column_stack([scale * x, rng.standard_normal(n)])
+        return X, y.astype(float)
+    raise ValueError(family)
+
+
+def _independent(family, n, rng):
+    """X and y with the family's marginals, from two independent samples."""
+    X, _ = _dependent(family, n, rng)
+    _, y = _dependent(family, n, rng)
+    return X, y
+
+
+FAMILIES = [
+    "linear",
+    "non-monotone",
+    "heavy-tailed shared scale",
+    "multimodal",
+    "discrete y",
+]
+
+
+# --------------------------------------------------------------------- tests
+
+
+def _mine(method, X, y, seed, permutations):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        result = independence_test(
+            X, y, method=method, n_permutations=permutations, random_state=seed
+        )
+    return result.pvalue
+
+
+def _dcor(X, y, seed, permutations):
+    import dcor
+
+    result = dcor.independence.distance_covariance_test(
+        X, y, num_resamples=permutations, random_state=seed
+    )
+    return result.pvalue
+
+
+def _hsic(X, y, seed, permutations):
+    from hyppo.independence import Hsic
+
+    np.random.seed(seed)
+    y = y.reshape(len(y), -1)
+    with warnings.catch_warnings():
+        # hyppo warns below 1000 permutations.
+        warnings.filterwarnings("ignore", "The number of replications is low")
+        return Hsic().test(X, y, reps=permutations, workers=1, auto=False)[1]
+
+
+TESTS = {
+    "MINE permutation": partial(_mine, "permutation"),
+    "MINE split": partial(_mine, "split"),
+    "dcor": _dcor,
+    "HSIC": _hsic,
+}
+
+
+def joint(trials, size_trials, sizes, families, tests, permutations):
+    print(
+        f"## Size and power at alpha = {ALPHA}: {size_trials} independent and "
+        f"{trials} dependent samples per cell, {permutations} permutations "
+        "per test\n"
+    )
+    header = " | ".join(f"{name} size | {name} power | {name} s" for name in tests)
+    print(f"| family | n | {header} |")
+    print("| --- | --- |" + " --- | --- | --- |" * len(tests))
+    for family in families:
+        for n in sizes:
+            cells = []
+            for name in tests:
+                rejected = {"size": [], "power": []}
+                seconds = []
+                for kind, count, draw in [
+                    ("size", size_trials, _independent),
+                    ("power", trials, _dependent),
+                ]:
+                    for trial in range(count):
+                        offset = 10_000 if kind == "size" else 20_000
+                        rng = np.random.default_rng(offset + trial)
+                        X, y = draw(family, n, rng)
+                        start = time.perf_counter()
+                        pvalue = TESTS[name](X, y, trial, permutations)
+                        seconds.append(time.perf_counter() - start)
+                        rejected[kind].append(pvalue <= ALPHA)
+                cells += [
+                    _rate(rejected["size"]),
+                    _rate(rejected["power"]),
+                    f"{np.median(seconds):.2f}",
+                ]
+            print(f"| {family} | {n} | " + " | ".join(cells) + " |", flush=True)
+    print()
+
+
+def _rate(rejected):
+    return f"{np.mean(rejected):.3f}" if rejected else "-"
+
+
+# ---------------------------------------------------------------- per feature
+
+
+def _table(kind, n, rng, n_informative=10, n_noise=100):
+    """A table whose first ``n_informative`` features act on y additively."""
+    X = rng.standard_normal((n, n_informative + n_noise))
+    informative = X[:, :n_informative]
+    if kind == "linear":
+        signal = 0.12 * informative.sum(axis=1)
+    else:
+        # Each feature's effect is even: uncorrelated with y.
+        signal = 0.12 * ((informative**2 - 1) / np.sqrt(2)).sum(axis=1)
+    return X, signal + rng.standard_normal(n)
+
+
+def _mine_pvalues(X, y, seed):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return mutual_info_mine(X, y, return_pvalues=True, random_state=seed)[1]
+
+
+def _ksg_pvalues(X, y, seed, permutations=199):
+    # The same exact construction as mutual_info_mine's: the features' normal
+    # scores beside permuted copies of the score vector, the shared null.
+    rng = np.random.RandomState(seed)
+    scores = normal_scores(X, rng)
+    vector = score_vector(len(X))
+    nulls = np.column_stack([rng.permutation(vector) for _ in range(permutations)])
+    mi = mutual_info_regression(
+        np.hstack([scores, nulls]), y, discrete_features=False, random_state=seed
+    )
+    observed, null = mi[: X.shape[1]], mi[X.shape[1] :]
+    return (1 + (null[None, :] >= observed[:, None]).sum(axis=1)) / (1 + permutations)
+
+
+SCORE_FUNCTIONS = {
+    "mutual_info_mine": _mine_pvalues,
+    "f_regression": lambda X, y, seed: f_regression(X, y)[1],
+    "mutual_info_regression, permutation": _ksg_pvalues,
+}
+
+
+def per_feature(n_tables, n=1000):
+    print(
+        f"## Per-feature p-values: SelectFdr(alpha={FDR}), {n_tables} tables of "
+        f"{n} rows, 10 informative among 110 features\n"
+    )
+    print(
+        "| kind | p-values | mean false discovery proportion | "
+        "informative found (mean) | s per table |"
+    )
+    print("| --- | --- | --- | --- | --- |")
+    for kind in ["linear", "non-monotone"]:
+        for name, score in SCORE_FUNCTIONS.items():
+            fdp, found, seconds = [], [], []
+            for table in range(n_tables):
+                X, y = _table(kind, n, np.random.default_rng(30_000 + table))
+                start = time.perf_counter()
+                pvalues = score(X, y, table)
+                seconds.append(time.perf_counter() - start)
+                selector = SelectFdr(lambda X, y, p=pvalues: (-p, p), alpha=FDR)
+                kept = np.flatnonzero(selector.fit(X, y).get_support())
+                true = np.sum(kept < 10)
+                fdp.append((len(kept) - true) / max(len(kept), 1))
+                found.append(true)
+            print(
+                f"| {kind} | {name} | {np.mean(fdp):.3f} | {np.mean(found):.2f} | "
+                f"{np.median(seconds):.1f} |",
+                flush=True,
+            )
+    print()
+    print("### Cost: p-values against one plain call, on the same table\n")
+    print("| kind | mutual_info_mine s | with return_pvalues s | ratio |")
+    print("| --- | --- | --- | --- |")
+    for kind in ["linear", "non-monotone"]:
+        X, y = _table(kind, n, np.random.default_rng(30_000))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            start = time.perf_counter()
+            mutual_info_mine(X, y, random_state=0)
+            plain = time.perf_counter() - start
+            start = time.perf_counter()
+            mutual_info_mine(X, y, return_pvalues=True, random_state=0)
+            tested = time.perf_counter() - start
+        print(f"| {kind} | {plain:.1f} | {tested:.1f} | {tested / plain:.2f} |")
+    print()
+
+
+# ---------------------------------------------------------------------- cost
+
+
+def cost(n=1000, repeats=3):
+    from hyppo.independence import Hsic
+
+    print(f"## Cost at n = {n}: the default test against hyppo's HSIC\n")
+    print("| family | test | s (median of 3) |")
+    print("| --- | --- | --- |")
+    for family in FAMILIES:
+        X, y = _dependent(family, n, np.random.default_rng(40_000))
+        runs = {
+            "independence_test (default)": lambda: independence_test(
+                X, y, random_state=0
+            ),
+            "HSIC, chi-square approximation (hyppo's default)": lambda: Hsic().test(
+                X, y.reshape(n, -1), workers=1
+            ),
+            "HSIC, 199 permutations": lambda: _hsic(X, y, 0, 199),
+        }
+        for name, run in runs.items():
+            seconds = []
+            for _ in range(repeats):
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    start = time.perf_counter()
+                    run()
+                    seconds.append(time.perf_counter() - start)
+            print(f"| {family} | {name} | {np.median(seconds):.2f} |", flush=True)
+    print()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--sections", nargs="+", default=["joint", "per-feature", "cost"]
+    )
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--trials", type=int, default=50)
+    parser.add_argument("--size-trials", type=int, default=500)
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", default=[100, 200, 500, 1000, 2000]
+    )
+    parser.add_argument("--families", nargs="+", help="substrings of family names")
+    parser.add_argument("--tests", nargs="+", choices=list(TESTS), default=list(TESTS))
+    parser.add_argument("--permutations", type=int, default=199)
+    parser.add_argument("--tables", type=int, default=50)
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    families = [
+        f for f in FAMILIES if not args.families or any(s in f for s in args.families)
+    ]
+    if args.quick:
+        args.trials, args.size_trials, args.sizes, args.tables = 2, 2, [100], 1
+    if "joint" in args.sections:
+        joint(
+            args.trials,
+            args.size_trials,
+            args.sizes,
+            families,
+            args.tests,
+            args.permutations,
+        )
+    if "per-feature" in args.sections:
+        per_feature(args.tables, n=200 if args.quick else 1000)
+    if "cost" in args.sections:
+        cost(n=200 if args.quick else 1000, repeats=1 if args.quick else 3)
+
+
+if __name__ == "__main__":
+    main()
