@@ -212,8 +212,7 @@ def fit_groups(z, groups, y, n_train, seeds, n_jobs, params, all_pairs=False):
         for chunk in chunk_groups(len(groups), n_jobs)
     )
     return {
-        key: np.concatenate([result[key] for result in results])
-        for key in results[0]
+        key: np.concatenate([result[key] for result in results]) for key in results[0]
     }
 
 

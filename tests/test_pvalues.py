@@ -1,0 +1,209 @@
+"""Exact permutation tests that use every pair: per feature and joint."""
+
+from functools import partial
+
+import numpy as np
+import pytest
+from scipy.stats import binom
+from sklearn.feature_selection import SelectFdr
+from sklearn.linear_model import LinearRegression
+from sklearn.model_selection import cross_validate
+from sklearn.pipeline import make_pipeline
+
+from sklearn_mine import independence_test, mutual_info_mine, mutual_info_mine_classif
+from sklearn_mine._utils.permutation import (
+    linear_gaussian_mi,
+    min_pvalue_combination,
+    normal_scores,
+    permutation_pvalues,
+    score_vector,
+)
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+# A small budget: the p-values are exact whatever the critics learn.
+CHEAP = dict(max_steps=100, steps_per_epoch=25, patience=2)
+
+
+# ------------------------------------------------------------- the arithmetic
+
+
+def test_normal_scores_share_one_multiset_and_keep_the_order():
+    rng = np.random.RandomState(0)
+    X = np.column_stack([rng.standard_normal(50), rng.randint(0, 3, 50)])
+    scores = normal_scores(X, rng)
+    for j in range(2):
+        np.testing.assert_array_equal(np.sort(scores[:, j]), score_vector(50))
+        # Strictly increasing values keep strictly increasing scores.
+        a, b = np.meshgrid(X[:, j], X[:, j])
+        sa, sb = np.meshgrid(scores[:, j], scores[:, j])
+        assert np.all(sa[a < b] < sb[a < b])
+
+
+def test_linear_gaussian_mi_is_the_gaussian_formula():
+    rng = np.random.RandomState(1)
+    X = rng.standard_normal((300, 2))
+    y = np.column_stack([X[:, 0] + rng.standard_normal(300), rng.standard_normal(300)])
+    # One column: -0.5 log(1 - r^2).
+    r = np.corrcoef(X[:, 0], y[:, 0])[0, 1]
+    got = linear_gaussian_mi(X[None, :, :1], y[:, :1])
+    np.testing.assert_allclose(got, [-0.5 * np.log(1 - r**2)], rtol=1e-10)
+    # Blocks: the MI of a Gaussian with the sample correlations.
+    c = np.corrcoef(np.hstack([X, y]), rowvar=False)
+    expected = -0.5 * np.log(
+        np.linalg.det(c) / (np.linalg.det(c[:2, :2]) * np.linalg.det(c[2:, 2:]))
+    )
+    np.testing.assert_allclose(linear_gaussian_mi(X[None], y), [expected], rtol=1e-10)
+
+
+def test_permutation_pvalues_count_ties_against_the_observed():
+    statistics = np.array([[2.0, 1.0, 2.0, 3.0, 0.0], [9.0, 1.0, 2.0, 3.0, 4.0]])
+    np.testing.assert_array_equal(permutation_pvalues(statistics), [3 / 5, 1 / 5])
+
+
+def test_min_p_combination():
+    rng = np.random.RandomState(2)
+    a = rng.standard_normal((4, 20))
+    # One statistic twice is that statistic.
+    np.testing.assert_array_equal(min_pvalue_combination(a, a), permutation_pvalues(a))
+    # The observed first under one statistic and last under the other: its
+    # smallest p-value, 1/20, is shared with the pairing first under the
+    # other statistic, which is second under the first (counts 2 and 1
+    # against the observed's 1 and 20): the product ranks that one ahead.
+    first = np.concatenate([[100.0], np.arange(19.0)])[None]
+    second = np.concatenate([[0.0], np.arange(1.0, 20.0)])[None]
+    assert min_pvalue_combination(first, second)[0] == 2 / 20
+    # First under both, the observed is alone at the top.
+    second[0, 0] = 19.5
+    assert min_pvalue_combination(first, second)[0] == 1 / 20
+
+
+# -------------------------------------------------------------- per feature
+
+
+def _table(n=200, seed=0):
+    rng = np.random.RandomState(seed)
+    X = rng.standard_normal((n, 4))
+    y = X[:, 0] + (X[:, 1] ** 2 - 1) + 0.5 * rng.standard_normal(n)
+    return X, y
+
+
+def test_pvalues_per_feature_find_linear_and_non_monotone_dependence():
+    X, y = _table()
+    mi, std, pvalues = mutual_info_mine(
+        X,
+        y,
+        return_std=True,
+        return_pvalues=True,
+        n_permutations=49,
+        random_state=0,
+        **CHEAP,
+    )
+    assert mi.shape == std.shape == pvalues.shape == (4,)
+    # Both informative features at the smallest p-value there is.
+    np.testing.assert_array_equal(pvalues[:2], [1 / 50, 1 / 50])
+    assert np.all((pvalues >= 1 / 50) & (pvalues <= 1))
+    assert np.all(pvalues[2:] > 0.05)
+    assert mi[0] > 0.1 and mi[1] > 0.1
+
+
+def test_pvalues_of_a_discrete_target_and_a_constant_feature():
+    rng = np.random.RandomState(3)
+    y = rng.randint(0, 3, 200)
+    X = np.column_stack([y + rng.standard_normal(200), np.ones(200)])
+    mi, pvalues = mutual_info_mine_classif(
+        X, y, return_pvalues=True, n_permutations=19, random_state=0, **CHEAP
+    )
+    assert pvalues[0] == 1 / 20
+    assert (mi[1], pvalues[1]) == (0.0, 1.0)
+
+
+def test_select_fdr_in_a_pipeline_under_cross_validation():
+    X, y = _table(seed=4)
+    score = partial(
+        mutual_info_mine,
+        return_pvalues=True,
+        n_permutations=49,
+        random_state=0,
+        **CHEAP,
+    )
+    selector = SelectFdr(score, alpha=0.1).fit(X, y)
+    np.testing.assert_array_equal(selector.get_support(), [True, True, False, False])
+    pipeline = make_pipeline(SelectFdr(score, alpha=0.1), LinearRegression())
+    fitted = cross_validate(pipeline, X, y, cv=2, return_estimator=True)
+    # Each fold keeps both informative features (a noise feature may pass
+    # now and then: a false discovery rate of 0.1 allows it).
+    for each in fitted["estimator"]:
+        assert each[0].get_support()[:2].all()
+
+
+@pytest.mark.slow
+def test_pvalues_per_feature_are_exact_under_independence():
+    # 120 independent tables, each one feature against its own permuted
+    # copies (19: the p-value takes the values k/20, so P(p <= 0.25) is
+    # exactly 0.25 under independence). The rejections are Binomial(120,
+    # 0.25): the band [15, 46] holds them with probability 0.9993, while a
+    # test twice too liberal (Binomial(120, 0.5)) falls in it with
+    # probability 0.007. Half the features have ties (three values), which
+    # the random tie-breaking must keep exact.
+    n_trials, alpha = 120, 0.25
+    pvalues = []
+    for seed in range(n_trials):
+        rng = np.random.RandomState(seed)
+        x = rng.standard_t(2, 60) if seed % 2 else rng.randint(0, 3, 60)
+        _, p = mutual_info_mine(
+            x[:, None].astype(float),
+            rng.standard_t(2, 60),
+            return_pvalues=True,
+            n_permutations=19,
+            random_state=seed,
+            max_steps=20,
+            steps_per_epoch=10,
+            patience=1,
+        )
+        pvalues.append(p[0])
+    rejections = int(np.sum(np.array(pvalues) <= alpha))
+    low, high = binom.ppf([0.0005, 0.9995], n_trials, alpha)
+    assert (low, high) == (15, 46)
+    assert low <= rejections <= high, rejections
+
+
+# -------------------------------------------------------------------- joint
+
+
+def test_permutation_method_detects_dependence_and_reports_its_statistics():
+    X, y = _table()
+    result = independence_test(X, y, n_permutations=49, random_state=0, **CHEAP)
+    assert result.method == "permutation" and result.estimator is None
+    assert result.pvalue == 1 / 50
+    assert set(result.statistics) == {"neural", "linear", "quadratic"}
+    for values in result.statistics.values():
+        assert values.shape == (50,)
+    assert result.statistic == result.statistics["neural"][0]
+    np.testing.assert_array_equal(
+        result.null_distribution, result.statistics["neural"][1:]
+    )
+    again = independence_test(X, y, n_permutations=49, random_state=0, **CHEAP)
+    np.testing.assert_array_equal(again.null_distribution, result.null_distribution)
+
+
+def test_auto_takes_the_split_where_the_call_asks_for_its_options():
+    X, y = _table(n=100)
+    split = independence_test(
+        X, y, n_permutations=9, random_state=0, test_fraction=0.3, max_steps=50
+    )
+    assert split.method == "split" and split.estimator is not None
+    split = independence_test(
+        X, y, n_permutations=9, random_state=0, reference="resample", max_steps=50
+    )
+    assert split.method == "split"
+
+
+def test_permutation_method_refuses_the_splits_options_by_name():
+    X, y = _table(n=100)
+    with pytest.raises(ValueError, match=r"test_fraction=0\.3 is an option of"):
+        independence_test(X, y, method="permutation", test_fraction=0.3)
+    with pytest.raises(TypeError, match=r"unexpected parameters \['reference'\]"):
+        independence_test(X, y, method="permutation", reference="resample")
+    with pytest.raises(ValueError, match="'lr' parameter of independence_test"):
+        independence_test(X, y, method="permutation", lr=-1.0)
