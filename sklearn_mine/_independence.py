@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_X_y
 
 from ._engine.batches import PairDataset
 from ._estimator import MINEEstimator
-from ._mutual_info import _estimate_mi
+from ._per_group import estimate_per_group
 from ._utils import parameters
 from ._utils.constants import MIN_SAMPLES
 from ._utils.docstrings import with_pairs_doc
@@ -246,16 +246,16 @@ def _retraining_test(X, y, n_permutations, random_state, params):
         caller_name="independence_test",
     )
     # One group of all X's columns: its permuted copies are the pairings.
-    result = _estimate_mi(
+    result = estimate_per_group(
         X,
         y,
         discrete_features=False,
         discrete_target=False,
         groups=np.zeros(X.shape[1], dtype=int),
-        copy=True,
         random_state=random_state,
         n_jobs=None,
         n_permutations=n_permutations,
+        stacklevel=5,
         **params,
     )
     statistics = {name: rows[0] for name, rows in result["statistics"].items()}

@@ -1,35 +1,14 @@
 """mutual_info_mine: the MI of each feature (or group of features) with y."""
 
-import warnings
 from numbers import Integral
 
-import numpy as np
 import torch
-from scipy.sparse import issparse
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
-from sklearn.utils.validation import check_X_y
 
-from ._engine.grouped import fit_groups
-from ._utils.constants import DEFAULT_MAX_STEPS, MIN_SAMPLES
+from ._per_group import estimate_per_group
+from ._utils.constants import DEFAULT_MAX_STEPS
 from ._utils.docstrings import with_parameters_doc
-from ._utils.features import (
-    discrete_features_mask,
-    encode_features,
-    encode_target,
-    group_columns,
-)
-from ._utils.permutation import group_pvalues, permuted_design, target_scores
-from ._utils.validation import (
-    GROUPED_CONSTRAINTS,
-    check_marginal_batch_size,
-    check_numeric_columns,
-    constant_columns,
-    draw_seed,
-    resolve_device,
-    resolve_renamed,
-    split_indices,
-)
+from ._utils.validation import GROUPED_CONSTRAINTS
 
 __all__ = ["mutual_info_mine", "mutual_info_mine_classif"]
 
@@ -46,136 +25,6 @@ _CONSTRAINTS = {
     "n_permutations": [Interval(Integral, 1, None, closed="left")],
     **GROUPED_CONSTRAINTS,
 }
-
-# The critic's statistic of a permutation test: its bound over every pair.
-_NEURAL_STATISTIC = "all_pairs"
-
-# Warnings name the user's line: above _estimate_mi are the public function
-# and scikit-learn's validate_params wrapper.
-_STACKLEVEL = 4
-
-
-def _estimate_mi(
-    X,
-    y,
-    *,
-    discrete_features,
-    discrete_target,
-    groups,
-    copy,
-    random_state,
-    n_jobs,
-    n_permutations=None,
-    **params,
-):
-    """The estimates, and with ``n_permutations`` each group's test, as a dict.
-
-    ``"mi"`` and ``"std"``; with ``n_permutations``, also ``"pvalues"``, and
-    ``"statistics"``: each group's statistics by name, observed then
-    permuted, of shape (n_groups, 1 + n_permutations).
-    """
-    check_numeric_columns(X, discrete_features=True)
-    X, y = check_X_y(
-        X,
-        y,
-        accept_sparse="csc",
-        # "numeric" keeps float and integer input as it is (no copy) and
-        # refuses text with scikit-learn's own message.
-        dtype="numeric",
-        y_numeric=not discrete_target,
-        multi_output=not discrete_target,
-        ensure_min_samples=MIN_SAMPLES,
-    )
-    discrete_mask = discrete_features_mask(discrete_features, X)
-    if np.any(~discrete_mask) and issparse(X):
-        raise ValueError("Sparse matrix `X` can't have continuous features.")
-    params = resolve_renamed(params, "mutual_info_mine", stacklevel=_STACKLEVEL)
-
-    rng = check_random_state(random_state)
-    train, valid = split_indices(X.shape[0], params["validation_fraction"], rng)
-    # Rows in split order, so that the training and held-out sets are views;
-    # X is read, never written, whatever `copy` says.
-    rows = np.concatenate([train, valid])
-    y_encoded = encode_target(y, discrete_target, params["preprocessing"], rows)
-    if n_permutations is None:
-        z, feature_columns = encode_features(
-            X, discrete_mask, params["preprocessing"], rows
-        )
-        groups = group_columns(feature_columns, groups, X.shape[1])
-        constant = constant_columns(z)
-    else:
-        # Each feature's ranks, as normal scores, with permuted copies as
-        # their null; every column is then continuous (docs/testing.md).
-        X = X.toarray() if issparse(X) else X
-        groups = group_columns([[j] for j in range(X.shape[1])], groups, X.shape[1])
-        constant = constant_columns(X)
-        wide, wide_groups, null_of = permuted_design(X, groups, n_permutations, rng)
-        z, _ = encode_features(
-            wide, np.zeros(wide.shape[1], dtype=bool), params["preprocessing"], rows
-        )
-    constant = np.array([constant[group].all() for group in groups])
-    n_groups = len(groups)
-
-    # Constant data carry no information: their MI is exactly 0, as in
-    # scikit-learn, rather than a critic's estimate of 0.
-    if constant_columns(y_encoded).all():
-        warnings.warn(
-            "y is constant: the mutual information of every feature with it is 0.",
-            UserWarning,
-            stacklevel=_STACKLEVEL,
-        )
-        result = {"mi": np.zeros(n_groups), "std": np.zeros(n_groups)}
-        if n_permutations is None:
-            return result
-        statistics = {
-            name: np.zeros((n_groups, 1 + n_permutations))
-            for name in ("neural", "linear", "quadratic")
-        }
-        return result | {"pvalues": np.ones(n_groups), "statistics": statistics}
-
-    params["device"] = resolve_device(params["device"])
-    params["marginal_batch_size"] = check_marginal_batch_size(
-        params["marginal_batch_size"],
-        params["batch_size"],
-        params["replace"],
-        len(train),
-    )
-    # Every critic starts from the same seed, and the batches have their own:
-    # neither depends on how many groups there are, nor on the chunks of
-    # n_jobs, so a group's result is the same whichever other columns are
-    # passed (critics share no parameters, and each group stops on its own).
-    # That is also what makes a feature and its permuted copies
-    # exchangeable under independence.
-    seeds = (draw_seed(rng), draw_seed(rng))
-    fitted = fit_groups(
-        z,
-        groups if n_permutations is None else wide_groups,
-        y_encoded,
-        len(train),
-        seeds,
-        n_jobs,
-        params,
-        all_pairs=n_permutations is not None,
-    )
-    # As scikit-learn does, a negative estimate of a non-negative quantity
-    # is reported as 0.
-    result = {
-        "mi": np.maximum(fitted["estimates"][:n_groups], 0.0),
-        "std": fitted["standard_errors"][:n_groups],
-    }
-    result["mi"][constant] = 0.0
-    result["std"][constant] = 0.0
-    if n_permutations is not None:
-        pvalues, statistics = group_pvalues(
-            wide,
-            wide_groups,
-            null_of,
-            fitted[_NEURAL_STATISTIC],
-            target_scores(y, discrete_target),
-        )
-        pvalues[constant] = 1.0
-        result |= {"pvalues": pvalues, "statistics": statistics}
-    return result
 
 
 def _returned(result, return_std, return_pvalues):
@@ -265,13 +114,12 @@ def mutual_info_mine(
     >>> mi.shape, int(np.argmax(mi))
     ((3,), 0)
     """
-    result = _estimate_mi(
+    result = estimate_per_group(
         X,
         y,
         discrete_features=discrete_features,
         discrete_target=False,
         groups=groups,
-        copy=copy,
         random_state=random_state,
         n_jobs=n_jobs,
         n_permutations=n_permutations if return_pvalues else None,
@@ -345,13 +193,12 @@ def mutual_info_mine_classif(
     >>> bool(mi[0] > mi[1])
     True
     """
-    result = _estimate_mi(
+    result = estimate_per_group(
         X,
         y,
         discrete_features=discrete_features,
         discrete_target=True,
         groups=groups,
-        copy=copy,
         random_state=random_state,
         n_jobs=n_jobs,
         n_permutations=n_permutations if return_pvalues else None,

@@ -29,7 +29,7 @@ __all__ = [
     "train_critics",
 ]
 
-# Most critics trained in one grouped network (see _estimate_mi).
+# Most critics trained in one grouped network (see fit_groups).
 _GROUPS_PER_FIT = 256
 
 
