@@ -28,11 +28,15 @@ with like. ``--quick`` runs a few trials at the smallest sizes (a smoke run).
 The comparison packages are in the ``compare`` extra
 (``pip install -e ".[compare]"``).
 
+``--plot`` draws the power against n (docs/images/testing_power.png) from
+the saved markdown of ``joint`` runs.
+
 Usage::
 
     python benchmarks/bench_testing.py [--quick] [--sections NAME ...]
         [--trials N] [--size-trials N] [--sizes N ...] [--families NAME ...]
         [--tests NAME ...] [--permutations N] [--tables N]
+    python benchmarks/bench_testing.py --plot OUTPUT.md ... [--image PATH]
 """
 
 import argparse
@@ -303,6 +307,57 @@ def cost(n=1000, repeats=3):
     print()
 
 
+# ---------------------------------------------------------------------- plot
+
+
+def _read_joint(paths):
+    """Powers from saved joint output: {(family, test): {n: power}}."""
+    power = {}
+    for path in paths:
+        header = None
+        for line in open(path):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if cells[:2] == ["family", "n"]:
+                header = cells
+            elif header and len(cells) == len(header) and cells[1].isdigit():
+                for name, value in zip(header, cells, strict=True):
+                    if name.endswith(" power") and value != "-":
+                        test = name[: -len(" power")]
+                        power.setdefault((cells[0], test), {})[int(cells[1])] = float(
+                            value
+                        )
+    return power
+
+
+def plot(paths, image):
+    """Power against n, a panel per family, from saved ``joint`` output."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    power = _read_joint(paths)
+    families = [f for f in FAMILIES if any(key[0] == f for key in power)]
+    fig, axes = plt.subplots(
+        1, len(families), figsize=(3.2 * len(families), 3.0), sharey=True
+    )
+    for ax, family in zip(np.atleast_1d(axes), families, strict=True):
+        for (name, test), by_n in sorted(power.items()):
+            if name != family:
+                continue
+            sizes = sorted(by_n)
+            ax.plot(sizes, [by_n[n] for n in sizes], marker="o", label=test)
+        ax.set_xscale("log")
+        ax.set_title(family, fontsize=9)
+        ax.set_xlabel("n")
+        ax.axhline(ALPHA, color="grey", linewidth=0.5)
+    np.atleast_1d(axes)[0].set_ylabel(f"power at alpha = {ALPHA}")
+    np.atleast_1d(axes)[0].legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(image, dpi=110)
+    print(f"wrote {image}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -318,7 +373,17 @@ def main():
     parser.add_argument("--tests", nargs="+", choices=list(TESTS), default=list(TESTS))
     parser.add_argument("--permutations", type=int, default=199)
     parser.add_argument("--tables", type=int, default=50)
+    parser.add_argument(
+        "--plot",
+        nargs="+",
+        metavar="MD",
+        help="draw power against n from saved joint output, instead of running",
+    )
+    parser.add_argument("--image", default="docs/images/testing_power.png")
     args = parser.parse_args()
+    if args.plot:
+        plot(args.plot, args.image)
+        return
     torch.set_num_threads(1)
     families = [
         f for f in FAMILIES if not args.families or any(s in f for s in args.families)
