@@ -161,6 +161,7 @@ def estimate_per_group(
             null_of,
             fitted[_NEURAL_STATISTIC],
             target_scores(y, discrete_target),
+            rng,
         )
         pvalues[constant] = 1.0
         result |= {"pvalues": pvalues, "statistics": statistics}

@@ -11,6 +11,7 @@ from scipy.linalg import orth
 from scipy.stats import norm, rankdata
 
 __all__ = [
+    "CLOSED_FORM_PERMUTATIONS",
     "closed_form_statistics",
     "linear_gaussian_mi",
     "min_pvalue_combination",
@@ -199,13 +200,41 @@ def closed_form_statistics(blocks, y_scores):
     )
 
 
-def group_pvalues(wide, wide_groups, null_of, neural, y_scores):
-    """Each given group's p-value: the critic's and closed-form statistics, min-p.
+# The permutations of the closed-form statistics' own null: they cost no
+# training, so their p-values resolve down to 1 / 2000 whatever
+# n_permutations (the critics') is.
+CLOSED_FORM_PERMUTATIONS = 1999
 
-    ``neural`` holds the critic statistic of every wide group; the
-    closed-form ones (:func:`closed_form_statistics`) are computed here.
-    Returns the p-values and, for each given group, its statistics' rows
-    (observed first, then its nulls), by name.
+# Floats per chunk of permuted blocks, which bounds their memory (128 MiB).
+_CHUNK_VALUES = 2**24
+
+
+def _closed_form_null(block, y_scores, rng, n_permutations):
+    """The closed-form statistics of ``n_permutations`` row permutations of a block."""
+    n, width = block.shape
+    per_chunk = max(1, _CHUNK_VALUES // (2 * n * width))
+    linear, quadratic = [], []
+    for start in range(0, n_permutations, per_chunk):
+        count = min(per_chunk, n_permutations - start)
+        orders = np.argsort(rng.random_sample((count, n)), axis=1)
+        statistics = closed_form_statistics(block[orders], y_scores)
+        linear.append(statistics[0])
+        quadratic.append(statistics[1])
+    return np.concatenate(linear), np.concatenate(quadratic)
+
+
+def group_pvalues(wide, wide_groups, null_of, neural, y_scores, rng):
+    """Each given group's p-value, from the critics' and the closed-form statistics.
+
+    ``neural`` holds the critic statistic of every wide group, whose
+    permutation p-value is read against the group's nulls. The closed-form
+    statistics (:func:`closed_form_statistics`) are computed here, on the
+    same pairings and, for their own p-value, on
+    ``CLOSED_FORM_PERMUTATIONS`` more: their min-p combination
+    (:func:`min_pvalue_combination`) is that p-value. The group's p-value is
+    twice the smaller of the two (Bonferroni), at most 1. Returns the
+    p-values and, for each given group, its statistics on the pairings the
+    critics trained on (observed first, then its nulls), by name.
     """
     linear, quadratic = np.empty(len(wide_groups)), np.empty(len(wide_groups))
     by_width = {}
@@ -220,4 +249,26 @@ def group_pvalues(wide, wide_groups, null_of, neural, y_scores):
         "linear": linear[rows],
         "quadratic": quadratic[rows],
     }
-    return min_pvalue_combination(*statistics.values()), statistics
+    neural_pvalues = permutation_pvalues(statistics["neural"])
+    closed_pvalues = np.empty(len(null_of))
+    shared = None
+    for g in range(len(null_of)):
+        block = wide[:, wide_groups[g]]
+        if block.shape[1] == 1:
+            # Every single column's scores are one multiset: one null serves.
+            if shared is None:
+                shared = _closed_form_null(
+                    score_vector(len(block))[:, None],
+                    y_scores,
+                    rng,
+                    CLOSED_FORM_PERMUTATIONS,
+                )
+            null = shared
+        else:
+            null = _closed_form_null(block, y_scores, rng, CLOSED_FORM_PERMUTATIONS)
+        closed_pvalues[g] = min_pvalue_combination(
+            np.concatenate([[linear[g]], null[0]])[None],
+            np.concatenate([[quadratic[g]], null[1]])[None],
+        )[0]
+    pvalues = np.minimum(1.0, 2 * np.minimum(neural_pvalues, closed_pvalues))
+    return pvalues, statistics

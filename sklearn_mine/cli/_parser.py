@@ -323,8 +323,8 @@ def _add_estimate_parser(commands):
         estimate,
         fit="each fit",
         seed="the split, the critics and the batches",
-        permutations="with --test, the permuted pairings of each test (default: "
-        "199); the least p-value is 1/(N+1)",
+        permutations="with --test, the permuted pairings of each test, each a "
+        "critic (default: 199); the p-values are at least 0.001",
     )
     estimate.add_argument(
         "--bound",
@@ -370,7 +370,8 @@ def _add_test_parser(commands):
         fit="each critic",
         seed="the permutations, the critics and the batches",
         permutations="permuted pairings (default: 199 with --method "
-        "permutation, 999 with split); the least p-value is 1/(N+1)",
+        "permutation, each a critic, whose p-values are at least 0.001; 999 with "
+        "split, whose least p-value is 1/(N+1))",
     )
 
 
