@@ -61,8 +61,8 @@ class IndependenceTestResult:
         The construction of the test (see :func:`independence_test`).
     statistics : dict of ndarray or None, default=None
         With ``method="permutation"``, each statistic the p-value combines,
-        on the observed pairing then the permuted ones, of shape
-        ``(1 + n_permutations,)``: ``"neural"`` (the critic's, as
+        on the observed pairing then the pairings the critics trained on, of
+        shape ``(1 + n_permutations,)``: ``"neural"`` (the critic's, as
         ``statistic``), ``"linear"`` (the Gaussian-copula MI of the normal
         scores, ``-0.5 * sum(log(1 - rho**2))`` over their canonical
         correlations) and ``"quadratic"`` (the same with the scores'
@@ -124,22 +124,23 @@ def independence_test(
     sample size, whatever the critics learn (a poor critic costs power, never
     validity).
 
-    ``"permutation"`` uses every pair: the whole procedure is
-    run on the observed pairing and on ``n_permutations`` pairings with the
-    rows of X permuted, p = (1 + k) / (1 + n_permutations) (Ojala & Garriga,
-    JMLR 2010, "Test 1", as :func:`sklearn.model_selection.permutation_test_score`).
-    The procedure: each column of X becomes the normal scores of its ranks;
-    a critic (with :func:`mutual_info_mine`'s training and ``params``) is
-    trained on each pairing, early stopping on a held-out split, and its
-    bound read over every pair; and two closed-form statistics are
-    computed, the Gaussian-copula MI of the scores (linear dependence) and
-    of the scores with their squares (dependence through magnitudes). Each
-    statistic's permutation p-value is taken, their minimum is ranked among
-    the permutations' own minima (min-p), and that rank is the p-value: the
-    closed-form terms carry the test at a few hundred pairs, the critic
-    where the dependence is neither (and at larger n). All critics train at
-    once as one grouped network: the test costs ``1 + n_permutations``
-    small critics, each about linear in n.
+    ``"permutation"`` uses every pair: the whole procedure is run on the
+    observed pairing and on permuted ones (the rows of X permuted), and the
+    observed statistic is ranked among them, ``(1 + k) / (1 + B)`` (Ojala &
+    Garriga, JMLR 2010, "Test 1", as
+    :func:`sklearn.model_selection.permutation_test_score`). Each column of X
+    becomes the normal scores of its ranks. A critic (with
+    :func:`mutual_info_mine`'s training and ``params``) is trained on the
+    observed pairing and on ``n_permutations`` permuted ones, early
+    stopping on a held-out split, and its bound read over every pair: one
+    p-value. Two closed-form statistics, the Gaussian-copula MI of the
+    scores (linear dependence) and of the scores with their squares
+    (dependence through magnitudes), cost no training and are ranked among
+    1999 permutations of their own, combined by min-p: another p-value. The
+    test's p-value is twice the smaller (Bonferroni): the closed-form terms
+    carry it at a few hundred pairs, the critic where the dependence is
+    neither. All critics train at once as one grouped network: the test
+    costs ``1 + n_permutations`` small critics, about linear in n.
 
     ``"split"`` spends ``test_fraction`` of the pairs on the test: a
     :class:`MINEEstimator` (with ``params``) is fitted on the rest and

@@ -58,17 +58,19 @@ _PARAMETERS_DOC = """
         the normal scores of their ranks (ties broken at random), and
         ``n_permutations`` permuted score vectors, shared by all features of
         one column, train beside them in the same grouped network. A
-        feature's critic statistic and its Gaussian-copula MI are each
-        ranked among the permuted copies', and the smaller of the two ranks
-        is itself ranked (min-p). Each p-value is valid on its own, at any
-        sample size; the estimates are then those of the ranks.
+        feature's critic statistic is ranked among its permuted copies';
+        its Gaussian-copula MI, and that of its scores with their squares,
+        among 1999 permutations of their own (min-p of the two); the p-value
+        is twice the smaller (Bonferroni). Each p-value is valid on its own,
+        at any sample size; the estimates are then those of the ranks.
     n_permutations : int, default=199
-        With ``return_pvalues=True``: the permuted copies, each a critic, and
-        the resolution of the p-values, which are at least
-        ``1 / (1 + n_permutations)``. Benjamini-Hochberg at level ``q`` over
-        ``m`` features can select ``k`` of them only if
-        ``1 / (1 + n_permutations) <= q * k / m``: 199 serves 10 among 110
-        at ``q = 0.1``.
+        With ``return_pvalues=True``: the permuted copies, each a critic.
+        A feature that only its critic finds has a p-value of at least
+        ``2 / (1 + n_permutations)``, one that a closed-form statistic finds
+        at least 0.001. Benjamini-Hochberg at level ``q`` over ``m``
+        features selects ``k`` of them only if their p-values are at most
+        ``q * k / m``: for features only the critics find, raise
+        ``n_permutations`` as ``m / (q * k)`` grows.
 
     Returns
     -------
@@ -83,8 +85,8 @@ _PARAMETERS_DOC = """
         about this much or less (see ``docs/uncertainty.md``).
     pvalues : ndarray of shape (n_features,) or (n_groups,)
         Only with ``return_pvalues=True``: each feature's (group's) p-value
-        of independence from y, in ``[1 / (1 + n_permutations), 1]`` (1 for
-        a constant feature).
+        of independence from y, in ``[0.001, 1]`` (1 for a constant
+        feature).
 """
 
 _INDENT = " " * 4
