@@ -18,8 +18,8 @@ Three sections, each printed as markdown tables (``--sections`` picks some):
   null of permuted normal scores, so as exact): the mean false discovery
   proportion, the informative features found, and the seconds; and the cost
   of the p-values against one plain ``mutual_info_mine`` call on the table.
-- ``cost``: the default test (199 permutations) at n = 1000 against hyppo's
-  HSIC (its default chi-square approximation, and 199 permutations) on the
+- ``cost``: the default test (99 permutations) at n = 1000 against hyppo's
+  HSIC (its default chi-square approximation, and 99 permutations) on the
   same data.
 
 Every process is held to one thread (torch's; hyppo's ``workers=1``), so
@@ -293,7 +293,7 @@ def cost(n=1000, repeats=3):
             "HSIC, chi-square approximation (hyppo's default)": lambda: Hsic().test(
                 X, y.reshape(n, -1), workers=1
             ),
-            "HSIC, 199 permutations": lambda: _hsic(X, y, 0, 199),
+            "HSIC, 99 permutations": lambda: _hsic(X, y, 0, 99),
         }
         for name, run in runs.items():
             seconds = []
@@ -371,7 +371,7 @@ def main():
     )
     parser.add_argument("--families", nargs="+", help="substrings of family names")
     parser.add_argument("--tests", nargs="+", choices=list(TESTS), default=list(TESTS))
-    parser.add_argument("--permutations", type=int, default=199)
+    parser.add_argument("--permutations", type=int, default=99)
     parser.add_argument("--tables", type=int, default=50)
     parser.add_argument(
         "--plot",

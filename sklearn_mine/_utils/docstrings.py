@@ -63,7 +63,7 @@ _PARAMETERS_DOC = """
         among 1999 permutations of their own (min-p of the two); the p-value
         is twice the smaller (Bonferroni). Each p-value is valid on its own,
         at any sample size; the estimates are then those of the ranks.
-    n_permutations : int, default=199
+    n_permutations : int, default=99
         With ``return_pvalues=True``: the permuted copies, each a critic.
         A feature that only its critic finds has a p-value of at least
         ``2 / (1 + n_permutations)``, one that a closed-form statistic finds

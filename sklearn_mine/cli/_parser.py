@@ -324,7 +324,7 @@ def _add_estimate_parser(commands):
         fit="each fit",
         seed="the split, the critics and the batches",
         permutations="with --test, the permuted pairings of each test, each a "
-        "critic (default: 199); the p-values are at least 0.001",
+        "critic (default: 99); the p-values are at least 0.001",
     )
     estimate.add_argument(
         "--bound",
@@ -369,7 +369,7 @@ def _add_test_parser(commands):
         test,
         fit="each critic",
         seed="the permutations, the critics and the batches",
-        permutations="permuted pairings (default: 199 with --method "
+        permutations="permuted pairings (default: 99 with --method "
         "permutation, each a critic, whose p-values are at least 0.001; 999 with "
         "split, whose least p-value is 1/(N+1))",
     )
