@@ -21,7 +21,7 @@ from ._per_group import estimate_per_group
 from ._utils import parameters
 from ._utils.constants import MIN_SAMPLES
 from ._utils.docstrings import with_pairs_doc
-from ._utils.validation import draw_seed
+from ._utils.validation import check_not_constant, draw_seed
 
 __all__ = ["IndependenceTestResult", "independence_test"]
 
@@ -232,6 +232,10 @@ def _retraining_test(X, y, n_permutations, random_state, params):
         multi_output=True,
         ensure_min_samples=MIN_SAMPLES,
     )
+    # As MINEEstimator.fit does for the split: constant data carry nothing
+    # to test, and a constant column is named.
+    check_not_constant(X, "X", stacklevel=4)
+    check_not_constant(y.reshape(len(y), -1), "y", stacklevel=4)
     unknown = sorted(set(params) - set(parameters.names("mutual_info_mine")))
     if unknown:
         raise TypeError(
