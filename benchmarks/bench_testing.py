@@ -45,6 +45,7 @@ import time
 import warnings
 from functools import partial
 
+import bench_uncertainty
 import numpy as np
 import torch
 from sklearn.exceptions import ConvergenceWarning
@@ -64,24 +65,20 @@ FDR = 0.1
 # ------------------------------------------------------------------ families
 
 
+# bench_uncertainty's families, under the names of this page.
+_SHARED = {
+    "linear": "linear",
+    "non-monotone": "non-monotone",
+    "heavy-tailed shared scale": "Student-t identity",
+    "multimodal": "multimodal",
+}
+
+
 def _dependent(family, n, rng):
     """One sample of the family's dependence: X of shape (n, d), y."""
+    if family in _SHARED:
+        return bench_uncertainty._dependent(_SHARED[family], n, rng)
     x = rng.standard_normal(n)
-    if family == "linear":
-        return x[:, None], 0.15 * x + rng.standard_normal(n)
-    if family == "non-monotone":
-        return x[:, None], 0.3 * x**2 + rng.standard_normal(n)
-    if family == "heavy-tailed shared scale":
-        # Student-t, df = 5, identity dispersion, 2x2: uncorrelated, dependent
-        # through one scale.
-        z = rng.standard_normal((n, 4)) / np.sqrt(rng.chisquare(5, (n, 1)) / 5)
-        return z[:, :2], z[:, 2:]
-    if family == "multimodal":
-        # Four clusters on a ring; y is a noisy reading of the cluster's angle.
-        angle = rng.integers(0, 4, n) * np.pi / 2
-        X = np.column_stack([np.cos(angle), np.sin(angle)])
-        X = X + 1.2 * rng.standard_normal((n, 2))
-        return X, np.sin(angle + np.pi / 4) + 1.2 * rng.standard_normal(n)
     if family == "high-frequency sine":
         # y follows sin(4x): uncorrelated with x and with x^2 (an odd
         # function of a symmetric x), so neither closed-form statistic sees
