@@ -3,13 +3,16 @@
 import importlib
 
 __all__ = [
+    "ConditionalResampler",
     "MINEEstimator",
     "IndependenceTestResult",
     "MarginalResampler",
     "MutualInfoSelector",
+    "conditional_independence_test",
     "independence_test",
     "mutual_info_mine",
     "mutual_info_mine_classif",
+    "register_causal_learn_test",
 ]
 __version__ = "0.3.0.dev0"
 
@@ -17,6 +20,8 @@ __version__ = "0.3.0.dev0"
 # package, as the command line does before parsing its arguments, does not
 # load torch.
 _LOCATIONS = {
+    "ConditionalResampler": "._conditional_resample",
+    "conditional_independence_test": "._conditional",
     "MINEEstimator": "._estimator",
     "MarginalResampler": "._resample",
     "MutualInfoSelector": "._selection",
@@ -24,6 +29,7 @@ _LOCATIONS = {
     "independence_test": "._independence",
     "mutual_info_mine": "._mutual_info",
     "mutual_info_mine_classif": "._mutual_info",
+    "register_causal_learn_test": "._causal_learn",
 }
 
 

@@ -1,35 +1,38 @@
 """MINEEstimator: mutual information by a neural critic, as a scikit-learn estimator."""
 
+import math
 import warnings
 
 import numpy as np
 import torch
 from numpy.typing import ArrayLike
-from sklearn.base import BaseEstimator, _fit_context
+from sklearn.base import BaseEstimator, _fit_context, clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from ._engine import readout
 from ._engine.batches import PairDataset
 from ._engine.bounds import near_cap_message
-from ._engine.callbacks import estimator_callbacks
+from ._engine.callbacks import cut_short_message, estimator_callbacks
 from ._engine.critics import CRITICS, critic_module
 from ._engine.net import build_net, load_critic
 from ._engine.reference import REFERENCES, gaussian_reads_more
-from ._utils.constants import DEFAULT_MAX_STEPS, MIN_SAMPLES
+from ._utils.constants import DEFAULT_MAX_STEPS
 from ._utils.docstrings import with_pairs_doc, with_training_parameters
 from ._utils.preprocessing import fit_marginal_transform, transform_rows
 from ._utils.validation import (
     TRAINING_CONSTRAINTS,
+    check_conditioning,
+    check_critic_combination,
     check_marginal_batch_size,
     check_not_constant,
-    check_numeric_columns,
     draw_seed,
     resolve_device,
     resolve_renamed,
     split_indices,
+    validate_pairs,
 )
 
 __all__ = ["MINEEstimator"]
@@ -241,6 +244,7 @@ class MINEEstimator(BaseEstimator):
         "reference_",
         "score_seed_",
         "n_features_in_",
+        "n_conditioning_features_",
     )
 
     def __init__(
@@ -302,49 +306,56 @@ class MINEEstimator(BaseEstimator):
         self.ema_rate = ema_rate
         self.averaging_rate = averaging_rate
 
-    def _validate_pairs(self, X, y, reset, min_samples=MIN_SAMPLES):
-        check_numeric_columns(X)
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            reset=reset,
-            multi_output=True,
-            y_numeric=True,
-            dtype=[np.float64, np.float32],
-            ensure_min_samples=min_samples,
-        )
-        # y_numeric converts object arrays only: text arrays get here as text,
-        # and fail with the value that cannot be read as a number.
-        if y.dtype.kind not in "fiub":
-            y = y.astype(np.float64)
-        return X, y.reshape(len(y), -1)
-
     def _to_tensor(self, scaler, data, rows=None):
         """Rows ``rows`` of ``data``, transformed, as one float32 tensor."""
         return torch.as_tensor(transform_rows(scaler, data, rows), device=self.device_)
 
     @_fit_context(prefer_skip_nested_validation=True)
     @with_pairs_doc
-    def fit(self, X: ArrayLike, y: ArrayLike) -> "MINEEstimator":
+    def fit(self, X: ArrayLike, y: ArrayLike, Z: ArrayLike = None) -> "MINEEstimator":
         """Train the critic on X and y and estimate their mutual information.
+
+        With ``Z``, estimate the conditional mutual information
+        :math:`I(X; Y \\mid Z) = I([X, Z]; Y) - I(Z; Y)` instead (the chain
+        rule): the critic is trained on ``[X, Z]`` and ``y``, and
+        ``conditioning_estimator_``, a clone, on ``Z`` and ``y``, on the same
+        split of the pairs; ``mutual_info_``, its error and ``score`` are then
+        the differences (docs/conditional.md).
 
         Parameters
         ----------
         {pairs}
+        Z : array-like of shape (n_samples,) or (n_samples, n_conditioning), \
+default=None
+            Samples of the conditioning variable, row by row with X and y.
 
         Returns
         -------
         self : MINEEstimator
             The fitted estimator; the estimate is ``mutual_info_``.
         """
-        X, y = self._validate_pairs(X, y, reset=True)
-        self._check_combination()
+        X, y = validate_pairs(self, X, y, reset=True)
+        Z = check_conditioning(Z, len(X))
+        if Z is not None:
+            check_not_constant(Z, "Z", stacklevel=_FIT_STACKLEVEL)
+        check_critic_combination(
+            self.reference, self.objective, self.critic, self.marginal_batch_size
+        )
         check_not_constant(X, "X", stacklevel=_FIT_STACKLEVEL)
         check_not_constant(y, "y", stacklevel=_FIT_STACKLEVEL)
         settings = self._training_settings()
         rng = check_random_state(self.random_state)
         self.device_ = resolve_device(self.device)
+        self.n_conditioning_features_ = 0 if Z is None else Z.shape[1]
+        self.conditioning_estimator_ = None
+        if Z is not None:
+            # One seed for both fits: their held-out pairs are then the same
+            # rows, so the two estimates' errors partly cancel.
+            seed = draw_seed(rng)
+            rng = check_random_state(seed)
+            conditioning = clone(self).set_params(random_state=seed)
+            self.conditioning_estimator_ = conditioning.fit(Z, y)
+            X = np.hstack([X, Z])
 
         self.x_scaler_ = fit_marginal_transform(X, self.preprocessing)
         self.y_scaler_ = fit_marginal_transform(y, self.preprocessing)
@@ -374,12 +385,35 @@ class MINEEstimator(BaseEstimator):
         ):
             self.reference_ = "copula"
             self._train(settings, shape, train_ds, valid_ds, seeds)
-        self._warn_if_cut_short(len(self.history_["epoch"]))
+        message = cut_short_message(
+            self.patience,
+            self.max_steps,
+            self.n_steps_,
+            self.best_epoch_,
+            len(self.history_["epoch"]),
+        )
+        if message is not None:
+            # fit's wrapper, then fit.
+            warnings.warn(message, ConvergenceWarning, stacklevel=_FIT_STACKLEVEL)
         if self.objective == "infonce":
             self._warn_near_cap(min(self.batch_size, len(valid_ds)))
         elif self.reference_ == "resample":
             self._warn_near_cap(len(valid_ds))
+        if Z is not None:
+            self._subtract(self.conditioning_estimator_)
         return self
+
+    def _subtract(self, conditioning):
+        """The chain rule: this fit's estimate less ``conditioning``'s."""
+        # The two estimates share their held-out pairs, and their errors are
+        # positively correlated; adding the variances ignores that covariance,
+        # so the interval errs wide (docs/conditional.md measures it).
+        error = math.hypot(self.standard_error_, conditioning.standard_error_)
+        self._set_estimate(self.mutual_info_ - conditioning.mutual_info_, error)
+
+    def _set_estimate(self, estimate, error):
+        for name, value in readout.estimate_values(estimate, error).items():
+            setattr(self, name, value)
 
     def _train(self, settings, shape, train_ds, valid_ds, seeds):
         """Train a critic with ``reference_`` and read out its estimate."""
@@ -397,10 +431,7 @@ class MINEEstimator(BaseEstimator):
         # The kept critic on the held-out pairs it was chosen on: the value
         # recorded for its epoch, now with its standard error.
         result = readout.evaluate(self.net_, valid_ds)
-        estimate, error = result["estimate"], result["standard_error"]
-        self.mutual_info_, self.standard_error_ = estimate, error
-        self.confidence_interval_ = readout.confidence_interval(estimate, error)
-        self.lower_confidence_bound_ = readout.lower_confidence_bound(estimate, error)
+        self._set_estimate(result["estimate"], result["standard_error"])
         self.log_normalizer_ = result["log_normalizer"]
         # InfoNCE's critic is defined up to a function of x: each x's scores
         # are normalised against a block of held-out y for pointwise MI.
@@ -483,38 +514,6 @@ class MINEEstimator(BaseEstimator):
         self.critic_ = self.net_.module_
         return self
 
-    def _warn_if_cut_short(self, n_epochs):
-        """Warn when the budget ran out within ``patience`` epochs of the best."""
-        if (
-            self.patience is None
-            or self.n_steps_ < self.max_steps
-            or n_epochs - self.best_epoch_ >= self.patience
-        ):
-            return
-        warnings.warn(
-            f"The held-out bound last improved at epoch {self.best_epoch_} of "
-            f"{n_epochs}, fewer than patience={self.patience} epochs before "
-            f"max_steps={self.max_steps} ran out: training may have stopped "
-            "short of the critic's optimum, and the estimate may be low. Raise "
-            "max_steps.",
-            ConvergenceWarning,
-            stacklevel=_FIT_STACKLEVEL + 1,
-        )
-
-    def _check_combination(self):
-        if self.reference not in ("resample", "auto") and self.objective == "infonce":
-            raise ValueError(
-                f"objective='infonce' scores pairs within a batch and cannot use "
-                f"reference={self.reference!r}; use reference='resample' or 'auto'."
-            )
-        pairwise = self.critic == "separable" or self.objective == "infonce"
-        if pairwise and self.marginal_batch_size is not None:
-            raise ValueError(
-                "marginal_batch_size is unused when every pair of a batch is "
-                f"scored (critic={self.critic!r}, objective={self.objective!r}); "
-                "leave it None."
-            )
-
     def _warn_near_cap(self, n_pairs):
         message = near_cap_message(
             self.mutual_info_, n_pairs, infonce=self.objective == "infonce"
@@ -524,7 +523,7 @@ class MINEEstimator(BaseEstimator):
             warnings.warn(message, UserWarning, stacklevel=_FIT_STACKLEVEL + 1)
 
     @with_pairs_doc
-    def score(self, X: ArrayLike, y: ArrayLike) -> float:
+    def score(self, X: ArrayLike, y: ArrayLike, Z: ArrayLike = None) -> float:
         """The fitted critic's bound on new pairs, in nats.
 
         Marginal pairs are resampled from the given pairs (with replacement,
@@ -536,20 +535,31 @@ class MINEEstimator(BaseEstimator):
         Parameters
         ----------
         {pairs}
+        Z : array-like of shape (n_samples,) or (n_samples, n_conditioning), \
+default=None
+            The conditioning variable, as in ``fit``: needed exactly when
+            ``fit`` was given one.
 
         Returns
         -------
         score : float
-            The bound of ``objective`` on these pairs.
+            The bound of ``objective`` on these pairs; with ``Z``, the bound
+            on ``([X, Z], y)`` less ``conditioning_estimator_``'s on
+            ``(Z, y)``.
         """
         check_is_fitted(self)
-        X, y = self._validate_pairs(X, y, reset=False)
-        dataset = self._pairs(X, y)
+        X, y = validate_pairs(self, X, y, reset=False)
+        dataset = self._pairs(X, y, Z)
         generator = torch.Generator(device=self.device_).manual_seed(self.score_seed_)
-        return readout.evaluate(self.net_, dataset, generator)["estimate"]
+        score = readout.evaluate(self.net_, dataset, generator)["estimate"]
+        if self.conditioning_estimator_ is not None:
+            score -= self.conditioning_estimator_.score(Z, y)
+        return score
 
     @with_pairs_doc
-    def pointwise_mutual_info(self, X: ArrayLike, y: ArrayLike) -> np.ndarray:
+    def pointwise_mutual_info(
+        self, X: ArrayLike, y: ArrayLike, Z: ArrayLike = None
+    ) -> np.ndarray:
         """The critic's estimate of each pair's pointwise mutual information.
 
         :math:`\\log \\frac{p(x, y)}{p(x) p(y)}`, read from the critic as
@@ -562,20 +572,33 @@ class MINEEstimator(BaseEstimator):
         there each x's scores are normalised by the log mean of
         :math:`e^{t(x, y_j)}` over a block of held-out y instead.
 
+        With ``Z``, the pointwise conditional mutual information
+        :math:`\\log \\frac{p(x, y \\mid z)}{p(x \\mid z) p(y \\mid z)}`,
+        that of ``([x, z], y)`` less that of ``(z, y)``.
+
         Parameters
         ----------
         {pairs}
+        Z : array-like of shape (n_samples,) or (n_samples, n_conditioning), \
+default=None
+            The conditioning variable, as in ``fit``: needed exactly when
+            ``fit`` was given one.
 
         Returns
         -------
         pmi : ndarray of shape (n_samples,)
             Pointwise mutual information of each pair, in nats.
         """
-        pmi = self.critic_pointwise_mutual_info(self.critic_inputs(X, y))
-        return pmi.cpu().numpy().astype(np.float64)
+        pmi = self.critic_pointwise_mutual_info(self.critic_inputs(X, y, Z))
+        pmi = pmi.cpu().numpy().astype(np.float64)
+        if self.conditioning_estimator_ is not None:
+            pmi -= self.conditioning_estimator_.pointwise_mutual_info(Z, y)
+        return pmi
 
     @with_pairs_doc
-    def critic_inputs(self, X: ArrayLike, y: ArrayLike) -> PairDataset:
+    def critic_inputs(
+        self, X: ArrayLike, y: ArrayLike, Z: ArrayLike = None
+    ) -> PairDataset:
         """Validate and transform pairs into the tensors the critic reads.
 
         For callers that score the same pairs many times over, re-paired
@@ -586,16 +609,21 @@ class MINEEstimator(BaseEstimator):
         Parameters
         ----------
         {pairs}
+        Z : array-like of shape (n_samples,) or (n_samples, n_conditioning), \
+default=None
+            The conditioning variable, as in ``fit``: needed exactly when
+            ``fit`` was given one.
 
         Returns
         -------
         pairs : PairDataset
-            ``pairs.x`` and ``pairs.y``, float32 tensors on ``device_``.
+            ``pairs.x`` and ``pairs.y``, float32 tensors on ``device_``;
+            with ``Z``, ``pairs.x`` holds ``[X, Z]``.
         """
         check_is_fitted(self)
         # Each pair is scored on its own: one pair is enough.
-        X, y = self._validate_pairs(X, y, reset=False, min_samples=1)
-        return self._pairs(X, y)
+        X, y = validate_pairs(self, X, y, reset=False, min_samples=1)
+        return self._pairs(X, y, Z)
 
     def critic_pointwise_mutual_info(self, pairs: PairDataset) -> torch.Tensor:
         """:meth:`pointwise_mutual_info` of pairs from :meth:`critic_inputs`.
@@ -617,7 +645,9 @@ class MINEEstimator(BaseEstimator):
             self.net_, pairs, self.log_normalizer_, self.y_reference_
         )
 
-    def _pairs(self, X, y):
+    def _pairs(self, X, y, Z=None):
+        Z = check_conditioning(Z, len(X), self.n_conditioning_features_)
+        X = X if Z is None else np.hstack([X, Z])
         if y.shape[1] != self.y_scaler_.n_features_in_:
             raise ValueError(
                 f"y has {y.shape[1]} columns, but MINEEstimator was fitted with "

@@ -10,14 +10,13 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import (
     Interval,
     StrOptions,
-    validate_parameter_constraints,
     validate_params,
 )
 from sklearn.utils.validation import check_X_y
 
 from ._engine.batches import PairDataset
 from ._estimator import MINEEstimator
-from ._per_group import estimate_per_group
+from ._per_group import estimate_per_group, grouped_training_parameters
 from ._utils import parameters
 from ._utils.constants import MIN_SAMPLES
 from ._utils.docstrings import with_pairs_doc
@@ -236,20 +235,8 @@ def _retraining_test(X, y, n_permutations, random_state, params):
     # to test, and a constant column is named.
     check_not_constant(X, "X", stacklevel=4)
     check_not_constant(y.reshape(len(y), -1), "y", stacklevel=4)
-    unknown = sorted(set(params) - set(parameters.names("mutual_info_mine")))
-    if unknown:
-        raise TypeError(
-            f"independence_test(method='permutation') got unexpected parameters "
-            f"{unknown}: it takes mutual_info_mine's training parameters."
-        )
-    params = {
-        name: params.get(name, parameters.default(name, "mutual_info_mine"))
-        for name in parameters.names("mutual_info_mine")
-    }
-    validate_parameter_constraints(
-        parameters.constraints("mutual_info_mine"),
-        params,
-        caller_name="independence_test",
+    params = grouped_training_parameters(
+        params, "independence_test(method='permutation')"
     )
     # One group of all X's columns: its permuted copies are the pairings.
     result = estimate_per_group(

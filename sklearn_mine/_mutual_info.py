@@ -15,6 +15,7 @@ __all__ = ["mutual_info_mine", "mutual_info_mine_classif"]
 _CONSTRAINTS = {
     "X": ["array-like", "sparse matrix"],
     "y": ["array-like"],
+    "Z": ["array-like", None],
     "discrete_features": [StrOptions({"auto"}), "boolean", "array-like"],
     "copy": ["boolean"],
     "random_state": ["random_state"],
@@ -43,6 +44,7 @@ def mutual_info_mine(
     X,
     y,
     *,
+    Z=None,
     discrete_features="auto",
     copy=True,
     random_state=None,
@@ -123,6 +125,7 @@ def mutual_info_mine(
         random_state=random_state,
         n_jobs=n_jobs,
         n_permutations=n_permutations if return_pvalues else None,
+        Z=Z,
         **{
             name: value
             for name, value in locals().items()
@@ -138,6 +141,7 @@ def mutual_info_mine_classif(
     X,
     y,
     *,
+    Z=None,
     discrete_features="auto",
     copy=True,
     random_state=None,
@@ -202,6 +206,7 @@ def mutual_info_mine_classif(
         random_state=random_state,
         n_jobs=n_jobs,
         n_permutations=n_permutations if return_pvalues else None,
+        Z=Z,
         **{
             name: value
             for name, value in locals().items()

@@ -11,11 +11,18 @@ the body of :func:`mutual_info_mine`, :func:`mutual_info_mine_classif` and of
 import warnings
 
 import numpy as np
-from scipy.sparse import issparse
+from scipy.sparse import hstack, issparse
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import validate_parameter_constraints
 from sklearn.utils.validation import check_X_y
 
 from ._engine.grouped import fit_groups
+from ._utils import parameters
+from ._utils.conditional_permutation import (
+    conditional_design,
+    local_permuter,
+    locally_permuted_design,
+)
 from ._utils.constants import MIN_SAMPLES
 from ._utils.features import (
     discrete_features_mask,
@@ -23,8 +30,10 @@ from ._utils.features import (
     encode_target,
     group_columns,
 )
+from ._utils.local_permutation import neighbour_table
 from ._utils.permutation import group_pvalues, permuted_design, target_scores
 from ._utils.validation import (
+    check_conditioning,
     check_marginal_batch_size,
     check_numeric_columns,
     constant_columns,
@@ -34,7 +43,7 @@ from ._utils.validation import (
     split_indices,
 )
 
-__all__ = ["estimate_per_group"]
+__all__ = ["estimate_per_group", "grouped_training_parameters"]
 
 # The critic's statistic of a permutation test: its bound over every pair.
 _NEURAL_STATISTIC = "all_pairs"
@@ -50,6 +59,8 @@ def estimate_per_group(
     random_state,
     n_jobs,
     n_permutations=None,
+    Z=None,
+    n_neighbors=5,
     stacklevel=4,
     **params,
 ):
@@ -75,6 +86,7 @@ def estimate_per_group(
         multi_output=not discrete_target,
         ensure_min_samples=MIN_SAMPLES,
     )
+    Z = check_conditioning(Z, X.shape[0])
     discrete_mask = discrete_features_mask(discrete_features, X)
     if np.any(~discrete_mask) and issparse(X):
         raise ValueError("Sparse matrix `X` can't have continuous features.")
@@ -86,19 +98,36 @@ def estimate_per_group(
     # X is read, never written, whatever `copy` says.
     rows = np.concatenate([train, valid])
     y_encoded = encode_target(y, discrete_target, params["preprocessing"], rows)
+    n_features = X.shape[1]
     if n_permutations is None:
+        if Z is not None:
+            # Z's columns are read as continuous, whatever X's are.
+            X = hstack([X, Z], format="csc") if issparse(X) else np.hstack([X, Z])
+            discrete_mask = np.concatenate([discrete_mask, np.zeros(Z.shape[1], bool)])
         z, feature_columns = encode_features(
             X, discrete_mask, params["preprocessing"], rows
         )
-        groups = group_columns(feature_columns, groups, X.shape[1])
         constant = constant_columns(z)
+        groups = group_columns(feature_columns[:n_features], groups, n_features)
+        fitted_groups = groups
+        if Z is not None:
+            fitted_groups = conditional_design(feature_columns, groups, n_features)
     else:
         # Each feature's ranks, as normal scores, with permuted copies as
         # their null; every column is then continuous (docs/testing.md).
         X = X.toarray() if issparse(X) else X
-        groups = group_columns([[j] for j in range(X.shape[1])], groups, X.shape[1])
+        groups = group_columns([[j] for j in range(n_features)], groups, n_features)
         constant = constant_columns(X)
-        wide, wide_groups, null_of = permuted_design(X, groups, n_permutations, rng)
+        if Z is None:
+            wide, fitted_groups, null_of = permuted_design(
+                X, groups, n_permutations, rng
+            )
+        else:
+            # The copies are permuted within neighbourhoods of Z.
+            neighbours = neighbour_table(Z, n_neighbors)
+            wide, fitted_groups, null_of = locally_permuted_design(
+                X, Z, groups, n_permutations, neighbours, rng
+            )
         z, _ = encode_features(
             wide, np.zeros(wide.shape[1], dtype=bool), params["preprocessing"], rows
         )
@@ -138,7 +167,7 @@ def estimate_per_group(
     seeds = (draw_seed(rng), draw_seed(rng))
     fitted = fit_groups(
         z,
-        groups if n_permutations is None else wide_groups,
+        fitted_groups,
         y_encoded,
         len(train),
         seeds,
@@ -148,21 +177,55 @@ def estimate_per_group(
     )
     # As scikit-learn does, a negative estimate of a non-negative quantity
     # is reported as 0.
-    result = {
-        "mi": np.maximum(fitted["estimates"][:n_groups], 0.0),
-        "std": fitted["standard_errors"][:n_groups],
-    }
+    estimates = fitted["estimates"][:n_groups]
+    errors = fitted["standard_errors"][:n_groups]
+    if Z is not None:
+        # The chain rule; the errors are added as if independent, though the
+        # two fits share their held-out pairs (see MINEEstimator.fit).
+        estimates = estimates - fitted["estimates"][-1]
+        errors = np.hypot(errors, fitted["standard_errors"][-1])
+    result = {"mi": np.maximum(estimates, 0.0), "std": errors}
     result["mi"][constant] = 0.0
     result["std"][constant] = 0.0
     if n_permutations is not None:
+        permute = None
+        if Z is not None:
+            permute = local_permuter(wide, fitted_groups, neighbours, rng)
         pvalues, statistics = group_pvalues(
             wide,
-            wide_groups,
+            fitted_groups,
             null_of,
             fitted[_NEURAL_STATISTIC],
             target_scores(y, discrete_target),
             rng,
+            permute,
         )
+        if Z is not None:
+            # Each pairing's conditional estimate: the same I(Z; y) comes off
+            # every bound, so the ranks are unchanged.
+            statistics["neural"] = statistics["neural"] - fitted[_NEURAL_STATISTIC][-1]
         pvalues[constant] = 1.0
         result |= {"pvalues": pvalues, "statistics": statistics}
     return result
+
+
+def grouped_training_parameters(params, caller):
+    """``params`` completed with mutual_info_mine's defaults, and validated.
+
+    For the tests whose critics are mutual_info_mine's; ``caller`` names the
+    test in the errors.
+    """
+    unknown = sorted(set(params) - set(parameters.names("mutual_info_mine")))
+    if unknown:
+        raise TypeError(
+            f"{caller} got unexpected parameters {unknown}: it takes "
+            "mutual_info_mine's training parameters."
+        )
+    params = {
+        name: params.get(name, parameters.default(name, "mutual_info_mine"))
+        for name in parameters.names("mutual_info_mine")
+    }
+    validate_parameter_constraints(
+        parameters.constraints("mutual_info_mine"), params, caller_name=caller
+    )
+    return params

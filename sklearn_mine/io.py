@@ -32,6 +32,10 @@ __all__ = ["dump", "load"]
 FORMAT_VERSION = 2
 _READABLE_VERSIONS = (1, 2)
 
+# The member of an estimator fitted with Z that holds its conditioning
+# estimator, itself a file of this format.
+_CONDITIONING = "conditioning.zip"
+
 
 def _scaler_state(scaler, prefix):
     if isinstance(scaler, NormalScores):
@@ -182,6 +186,11 @@ def dump(estimator: MINEEstimator, file: str | os.PathLike | IO[bytes]) -> None:
     with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("estimator.json", json.dumps(fitted))
         archive.writestr("tensors.pt", weights.getvalue())
+        if estimator.conditioning_estimator_ is not None:
+            # Fitted with Z: the chain rule's second fit, an archive of its own.
+            conditioning = io.BytesIO()
+            dump(estimator.conditioning_estimator_, conditioning)
+            archive.writestr(_CONDITIONING, conditioning.getvalue())
 
 
 def load(file: str | os.PathLike | IO[bytes], device: str = "cpu") -> MINEEstimator:
@@ -228,6 +237,9 @@ def load(file: str | os.PathLike | IO[bytes], device: str = "cpu") -> MINEEstima
         with zipfile.ZipFile(file) as archive:
             fitted = json.loads(archive.read("estimator.json"))
             weights = archive.read("tensors.pt")
+            conditioning = None
+            if _CONDITIONING in archive.namelist():
+                conditioning = io.BytesIO(archive.read(_CONDITIONING))
     except (zipfile.BadZipFile, KeyError) as exc:
         raise ValueError(f"Not a file written by sklearn_mine.io.dump: {exc}") from exc
     if fitted.get("format_version") not in _READABLE_VERSIONS:
@@ -250,8 +262,13 @@ def load(file: str | os.PathLike | IO[bytes], device: str = "cpu") -> MINEEstima
         "lower_confidence_bound_",
         lower_confidence_bound(fitted["mutual_info_"], fitted["standard_error_"]),
     )
+    # Files written before 0.4 hold estimators fitted without Z.
+    fitted.setdefault("n_conditioning_features_", 0)
     for name in MINEEstimator.FITTED_VALUES:
         setattr(estimator, name, _from_json(fitted[name]))
+    estimator.conditioning_estimator_ = (
+        None if conditioning is None else load(conditioning, device)
+    )
     critic_state = {
         key[len("critic.") :]: value
         for key, value in tensors.items()
@@ -267,7 +284,10 @@ def load(file: str | os.PathLike | IO[bytes], device: str = "cpu") -> MINEEstima
     )
     kind = fitted["params"]["preprocessing"]
     estimator.x_scaler_ = _restore_scaler(
-        kind, tensors, "x_scaler", fitted["n_features_in_"]
+        kind,
+        tensors,
+        "x_scaler",
+        fitted["n_features_in_"] + fitted["n_conditioning_features_"],
     )
     estimator.y_scaler_ = _restore_scaler(
         kind, tensors, "y_scaler", fitted["n_targets"]

@@ -39,6 +39,7 @@ OWN = {
     "mutual_info_mine": {
         "X",
         "y",
+        "Z",
         "discrete_features",
         "copy",
         "random_state",

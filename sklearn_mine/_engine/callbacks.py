@@ -23,6 +23,7 @@ from tqdm import tqdm
 __all__ = [
     "ProgressBar",
     "WeightAveraging",
+    "cut_short_message",
     "estimator_callbacks",
 ]
 
@@ -267,3 +268,20 @@ def estimator_callbacks(patience, callbacks, verbose):
     ):
         callbacks.append(("progress", ProgressBar()))
     return early_stopping, callbacks
+
+
+def cut_short_message(patience, max_steps, n_steps, best_epoch, n_epochs):
+    """A warning that ``max_steps`` ran out too soon after the best epoch, or None.
+
+    Early stopping had not yet waited ``patience`` epochs past the best, so
+    the critic may still have been improving.
+    """
+    if patience is None or n_steps < max_steps or n_epochs - best_epoch >= patience:
+        return None
+    return (
+        f"The held-out bound last improved at epoch {best_epoch} of "
+        f"{n_epochs}, fewer than patience={patience} epochs before "
+        f"max_steps={max_steps} ran out: training may have stopped "
+        "short of the critic's optimum, and the estimate may be low. Raise "
+        "max_steps."
+    )

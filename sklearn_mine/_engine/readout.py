@@ -20,6 +20,7 @@ __all__ = [
     "bound",
     "confidence_interval",
     "evaluate",
+    "estimate_values",
     "floor_divergences",
     "gaussian_term",
     "lower_confidence_bound",
@@ -145,6 +146,17 @@ def lower_confidence_bound(estimate, standard_error, level=0.95):
     statement "the MI is at least this" holds at ``level`` or more.
     """
     return float(estimate - norm.ppf(level) * standard_error)
+
+
+def estimate_values(estimate, standard_error):
+    """An estimator's fitted values of an estimate: the estimate, its error,
+    its two-sided 95 % interval and its one-sided 95 % lower bound."""
+    return {
+        "mutual_info_": estimate,
+        "standard_error_": standard_error,
+        "confidence_interval_": confidence_interval(estimate, standard_error),
+        "lower_confidence_bound_": lower_confidence_bound(estimate, standard_error),
+    }
 
 
 def training_history(net, steps_per_epoch):

@@ -22,6 +22,17 @@ _PARAMETERS_DOC = """
         Feature matrix.
     y : array-like of shape (n_samples,)Y_SHAPE
         Y_DOC
+    Z : array-like of shape (n_samples,) or (n_samples, n_conditioning), \
+default=None
+        Conditioning variables, row by row with X: each feature's
+        conditional mutual information :math:`I(X_j; y \\mid Z)` is estimated
+        instead, by the chain rule :math:`I([X_j, Z]; y) - I(Z; y)` (each
+        feature's critic reads Z's columns beside its own, and one more
+        critic reads Z's alone; ``docs/conditional.md``). Z's columns are
+        continuous. With ``return_pvalues=True``, each feature's copies are
+        permuted within its 5 nearest neighbours in Z, as
+        :func:`conditional_independence_test` does: a test of
+        :math:`X_j \\perp y \\mid Z`.
     discrete_features : {'auto', bool, array-like}, default='auto'
         If bool, whether all features are discrete or all continuous. If
         array, a boolean mask of shape (n_features,) or the indices of the

@@ -209,21 +209,28 @@ CLOSED_FORM_PERMUTATIONS = 1999
 _CHUNK_VALUES = 2**24
 
 
-def _closed_form_null(block, y_scores, rng, n_permutations):
-    """The closed-form statistics of ``n_permutations`` row permutations of a block."""
+def _closed_form_null(block, y_scores, rng, n_permutations, permute=None):
+    """The closed-form statistics of ``n_permutations`` permuted copies of a block.
+
+    ``permute(count)`` returns ``count`` permuted copies, of shape
+    (count, n, width); None permutes the rows uniformly.
+    """
     n, width = block.shape
     per_chunk = max(1, _CHUNK_VALUES // (2 * n * width))
     linear, quadratic = [], []
     for start in range(0, n_permutations, per_chunk):
         count = min(per_chunk, n_permutations - start)
-        orders = np.argsort(rng.random_sample((count, n)), axis=1)
-        statistics = closed_form_statistics(block[orders], y_scores)
+        if permute is None:
+            copies = block[np.argsort(rng.random_sample((count, n)), axis=1)]
+        else:
+            copies = permute(count)
+        statistics = closed_form_statistics(copies, y_scores)
         linear.append(statistics[0])
         quadratic.append(statistics[1])
     return np.concatenate(linear), np.concatenate(quadratic)
 
 
-def group_pvalues(wide, wide_groups, null_of, neural, y_scores, rng):
+def group_pvalues(wide, wide_groups, null_of, neural, y_scores, rng, permute=None):
     """Each given group's p-value, from the critics' and the closed-form statistics.
 
     ``neural`` holds the critic statistic of every wide group, whose
@@ -232,7 +239,9 @@ def group_pvalues(wide, wide_groups, null_of, neural, y_scores, rng):
     same pairings and, for their own p-value, on
     ``CLOSED_FORM_PERMUTATIONS`` more: their min-p combination
     (:func:`min_pvalue_combination`) is that p-value. The group's p-value is
-    twice the smaller of the two (Bonferroni), at most 1. Returns the
+    twice the smaller of the two (Bonferroni), at most 1. ``permute(g,
+    count)``, where the permutations are not uniform (a conditional test's),
+    returns ``count`` permuted copies of given group ``g``'s block. Returns the
     p-values and, for each given group, its statistics on the pairings the
     critics trained on (observed first, then its nulls), by name.
     """
@@ -254,7 +263,15 @@ def group_pvalues(wide, wide_groups, null_of, neural, y_scores, rng):
     shared = None
     for g in range(len(null_of)):
         block = wide[:, wide_groups[g]]
-        if block.shape[1] == 1:
+        if permute is not None:
+            null = _closed_form_null(
+                block,
+                y_scores,
+                rng,
+                CLOSED_FORM_PERMUTATIONS,
+                lambda count, g=g: permute(g, count),
+            )
+        elif block.shape[1] == 1:
             # Every single column's scores are one multiset: one null serves.
             if shared is None:
                 shared = _closed_form_null(

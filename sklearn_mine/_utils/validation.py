@@ -10,12 +10,17 @@ import warnings
 
 import numpy as np
 from scipy.sparse import issparse
+from sklearn.utils import check_array
+from sklearn.utils.validation import validate_data
 
+from .constants import MIN_SAMPLES
 from .parameters import DEPRECATED, constraints
 
 __all__ = [
     "GROUPED_CONSTRAINTS",
     "TRAINING_CONSTRAINTS",
+    "check_conditioning",
+    "check_critic_combination",
     "check_marginal_batch_size",
     "check_not_constant",
     "check_numeric_columns",
@@ -23,6 +28,7 @@ __all__ = [
     "draw_seed",
     "resolve_device",
     "split_indices",
+    "validate_pairs",
 ]
 
 # Held-out pairs beyond this many would make every epoch's evaluation grow
@@ -183,3 +189,71 @@ def check_numeric_columns(X, *, discrete_features=False):
             raise type(exc)(
                 f"{label} of X holds values that are not numbers ({exc}); {remedy}."
             ) from None
+
+
+def check_critic_combination(reference, objective, critic, marginal_batch_size):
+    """Refuse the settings of MINEEstimator that cannot work together."""
+    if reference not in ("resample", "auto") and objective == "infonce":
+        raise ValueError(
+            f"objective='infonce' scores pairs within a batch and cannot use "
+            f"reference={reference!r}; use reference='resample' or 'auto'."
+        )
+    pairwise = critic == "separable" or objective == "infonce"
+    if pairwise and marginal_batch_size is not None:
+        raise ValueError(
+            "marginal_batch_size is unused when every pair of a batch is "
+            f"scored (critic={critic!r}, objective={objective!r}); "
+            "leave it None."
+        )
+
+
+def check_conditioning(Z, n_samples, n_features=None):
+    """Z as a 2-D float array of ``n_samples`` rows, or None when Z is None.
+
+    ``n_features`` is the number of Z's columns a fitted estimator was
+    fitted with (0: fitted without Z); None accepts any.
+    """
+    if Z is not None:
+        check_numeric_columns(Z)
+        Z = check_array(
+            Z, dtype=[np.float64, np.float32], ensure_2d=False, input_name="Z"
+        )
+        Z = Z.reshape(len(Z), -1)
+        if len(Z) != n_samples:
+            raise ValueError(
+                f"Z has {len(Z)} rows, but X and y have {n_samples}: Z must "
+                "hold one row of conditioning variables per pair."
+            )
+    given = 0 if Z is None else Z.shape[1]
+    if n_features is not None and given != n_features:
+        fitted = f"with Z of {n_features} columns" if n_features else "without Z"
+        passed = f"Z of {given} columns" if given else "no Z"
+        raise ValueError(
+            f"The estimator was fitted {fitted}, but was given {passed}: pass "
+            "the same conditioning variables as in fit."
+        )
+    return Z
+
+
+def validate_pairs(estimator, X, y, *, reset, min_samples=MIN_SAMPLES):
+    """X and y of an estimator's pairs, validated as scikit-learn does.
+
+    Returns X as float, y as a 2-D numeric array; ``reset`` as in
+    :func:`sklearn.utils.validation.validate_data`.
+    """
+    check_numeric_columns(X)
+    X, y = validate_data(
+        estimator,
+        X,
+        y,
+        reset=reset,
+        multi_output=True,
+        y_numeric=True,
+        dtype=[np.float64, np.float32],
+        ensure_min_samples=min_samples,
+    )
+    # y_numeric converts object arrays only: text arrays get here as text,
+    # and fail with the value that cannot be read as a number.
+    if y.dtype.kind not in "fiub":
+        y = y.astype(np.float64)
+    return X, y.reshape(len(y), -1)

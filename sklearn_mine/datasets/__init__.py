@@ -12,11 +12,23 @@ gives the mutual information between the blocks of a Gaussian mixture,
 multimodal shapes (rings, grid, waves, cross, curve) and ``make_inliers``
 Gaussian pairs diluted by independent noise. ``make_uniform_noise`` adds
 bounded uniform noise to a uniform variable, with a closed form.
+
+Samplers of triples ``(X, y, Z, true_cmi)`` know the conditional mutual
+information I(X; y | Z) instead: ``make_conditional_gaussian``,
+``make_common_cause``, ``make_chain`` and ``make_collider``, with
+``gaussian_cmi`` for any Gaussian covariance.
 """
 
 import warnings
 
 from .._utils.constants import LECTURE_RHO
+from ._conditional import (
+    gaussian_cmi,
+    make_chain,
+    make_collider,
+    make_common_cause,
+    make_conditional_gaussian,
+)
 from ._gaussian import gaussian_mi, make_gaussian
 from ._mixtures import gaussian_mixture_mi, make_gaussian_mixture, make_mixture
 from ._noise import make_inliers, make_uniform_noise
@@ -27,8 +39,13 @@ __all__ = [
     "LECTURE_RHO",
     "SPIRAL_RADIUS",
     "TRANSFORMS",
+    "gaussian_cmi",
     "gaussian_mi",
     "gaussian_mixture_mi",
+    "make_chain",
+    "make_collider",
+    "make_common_cause",
+    "make_conditional_gaussian",
     "make_gaussian",
     "make_gaussian_mixture",
     "make_inliers",

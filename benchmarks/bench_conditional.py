@@ -1,0 +1,556 @@
+"""Conditional mutual information and conditional independence (docs/conditional.md).
+
+Four sections (``--sections`` picks some); each appends one JSON line per
+trial to ``--records`` (so that runs can be split with ``--shard I/K``,
+resumed, and read again), and ``--report`` prints the markdown tables of
+the records:
+
+- ``estimation``: I(X; Y | Z) at n = 5000 on the suite of
+  ``sklearn_mine.datasets``' samplers with a known truth, over ``--seeds``
+  data seeds: ``MINEEstimator().fit(X, y, Z=Z)`` (the chain rule,
+  I([X, Z]; Y) - I(Z; Y), what the package ships), ``mutual_info_mine(X, y,
+  Z=Z)`` (the same with the grouped critics), the direct conditional bound
+  (one critic of (x, z, y), trained against triples whose y is resampled
+  among the 5 nearest neighbours in Z: the candidate the chain rule was
+  measured against) and ennemi's k-nearest-neighbour estimator (k = 3, its
+  default).
+- ``size``: the rejection rate at alpha = 0.05 on null families (a common
+  cause, a chain, non-linear), ``--datasets`` data sets each:
+  ``conditional_independence_test`` beside FisherZ and KCI (causal-learn)
+  and CMIknn (tigramite, its defaults, one worker).
+- ``power``: the same tests on non-linear families with X and Y dependent
+  given Z, at n = 500 and 1000.
+- ``pc``: causal-learn's PC on non-linear structural equation models of
+  6-10 variables, with this package's test (``register_causal_learn_test``),
+  KCI and FisherZ: the skeleton's F1 and the seconds.
+
+Every process is held to one thread (torch's, and the BLAS's through
+``OMP_NUM_THREADS=1`` in the environment), so that two shards can run side
+by side on two cores. The comparison packages are in the ``conditional``
+extra (``pip install -e ".[conditional]"``).
+
+Usage::
+
+    python benchmarks/bench_conditional.py --sections estimation size ...
+        [--records FILE] [--shard I/K] [--seeds N] [--datasets N] [--quick]
+    python benchmarks/bench_conditional.py --report [--records FILE ...]
+"""
+
+import argparse
+import json
+import math
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import torch
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.preprocessing import QuantileTransformer
+
+from sklearn_mine import (
+    MINEEstimator,
+    conditional_independence_test,
+    mutual_info_mine,
+    register_causal_learn_test,
+)
+from sklearn_mine._utils.local_permutation import neighbour_table
+from sklearn_mine.datasets import (
+    make_chain,
+    make_collider,
+    make_common_cause,
+    make_conditional_gaussian,
+)
+
+ALPHA = 0.05
+RECORDS = Path(__file__).parent / "results" / "conditional_records.jsonl"
+
+# ------------------------------------------------------------------ families
+
+# name: (sampler, its parameters, non-linear)
+ESTIMATION_CASES = {
+    "gaussian rho=0.5, d_z=1": (make_conditional_gaussian, dict(rho=0.5), False),
+    "gaussian rho=0.8, d_z=3": (
+        make_conditional_gaussian,
+        dict(rho=0.8, dim_z=3),
+        False,
+    ),
+    "common cause rho=0, d_z=1": (make_common_cause, dict(rho=0.0), True),
+    "common cause rho=0.6, d_z=1": (make_common_cause, dict(rho=0.6), True),
+    "common cause rho=0.6, d_z=3": (make_common_cause, dict(rho=0.6, dim_z=3), True),
+    "common cause rho=0.8, d_z=10": (
+        make_common_cause,
+        dict(rho=0.8, dim_z=10),
+        True,
+    ),
+    "chain d_z=1": (make_chain, dict(), True),
+    "chain d_z=5": (make_chain, dict(dim_z=5), True),
+    "collider linear d_z=1": (make_collider, dict(), False),
+    "collider non-linear d_z=1": (make_collider, dict(nonlinear=True), True),
+}
+
+# The null families of the size section, and the dependent ones of power.
+NULL_FAMILIES = {
+    "common cause d_z=1": (make_common_cause, dict(rho=0.0)),
+    "chain d_z=1": (make_chain, dict()),
+    "common cause d_z=3": (make_common_cause, dict(rho=0.0, dim_z=3)),
+}
+POWER_FAMILIES = {
+    "common cause rho=0.3, d_z=1": (make_common_cause, dict(rho=0.3)),
+    "common cause rho=0.4, d_z=3": (make_common_cause, dict(rho=0.4, dim_z=3)),
+    "collider non-linear d_z=1": (make_collider, dict(nonlinear=True)),
+}
+
+
+def _draw(sampler, params, n, seed):
+    X, y, Z, truth = sampler(n, random_state=seed, **params)
+    return X, y, Z.reshape(len(Z), -1), float(truth)
+
+
+# ---------------------------------------------------------------- estimators
+
+
+def _chain_rule(X, y, Z, seed):
+    return MINEEstimator(random_state=seed).fit(X, y, Z=Z).mutual_info_
+
+
+def _grouped(X, y, Z, seed):
+    return float(mutual_info_mine(X, y, Z=Z, random_state=seed)[0])
+
+
+def _ennemi(X, y, Z, seed):
+    import ennemi
+
+    return float(np.ravel(ennemi.estimate_mi(y, X[:, 0], cond=Z))[0])
+
+
+def _direct(X, y, Z, seed, *, hidden=64, layers=4, lr=4e-3, batch=1024):
+    """The direct conditional bound: one critic t(x, z, y), DV against the
+    triples (x_i, z_i, y_k) with k among the 5 rows nearest to i in Z.
+
+    The estimator's optimiser, widths, batch, weight averaging and early
+    stopping on a held-out 30 %, in a plain torch loop: the marginal draws
+    need a neighbour table of each split, which MINEEstimator's batches do
+    not have.
+    """
+    rng = np.random.RandomState(seed)
+    torch.manual_seed(seed)
+    data = np.column_stack([X, Z, y])
+    data = QuantileTransformer(output_distribution="normal").fit_transform(data)
+    n = len(data)
+    order = rng.permutation(n)
+    n_valid = int(0.3 * n)
+    parts = {"train": order[n_valid:], "valid": order[:n_valid]}
+    d_z = Z.shape[1]
+    tensors, tables = {}, {}
+    for name, rows in parts.items():
+        tensors[name] = torch.as_tensor(data[rows], dtype=torch.float32)
+        # Neighbours other than the row itself, within the split.
+        table = neighbour_table(data[rows, X.shape[1] : X.shape[1] + d_z], 6)[:, 1:]
+        tables[name] = torch.as_tensor(table)
+    width = data.shape[1]
+    sizes = [width] + [hidden] * layers
+    modules = []
+    for a, b in zip(sizes[:-1], sizes[1:]):
+        modules += [torch.nn.Linear(a, b), torch.nn.ELU()]
+    critic = torch.nn.Sequential(*modules, torch.nn.Linear(hidden, 1))
+    average = torch.optim.swa_utils.AveragedModel(
+        critic, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(0.99)
+    )
+    optimizer = torch.optim.Adam(critic.parameters(), lr=lr)
+
+    def marginal(name, size, generator):
+        table = tables[name]
+        J = torch.randint(len(table), (size,), generator=generator)
+        K = table[J, torch.randint(table.shape[1], (size,), generator=generator)]
+        rows = tensors[name]
+        return torch.cat([rows[J, :-1], rows[K, -1:]], dim=1)
+
+    def dv(model, joint, marg):
+        t_joint = model(joint).squeeze(-1)
+        t_marg = model(marg).squeeze(-1)
+        return t_joint.mean() - (torch.logsumexp(t_marg, 0) - math.log(len(t_marg)))
+
+    generator = torch.Generator().manual_seed(seed)
+    valid_generator = torch.Generator().manual_seed(seed + 1)
+    valid_marginal = marginal("valid", 10 * n_valid, valid_generator)
+    ema, best, misses = None, -np.inf, 0
+    train = tensors["train"]
+    for step in range(1, 5001):
+        joint = train[torch.randint(len(train), (batch,), generator=generator)]
+        marg = marginal("train", batch, generator)
+        t_joint = critic(joint).squeeze(-1)
+        exp_marg = torch.exp(critic(marg).squeeze(-1)).mean()
+        # MINE's moving average of the denominator, as objective="mine".
+        ema = (
+            exp_marg.detach() if ema is None else 0.99 * ema + 0.01 * exp_marg.detach()
+        )
+        loss = -(t_joint.mean() - exp_marg / ema)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        average.update_parameters(critic)
+        if step % 100 == 0:
+            with torch.no_grad():
+                value = float(dv(average.module, tensors["valid"], valid_marginal))
+            if value > best:
+                best, misses = value, 0
+            else:
+                misses += 1
+                if misses >= 5:
+                    break
+    return best
+
+
+ESTIMATORS = {
+    "chain rule (MINEEstimator)": _chain_rule,
+    "chain rule (mutual_info_mine)": _grouped,
+    "direct bound": _direct,
+    "k-NN (ennemi)": _ennemi,
+}
+
+# -------------------------------------------------------------------- tests
+
+
+def _mine_test(X, y, Z, seed):
+    return conditional_independence_test(X, y, Z, random_state=seed).pvalue
+
+
+def _causal_learn_test(method):
+    def test(X, y, Z, seed):
+        from causallearn.utils.cit import CIT
+
+        data = np.column_stack([X, y, Z])
+        d_x = X.shape[1]
+        conditioning = list(range(d_x + 1, data.shape[1]))
+        return float(CIT(data, method)(0, d_x, conditioning))
+
+    return test
+
+
+def _cmiknn(X, y, Z, seed):
+    from tigramite.independence_tests.cmiknn import CMIknn
+
+    np.random.seed(seed)
+    test = CMIknn(workers=1, seed=seed)
+    return float(test.run_test_raw(X, y[:, None], Z)[1])
+
+
+TESTS = {
+    "MINE (local permutation)": _mine_test,
+    "KCI": _causal_learn_test("kci"),
+    "FisherZ": _causal_learn_test("fisherz"),
+    "CMIknn": _cmiknn,
+}
+
+
+# ----------------------------------------------------------------------- PC
+
+
+def _random_sem(n_nodes, n, seed):
+    """A random DAG (about 1.5 parents a node) and n samples of a non-linear SEM.
+
+    Each node is the sum of a random non-linear function of each parent
+    (tanh, sine, square, cube-root) plus Gaussian noise, standardised.
+    """
+    rng = np.random.RandomState(seed)
+    p_edge = min(1.0, 3.0 / (n_nodes - 1))
+    adjacency = np.triu(rng.random_sample((n_nodes, n_nodes)) < p_edge, 1)
+    functions = [
+        np.tanh,
+        lambda v: np.sin(2 * v),
+        lambda v: v**2 - 1,
+        np.cbrt,
+    ]
+    data = np.empty((n, n_nodes))
+    for j in range(n_nodes):
+        value = 0.5 * rng.standard_normal(n)
+        for i in np.flatnonzero(adjacency[:, j]):
+            f = functions[rng.randint(len(functions))]
+            value += rng.uniform(0.8, 1.5) * f(data[:, i])
+        data[:, j] = (value - value.mean()) / value.std()
+    return data, adjacency | adjacency.T
+
+
+def _skeleton_f1(graph, truth):
+    estimated = (graph.G.graph != 0) | (graph.G.graph.T != 0)
+    upper = np.triu(np.ones_like(truth, dtype=bool), 1)
+    tp = np.sum(estimated & truth & upper)
+    fp = np.sum(estimated & ~truth & upper)
+    fn = np.sum(~estimated & truth & upper)
+    return 2 * tp / max(2 * tp + fp + fn, 1)
+
+
+def _pc(data, method, seed):
+    from causallearn.search.ConstraintBased.PC import pc
+
+    kwargs = {}
+    if method == "mine":
+        register_causal_learn_test("mine", random_state=seed)
+    graph = pc(data, ALPHA, method, show_progress=False, **kwargs)
+    return graph
+
+
+# -------------------------------------------------------------------- runner
+
+
+def _done(path):
+    keys = set()
+    if path.exists():
+        for line in path.read_text().splitlines():
+            keys.add(json.loads(line)["key"])
+    return keys
+
+
+def _jobs(args):
+    """Every trial of the chosen sections, as (key, thunk)."""
+    jobs = []
+    if "estimation" in args.sections:
+        n = 1000 if args.quick else 5000
+        for case, (sampler, params, nonlinear) in ESTIMATION_CASES.items():
+            for seed in range(args.seeds):
+                for name, estimate in ESTIMATORS.items():
+
+                    def run(
+                        sampler=sampler,
+                        params=params,
+                        seed=seed,
+                        f=estimate,
+                        nonlinear=nonlinear,
+                        case=case,
+                        name=name,
+                    ):
+                        X, y, Z, truth = _draw(sampler, params, n, seed)
+                        start = time.perf_counter()
+                        value = f(X, y, Z, seed)
+                        return dict(
+                            section="estimation",
+                            case=case,
+                            method=name,
+                            seed=seed,
+                            n=n,
+                            truth=truth,
+                            estimate=value,
+                            nonlinear=nonlinear,
+                            seconds=time.perf_counter() - start,
+                        )
+
+                    jobs.append((f"estimation|{case}|{name}|{n}|{seed}", run))
+    for section, families, sizes in (
+        ("size", NULL_FAMILIES, [500]),
+        ("power", POWER_FAMILIES, [500, 1000]),
+    ):
+        if section not in args.sections:
+            continue
+        count = args.datasets if section == "size" else args.power_datasets
+        for family, (sampler, params) in families.items():
+            for n in sizes:
+                for seed in range(count):
+                    for name, test in TESTS.items():
+                        if name not in args.tests:
+                            continue
+
+                        def run(
+                            sampler=sampler,
+                            params=params,
+                            n=n,
+                            seed=seed,
+                            test=test,
+                            family=family,
+                            name=name,
+                            section=section,
+                        ):
+                            X, y, Z, truth = _draw(sampler, params, n, 1000 + seed)
+                            start = time.perf_counter()
+                            pvalue = test(X, y, Z, seed)
+                            return dict(
+                                section=section,
+                                case=family,
+                                method=name,
+                                seed=seed,
+                                n=n,
+                                truth=truth,
+                                pvalue=pvalue,
+                                seconds=time.perf_counter() - start,
+                            )
+
+                        jobs.append((f"{section}|{family}|{name}|{n}|{seed}", run))
+    if "pc" in args.sections:
+        for n_nodes, n in ((6, 500), (8, 1000), (10, 500)):
+            for seed in range(args.graphs):
+                for method in ("mine", "kci", "fisherz"):
+
+                    def run(n_nodes=n_nodes, n=n, seed=seed, method=method):
+                        data, truth = _random_sem(n_nodes, n, seed)
+                        start = time.perf_counter()
+                        graph = _pc(data, method, seed)
+                        return dict(
+                            section="pc",
+                            case=f"{n_nodes} nodes, n={n}",
+                            method=method,
+                            seed=seed,
+                            n=n,
+                            f1=_skeleton_f1(graph, truth),
+                            edges=int(truth.sum() // 2),
+                            seconds=time.perf_counter() - start,
+                        )
+
+                    jobs.append((f"pc|{n_nodes}|{n}|{method}|{seed}", run))
+    return jobs
+
+
+def run(args):
+    path = Path(args.records)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    done = _done(path)
+    index, count = (int(v) for v in args.shard.split("/"))
+    jobs = [job for i, job in enumerate(_jobs(args)) if i % count == index]
+    for key, thunk in jobs:
+        if key in done:
+            continue
+        record = thunk() | {"key": key}
+        with path.open("a") as stream:
+            stream.write(json.dumps(record) + "\n")
+        print(json.dumps(record), flush=True)
+
+
+# -------------------------------------------------------------------- report
+
+
+def _records(paths):
+    out = []
+    for path in paths:
+        out += [json.loads(line) for line in Path(path).read_text().splitlines()]
+    return out
+
+
+def _estimation_report(records):
+    rows = [r for r in records if r["section"] == "estimation"]
+    if not rows:
+        return
+    methods = list(dict.fromkeys(r["method"] for r in rows))
+    cases = list(dict.fromkeys(r["case"] for r in rows))
+    print("\n### Estimates of I(X; Y | Z), n = 5000 (mean over seeds; truth)\n")
+    print("| case | truth | " + " | ".join(methods) + " |")
+    print("|---|---:|" + "---:|" * len(methods))
+    for case in cases:
+        cells = []
+        truth = next(r["truth"] for r in rows if r["case"] == case)
+        for m in methods:
+            values = [
+                r["estimate"] for r in rows if r["case"] == case and r["method"] == m
+            ]
+            cells.append(
+                f"{np.mean(values):.3f} ± {np.std(values):.3f}" if values else ""
+            )
+        print(f"| {case} | {truth:.3f} | " + " | ".join(cells) + " |")
+    print(
+        "\n| method | within 10 % or 0.05 nats | MAE, all | MAE, non-linear | "
+        "median seconds |"
+    )
+    print("|---|---:|---:|---:|---:|")
+    for m in methods:
+        mine = [r for r in rows if r["method"] == m]
+        errors = np.array([abs(r["estimate"] - r["truth"]) for r in mine])
+        ok = np.mean(
+            [
+                abs(r["estimate"] - r["truth"]) <= max(0.1 * r["truth"], 0.05)
+                for r in mine
+            ]
+        )
+        nonlinear = [abs(r["estimate"] - r["truth"]) for r in mine if r["nonlinear"]]
+        seconds = np.median([r["seconds"] for r in mine])
+        print(
+            f"| {m} | {ok:.0%} ({len(mine)}) | {errors.mean():.3f} | "
+            f"{np.mean(nonlinear):.3f} | {seconds:.1f} |"
+        )
+
+
+def _rates_report(records, section, title):
+    rows = [r for r in records if r["section"] == section]
+    if not rows:
+        return
+    methods = list(dict.fromkeys(r["method"] for r in rows))
+    print(f"\n### {title}\n")
+    print("| family | n | " + " | ".join(methods) + " |")
+    print("|---|---:|" + "---:|" * len(methods))
+    cells = sorted(
+        {(r["case"], r["n"]) for r in rows},
+        key=lambda c: (list(dict.fromkeys(r["case"] for r in rows)).index(c[0]), c[1]),
+    )
+    for case, n in cells:
+        out = []
+        for m in methods:
+            p = [
+                r["pvalue"]
+                for r in rows
+                if r["case"] == case and r["n"] == n and r["method"] == m
+            ]
+            out.append(f"{np.mean(np.array(p) <= ALPHA):.3f} ({len(p)})" if p else "")
+        print(f"| {case} | {n} | " + " | ".join(out) + " |")
+    print("\n| method | median seconds a test |")
+    print("|---|---:|")
+    for m in methods:
+        seconds = np.median([r["seconds"] for r in rows if r["method"] == m])
+        print(f"| {m} | {seconds:.2f} |")
+
+
+def _pc_report(records):
+    rows = [r for r in records if r["section"] == "pc"]
+    if not rows:
+        return
+    methods = list(dict.fromkeys(r["method"] for r in rows))
+    print("\n### PC's skeleton on non-linear SEMs: F1 (seconds), mean over graphs\n")
+    print("| graphs | " + " | ".join(methods) + " |")
+    print("|---|" + "---:|" * len(methods))
+    for case in dict.fromkeys(r["case"] for r in rows):
+        out = []
+        for m in methods:
+            mine = [r for r in rows if r["case"] == case and r["method"] == m]
+            if mine:
+                out.append(
+                    f"{np.mean([r['f1'] for r in mine]):.2f} "
+                    f"({np.mean([r['seconds'] for r in mine]):.0f} s, {len(mine)})"
+                )
+            else:
+                out.append("")
+        print(f"| {case} | " + " | ".join(out) + " |")
+
+
+def report(paths):
+    records = _records(paths)
+    _estimation_report(records)
+    _rates_report(records, "size", "Size: rejections at alpha = 0.05 under X ⟂ Y | Z")
+    _rates_report(records, "power", "Power: rejections at alpha = 0.05")
+    _pc_report(records)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--sections",
+        nargs="+",
+        default=["estimation"],
+        choices=["estimation", "size", "power", "pc"],
+    )
+    parser.add_argument("--records", default=str(RECORDS))
+    parser.add_argument("--shard", default="0/1")
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--datasets", type=int, default=300)
+    parser.add_argument("--power-datasets", type=int, default=50)
+    parser.add_argument("--graphs", type=int, default=3)
+    parser.add_argument("--tests", nargs="+", default=list(TESTS))
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--report", nargs="*")
+    args = parser.parse_args()
+    if args.report is not None:
+        report(args.report or [args.records])
+        return
+    torch.set_num_threads(1)
+    warnings.simplefilter("ignore", ConvergenceWarning)
+    warnings.simplefilter("ignore", UserWarning)
+    run(args)
+
+
+if __name__ == "__main__":
+    main()
