@@ -344,6 +344,8 @@ def _jobs(args):
             continue
         count = args.datasets if section == "size" else args.power_datasets
         for family, (sampler, params) in families.items():
+            if args.families and family not in args.families:
+                continue
             for n in sizes:
                 for seed in range(count):
                     for name, test in TESTS.items():
@@ -376,9 +378,10 @@ def _jobs(args):
 
                         jobs.append((f"{section}|{family}|{name}|{n}|{seed}", run))
     if "pc" in args.sections:
-        for n_nodes, n in ((6, 500), (8, 1000), (10, 500)):
+        for config in args.pc_configs:
+            n_nodes, n = (int(v) for v in config.split(":"))
             for seed in range(args.graphs):
-                for method in ("mine", "kci", "fisherz"):
+                for method in args.pc_methods:
 
                     def run(n_nodes=n_nodes, n=n, seed=seed, method=method):
                         data, truth = _random_sem(n_nodes, n, seed)
@@ -540,6 +543,16 @@ def main():
     parser.add_argument("--power-datasets", type=int, default=50)
     parser.add_argument("--graphs", type=int, default=3)
     parser.add_argument("--tests", nargs="+", default=list(TESTS))
+    parser.add_argument(
+        "--families", nargs="+", help="size and power families (default: all)"
+    )
+    parser.add_argument(
+        "--pc-configs",
+        nargs="+",
+        default=["6:500", "8:1000", "10:500"],
+        help="PC's graphs as NODES:SAMPLES",
+    )
+    parser.add_argument("--pc-methods", nargs="+", default=["mine", "kci", "fisherz"])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--report", nargs="*")
     args = parser.parse_args()

@@ -1,0 +1,191 @@
+"""Conditional mutual information I(X; Y | Z) and the conditional test."""
+
+import io
+import math
+
+import numpy as np
+import pytest
+import sklearn
+from sklearn.model_selection import KFold, cross_validate
+
+from sklearn_mine import (
+    MINEEstimator,
+    conditional_independence_test,
+    independence_test,
+    mutual_info_mine,
+    register_causal_learn_test,
+)
+from sklearn_mine.datasets import (
+    make_chain,
+    make_common_cause,
+    make_conditional_gaussian,
+)
+from sklearn_mine.io import dump, load
+
+QUICK = dict(max_steps=600, random_state=0)
+
+
+def _sep(X):
+    return np.asarray(X).reshape(len(X), -1)
+
+
+@pytest.mark.slow
+def test_estimator_with_z_estimates_the_conditional_mi_not_the_mi():
+    # X = 2 Z + e_x, y = 2 Z + e_y: I(X; Y) = 0.94 (correlation 0.92), while
+    # I(X; Y | Z) = -1/2 log(1 - 0.6^2) = 0.223 (the noises' correlation).
+    X, y, Z, truth = make_conditional_gaussian(
+        2000, rho=0.6, strength=2.0, random_state=0
+    )
+    assert math.isclose(truth, -0.5 * math.log(1 - 0.36))
+    est = MINEEstimator(random_state=0).fit(X, y, Z=Z)
+    plain = MINEEstimator(random_state=0).fit(X, y)
+    assert plain.mutual_info_ > truth + 0.2  # the precondition: MI >> CMI
+    assert abs(est.mutual_info_ - truth) < 0.06
+    # The parts of the chain rule.
+    joint = est.mutual_info_ + est.conditioning_estimator_.mutual_info_
+    assert joint > est.conditioning_estimator_.mutual_info_ > 0.3
+    assert est.n_conditioning_features_ == 1
+    low, high = est.confidence_interval_
+    assert low < est.mutual_info_ < high
+    assert est.lower_confidence_bound_ > low
+
+
+def test_conditional_error_adds_both_fits_errors():
+    X, y, Z, _ = make_conditional_gaussian(800, rho=0.5, random_state=1)
+    short = dict(max_steps=200, random_state=0)
+    est = MINEEstimator(**short).fit(X, y, Z=Z)
+    conditioning = est.conditioning_estimator_
+    # Refit the joint part alone, as fit does ([X, Z] against y, same seed
+    # as the conditioning fit, hence the same held-out pairs).
+    seed = conditioning.random_state
+    joint = MINEEstimator(**(short | {"random_state": seed})).fit(np.hstack([X, Z]), y)
+    assert est.mutual_info_ == pytest.approx(
+        joint.mutual_info_ - conditioning.mutual_info_, abs=1e-6
+    )
+    assert est.standard_error_ == pytest.approx(
+        math.hypot(joint.standard_error_, conditioning.standard_error_), rel=1e-6
+    )
+
+
+def test_score_and_pointwise_need_the_same_z_as_fit():
+    X, y, Z, _ = make_conditional_gaussian(600, rho=0.5, random_state=0)
+    est = MINEEstimator(max_steps=100, random_state=0).fit(X, y, Z=Z)
+    with pytest.raises(
+        ValueError, match="fitted with Z of 1 columns, but was given no Z"
+    ):
+        est.score(X, y)
+    with pytest.raises(ValueError, match="given Z of 2 columns"):
+        est.score(X, y, Z=np.hstack([Z, Z]))
+    plain = MINEEstimator(max_steps=100, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match="fitted without Z, but was given Z of 1"):
+        plain.pointwise_mutual_info(X, y, Z)
+    # pointwise MI with Z is the joint critic's less the conditioning's.
+    pmi = est.pointwise_mutual_info(X[:50], y[:50], Z[:50])
+    joint = est.critic_pointwise_mutual_info(est.critic_inputs(X[:50], y[:50], Z[:50]))
+    rest = est.conditioning_estimator_.pointwise_mutual_info(Z[:50], y[:50])
+    np.testing.assert_allclose(pmi, joint.numpy() - rest, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "Z, message",
+    [
+        (
+            np.zeros((7, 1)) + np.arange(7)[:, None],
+            "Z has 7 rows, but X and y have 600",
+        ),
+        (np.full((600, 1), np.nan), "Input Z contains NaN"),
+        (np.ones((600, 2)), "Z is constant: it holds"),
+        (np.array([["a"]] * 600), "column 0"),
+    ],
+)
+def test_bad_z_is_refused_by_name(Z, message):
+    X, y, _, _ = make_conditional_gaussian(600, random_state=0)
+    with pytest.raises(ValueError, match=message):
+        MINEEstimator(max_steps=50).fit(X, y, Z=Z)
+
+
+def test_z_is_routed_by_metadata_routing():
+    X, y, Z, truth = make_conditional_gaussian(1200, rho=0.6, random_state=0)
+    est = MINEEstimator(**QUICK)
+    with sklearn.config_context(enable_metadata_routing=True):
+        est.set_fit_request(Z=True).set_score_request(Z=True)
+        scores = cross_validate(
+            est, X, y, cv=KFold(2), params={"Z": Z}, return_estimator=True
+        )
+    for fitted in scores["estimator"]:
+        assert fitted.n_conditioning_features_ == 1
+    # Each fold's score is the conditional bound on the other fold: near
+    # the CMI (0.223), far below the plain MI of X and y (0.51, for their
+    # correlation of 0.8).
+    assert np.all(np.abs(scores["test_score"] - truth) < 0.12)
+
+
+def test_a_conditional_estimator_survives_dump_and_load():
+    X, y, Z, _ = make_conditional_gaussian(600, rho=0.5, dim_z=2, random_state=0)
+    est = MINEEstimator(max_steps=200, random_state=0).fit(X, y, Z=Z)
+    buffer = io.BytesIO()
+    dump(est, buffer)
+    buffer.seek(0)
+    loaded = load(buffer)
+    assert loaded.mutual_info_ == est.mutual_info_
+    assert loaded.n_conditioning_features_ == 2
+    assert loaded.score(X, y, Z=Z) == est.score(X, y, Z=Z)
+
+
+def test_mutual_info_mine_with_z_separates_redundant_from_informative():
+    # Feature 0 depends on y only through Z (a common cause); feature 1 also
+    # through correlated noise: CMI 0 and 0.51 (rho = 0.8).
+    rng = np.random.RandomState(0)
+    n = 3000
+    Z = rng.standard_normal((n, 1))
+    noise = rng.multivariate_normal([0, 0], [[1, 0.8], [0.8, 1]], n)
+    y = np.sin(2 * Z[:, 0]) + Z[:, 0] + 0.5 * noise[:, 0]
+    X = np.column_stack(
+        [Z[:, 0] ** 2 + Z[:, 0] + 0.5 * rng.standard_normal(n), 0.5 * noise[:, 1]]
+    )
+    plain = mutual_info_mine(X, y, random_state=0)
+    mi, std = mutual_info_mine(X, y, Z=Z, random_state=0, return_std=True)
+    assert plain[0] > 0.2  # the precondition: feature 0 alone tells about y
+    assert mi[0] < 0.05
+    # The small critics' bound sits below the truth (0.51), never above.
+    truth = -0.5 * math.log(1 - 0.64)
+    assert truth - 0.15 < mi[1] < truth + 0.03
+    assert np.all(std > 0)
+
+
+@pytest.mark.slow
+def test_conditional_test_keeps_a_common_cause_and_finds_dependence():
+    X, y, Z, _ = make_common_cause(400, rho=0.0, random_state=3)
+    # The precondition: without Z, the dependence is plain.
+    assert independence_test(X, y, n_permutations=19, random_state=0).pvalue < 0.05
+    null = conditional_independence_test(X, y, Z, n_permutations=19, random_state=0)
+    assert null.method == "local_permutation"
+    assert null.null_distribution.shape == (19,)
+    assert null.pvalue > 0.05
+    X, y, Z, _ = make_conditional_gaussian(400, rho=0.6, random_state=3)
+    found = conditional_independence_test(X, y, Z, n_permutations=19, random_state=0)
+    assert found.pvalue < 0.01
+    assert found.statistic > np.max(found.null_distribution)
+
+
+def test_conditional_test_refuses_mismatched_or_constant_z():
+    X, y, Z, _ = make_chain(100, random_state=0)
+    with pytest.raises(ValueError, match="Z has 99 rows, but X and y have 100"):
+        conditional_independence_test(X, y, Z[:99])
+    with pytest.raises(ValueError, match="Z is constant"):
+        conditional_independence_test(X, y, np.zeros(100))
+    with pytest.raises(TypeError, match=r"unexpected parameters \['reference'\]"):
+        conditional_independence_test(X, y, Z, reference="uniform")
+
+
+@pytest.mark.slow
+def test_pc_with_the_registered_test_finds_a_chain():
+    pc = pytest.importorskip("causallearn.search.ConstraintBased.PC").pc
+    # X -> Z -> Y: the skeleton is X - Z - Y, without X - Y.
+    X, y, Z, _ = make_chain(400, random_state=0)
+    data = np.column_stack([X, y, Z])
+    register_causal_learn_test("mine_test", n_permutations=19, random_state=0)
+    graph = pc(data, 0.05, "mine_test", show_progress=False)
+    skeleton = (graph.G.graph != 0) | (graph.G.graph.T != 0)
+    assert skeleton[0, 2] and skeleton[1, 2]
+    assert not skeleton[0, 1]
