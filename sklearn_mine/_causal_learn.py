@@ -81,9 +81,7 @@ def register_causal_learn_test(name="mine", **params):
                     params = {
                         k: v for k, v in self.params.items() if k != "n_neighbors"
                     }
-                    result = independence_test(
-                        x, y, method="permutation", **params
-                    )
+                    result = independence_test(x, y, method="permutation", **params)
                 self.pvalue_cache[key] = result.pvalue
             return self.pvalue_cache[key]
 

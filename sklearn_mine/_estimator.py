@@ -113,6 +113,9 @@ class MINEEstimator(BaseEstimator):
     mutual_info_ : float
         Estimate of I(X; y) in nats: the bound of the kept critic on the
         held-out pairs. Can be slightly negative when X and y are independent.
+        Fitted with ``Z``: the estimate of :math:`I(X; y \\mid Z)`, the
+        chain rule's difference of two such bounds (and likewise its error,
+        interval and lower bound).
     standard_error_ : float
         Standard error of ``mutual_info_`` over draws of the held-out pairs,
         by the delta method on each held-out pair's influence. It is computed
@@ -176,10 +179,18 @@ class MINEEstimator(BaseEstimator):
         Number of features of X seen during ``fit``.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features of X, defined only when X has string column names.
+    n_conditioning_features_ : int
+        Number of columns of Z seen during ``fit``; 0 when fitted without Z.
+    conditioning_estimator_ : MINEEstimator or None
+        Fitted with ``Z``: the clone fitted on ``(Z, y)``, whose estimate of
+        :math:`I(Z; y)` is subtracted; the critic of this estimator
+        (``net_``, ``critic_``, ``history_``) reads ``[X, Z]``. None when
+        fitted without Z.
 
     See Also
     --------
     MarginalResampler : The resampling trick used for the marginal pairs.
+    conditional_independence_test : A test of X independent of y given Z.
 
     Notes
     -----
