@@ -153,6 +153,8 @@ class ConditionalResampler(BaseEstimator):
         X_checked, _ = validate_data(
             self, X, y, multi_output=True, y_numeric=True, ensure_min_samples=1
         )
+        if Z is None:
+            return X_checked, None
         Z_checked = check_array(
             Z, ensure_2d=False, dtype="numeric", input_name="Z", ensure_min_samples=1
         )
@@ -165,7 +167,9 @@ class ConditionalResampler(BaseEstimator):
         return X_checked, Z_checked
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X: ArrayLike, y: ArrayLike, Z: ArrayLike) -> "ConditionalResampler":
+    def fit(
+        self, X: ArrayLike, y: ArrayLike, Z: ArrayLike = None
+    ) -> "ConditionalResampler":
         """Check the data; the resampling itself happens in ``fit_resample``.
 
         Parameters
@@ -174,8 +178,11 @@ class ConditionalResampler(BaseEstimator):
             Samples of X.
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
             Samples of Y, numeric.
-        Z : array-like of shape (n_samples,) or (n_samples, n_conditions)
+        Z : array-like of shape (n_samples,) or (n_samples, n_conditions), \
+default=None
             Samples of the conditioning variables, numeric and finite.
+            ``None`` conditions on nothing: every row is a neighbour, and the
+            triples are the pairs of :class:`MarginalResampler`.
 
         Returns
         -------
@@ -187,7 +194,7 @@ class ConditionalResampler(BaseEstimator):
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit_resample(
-        self, X: ArrayLike, y: ArrayLike, Z: ArrayLike
+        self, X: ArrayLike, y: ArrayLike, Z: ArrayLike = None
     ) -> tuple[ArrayLike, ArrayLike, ArrayLike]:
         """Return triples ``(X[J], y[K], Z[J])``, ``K[i]`` a neighbour of ``J[i]``.
 
@@ -197,8 +204,11 @@ class ConditionalResampler(BaseEstimator):
             Samples of X.
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
             Samples of Y, numeric.
-        Z : array-like of shape (n_samples,) or (n_samples, n_conditions)
+        Z : array-like of shape (n_samples,) or (n_samples, n_conditions), \
+default=None
             Samples of the conditioning variables, numeric and finite.
+            ``None`` conditions on nothing: every row is a neighbour, and the
+            triples are the pairs of :class:`MarginalResampler`.
 
         Returns
         -------
@@ -209,7 +219,8 @@ or (n_samples_new, n_targets)
             Rows ``K`` of y, as the same container as y.
         Z_resampled : ndarray, Series or DataFrame of shape (n_samples_new,) \
 or (n_samples_new, n_conditions)
-            Rows ``J`` of Z, as the same container and shape as Z.
+            Rows ``J`` of Z, as the same container and shape as Z; None
+            when Z is None.
         """
         X_checked, Z_checked = self._validate(X, y, Z)
         n = X_checked.shape[0]
@@ -220,11 +231,20 @@ or (n_samples_new, n_conditions)
                 "replacement every row is kept once; set replace=True to draw "
                 "another number of triples."
             )
+        rng = check_random_state(self.random_state)
+        if Z_checked is None:
+            # Uniform draws: the neighbour table of all rows, without its
+            # n x n memory.
+            J = rng.randint(n, size=size) if self.replace else np.arange(n)
+            K = rng.randint(n, size=size) if self.replace else rng.permutation(n)
+            self.sample_indices_ = (J, K)
+            X_out = X if hasattr(X, "iloc") else X_checked
+            y_out = y if hasattr(y, "iloc") else np.asarray(y)
+            return _rows(X_out, J), _rows(y_out, K), None
         table = neighbour_table(Z_checked, self.n_neighbors + 1)
         # Leaving the row itself out keeps joint triples out of the output;
         # a single sample has no other row to take.
         neighbours = table[:, 1:] if table.shape[1] > 1 else table
-        rng = check_random_state(self.random_state)
         if self.replace:
             J, K = local_resample(neighbours, size, rng)
         else:

@@ -2,13 +2,19 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sklearn_mine import MarginalResampler, MINEEstimator, MutualInfoSelector
+from sklearn_mine import (
+    ConditionalResampler,
+    MarginalResampler,
+    MINEEstimator,
+    MutualInfoSelector,
+)
 
 # A small budget keeps each of the ~40 checks to a fraction of a second; the
 # checks test the API, not the accuracy.
 ESTIMATORS = [
     MINEEstimator(max_steps=20, steps_per_epoch=10, hidden_units=8, random_state=0),
     MarginalResampler(random_state=0),
+    ConditionalResampler(random_state=0),
     MutualInfoSelector(
         n_features_to_select=1,
         max_steps=20,

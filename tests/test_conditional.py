@@ -25,10 +25,6 @@ from sklearn_mine.io import dump, load
 QUICK = dict(max_steps=600, random_state=0)
 
 
-def _sep(X):
-    return np.asarray(X).reshape(len(X), -1)
-
-
 @pytest.mark.slow
 def test_estimator_with_z_estimates_the_conditional_mi_not_the_mi():
     # X = 2 Z + e_x, y = 2 Z + e_y: I(X; Y) = 0.94 (correlation 0.92), while
@@ -37,17 +33,14 @@ def test_estimator_with_z_estimates_the_conditional_mi_not_the_mi():
         2000, rho=0.6, strength=2.0, random_state=0
     )
     assert math.isclose(truth, -0.5 * math.log(1 - 0.36))
+    # The precondition, from the sample: MI >> CMI.
+    assert -0.5 * math.log(1 - np.corrcoef(X[:, 0], y)[0, 1] ** 2) > truth + 0.5
     est = MINEEstimator(random_state=0).fit(X, y, Z=Z)
-    plain = MINEEstimator(random_state=0).fit(X, y)
-    assert plain.mutual_info_ > truth + 0.2  # the precondition: MI >> CMI
     assert abs(est.mutual_info_ - truth) < 0.06
     # The parts of the chain rule.
     joint = est.mutual_info_ + est.conditioning_estimator_.mutual_info_
     assert joint > est.conditioning_estimator_.mutual_info_ > 0.3
     assert est.n_conditioning_features_ == 1
-    low, high = est.confidence_interval_
-    assert low < est.mutual_info_ < high
-    assert est.lower_confidence_bound_ > low
 
 
 def test_conditional_error_adds_both_fits_errors():

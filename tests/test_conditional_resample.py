@@ -240,3 +240,19 @@ def test_same_seed_same_triples_and_one_column_z_either_shape():
     np.testing.assert_array_equal(a[1], b[1])
     np.testing.assert_array_equal(a[2], b[2][:, 0])
     assert not np.array_equal(a[1], c[1])
+
+
+def test_without_z_the_triples_are_the_marginal_pairs():
+    # Conditioning on nothing: y is permuted over all rows (a permutation,
+    # without the neighbourhoods' repeats), X kept, Z None.
+    rng = np.random.RandomState(0)
+    X = rng.standard_normal((300, 2))
+    y = X[:, 0] + 0.1 * rng.standard_normal(300)
+    X_res, y_res, Z_res = ConditionalResampler(random_state=0).fit_resample(X, y)
+    assert Z_res is None
+    np.testing.assert_array_equal(X_res, X)
+    np.testing.assert_array_equal(np.sort(y_res), np.sort(y))
+    assert abs(np.corrcoef(X_res[:, 0], y_res)[0, 1]) < 0.2
+    resampler = ConditionalResampler(replace=True, n_samples=1000, random_state=0)
+    X_res, y_res, _ = resampler.fit_resample(X, y)
+    assert X_res.shape == (1000, 2) and y_res.shape == (1000,)
