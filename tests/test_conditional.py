@@ -182,3 +182,29 @@ def test_pc_with_the_registered_test_finds_a_chain():
     skeleton = (graph.G.graph != 0) | (graph.G.graph.T != 0)
     assert skeleton[0, 2] and skeleton[1, 2]
     assert not skeleton[0, 1]
+
+
+@pytest.mark.slow
+def test_per_feature_conditional_pvalues():
+    # Feature 0 tells about y only through Z (a common cause); feature 1
+    # through noise correlated 0.8 given Z.
+    rng = np.random.RandomState(1)
+    n = 400
+    Z = rng.standard_normal((n, 1))
+    noise = rng.multivariate_normal([0, 0], [[1, 0.8], [0.8, 1]], n)
+    y = np.sin(2 * Z[:, 0]) + Z[:, 0] + 0.5 * noise[:, 0]
+    X = np.column_stack(
+        [Z[:, 0] ** 2 + Z[:, 0] + 0.5 * rng.standard_normal(n), 0.5 * noise[:, 1]]
+    )
+    # The precondition: without Z, feature 0 is plainly dependent on y.
+    _, plain = mutual_info_mine(
+        X[:, :1], y, return_pvalues=True, n_permutations=19, random_state=0
+    )
+    assert plain[0] <= 0.01
+    mi, pvalues = mutual_info_mine(
+        X, y, Z=Z, return_pvalues=True, n_permutations=19, random_state=0
+    )
+    assert pvalues.shape == (2,)
+    assert pvalues[0] > 0.05
+    assert pvalues[1] <= 0.01
+    assert mi[1] > mi[0]
