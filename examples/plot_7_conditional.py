@@ -1,6 +1,8 @@
 """
-Conditional mutual information: does X tell anything about y once Z is known?
-============================================================================
+Conditional mutual information
+==============================
+
+Does X tell anything about y once Z is known?
 
 Two variables driven by a common cause Z are strongly dependent, yet tell
 nothing about each other once Z is known: :math:`I(X; Y) > 0` while
