@@ -26,8 +26,8 @@ import numpy as np
 from sklearn_mine import (
     ConditionalResampler,
     MarginalResampler,
+    MINEEstimator,
     conditional_independence_test,
-    mutual_info_mine,
 )
 from sklearn_mine.datasets import make_common_cause
 
@@ -62,16 +62,22 @@ fig.tight_layout()
 # %%
 # Estimates: I(X; Y) against I(X; Y | Z)
 # --------------------------------------
-# :func:`~sklearn_mine.mutual_info_mine` with ``Z`` estimates each feature's
-# conditional MI by the chain rule, I([X, Z]; y) - I(Z; y), in one batched
-# fit. The plain MI of the common cause is large; its conditional MI is
-# near 0, and that of the correlated noise near its 0.51 nats.
+# :class:`~sklearn_mine.MINEEstimator` given ``Z`` estimates the conditional
+# MI by the chain rule, I([X, Z]; y) - I(Z; y): its critic reads ``[X, Z]``,
+# and ``conditioning_estimator_``, a clone, reads Z alone. The plain MI of
+# the common cause is large; its conditional MI is near 0. That of the
+# correlated noise reads 0.41 for its 0.51 nats on these 2000 triples: each
+# term is a lower bound, and the critic of ``[X, Z]``, which has the more to
+# learn, falls the further short of its truth (at 5000 triples, the
+# benchmark's estimates land within 10 % on most cases). (:func:`~sklearn_mine.mutual_info_mine`
+# takes ``Z`` too, for many features in one batched fit; its small critics
+# read lower, see the user guide's page on conditional MI.)
 for name, (X, y, Z, truth) in {
     "common cause, rho=0": (X0, y0, Z0, truth0),
     "common cause, rho=0.8": (X8, y8, Z8, truth8),
 }.items():
-    mi = mutual_info_mine(X, y, random_state=0)[0]
-    cmi = mutual_info_mine(X, y, Z=Z, random_state=0)[0]
+    mi = MINEEstimator(random_state=0).fit(X, y).mutual_info_
+    cmi = MINEEstimator(random_state=0).fit(X, y, Z=Z).mutual_info_
     print(f"{name}: I(X; Y) = {mi:.3f}, I(X; Y | Z) = {cmi:.3f} (truth {truth:.3f})")
 
 # %%
