@@ -69,9 +69,10 @@ fig.tight_layout()
 # correlated noise reads 0.41 for its 0.51 nats on these 2000 triples: each
 # term is a lower bound, and the critic of ``[X, Z]``, which has the more to
 # learn, falls the further short of its truth (at 5000 triples, the
-# benchmark's estimates land within 10 % on most cases). (:func:`~sklearn_mine.mutual_info_mine`
-# takes ``Z`` too, for many features in one batched fit; its small critics
-# read lower, see the user guide's page on conditional MI.)
+# benchmark's estimates land within 10 % on most cases).
+# :func:`~sklearn_mine.mutual_info_mine` takes ``Z`` too, for many features in
+# one batched fit; its small critics read lower (see the user guide's page on
+# conditional MI).
 for name, (X, y, Z, truth) in {
     "common cause, rho=0": (X0, y0, Z0, truth0),
     "common cause, rho=0.8": (X8, y8, Z8, truth8),
