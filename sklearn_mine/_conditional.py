@@ -2,15 +2,10 @@
 
 from numbers import Integral
 
-import numpy as np
 from sklearn.utils._param_validation import Interval, validate_params
-from sklearn.utils.validation import check_X_y
 
-from ._independence import IndependenceTestResult
-from ._per_group import estimate_per_group, grouped_training_parameters
-from ._utils.constants import MIN_SAMPLES
+from ._independence import retraining_test
 from ._utils.docstrings import with_pairs_doc
-from ._utils.validation import check_conditioning, check_not_constant
 
 __all__ = ["conditional_independence_test"]
 
@@ -118,39 +113,6 @@ def conditional_independence_test(
     >>> result.null_distribution.shape
     (19,)
     """
-    X, y = check_X_y(
-        X,
-        y,
-        dtype="numeric",
-        y_numeric=True,
-        multi_output=True,
-        ensure_min_samples=MIN_SAMPLES,
-    )
-    Z = check_conditioning(Z, len(X))
-    # Constant data carry nothing to test, and a constant column is named.
-    for data, name in ((X, "X"), (y.reshape(len(y), -1), "y"), (Z, "Z")):
-        check_not_constant(data, name, stacklevel=4)
-    params = grouped_training_parameters(params, "conditional_independence_test")
-    # One group of all X's columns: its locally permuted copies are the null.
-    result = estimate_per_group(
-        X,
-        y,
-        discrete_features=False,
-        discrete_target=False,
-        groups=np.zeros(X.shape[1], dtype=int),
-        random_state=random_state,
-        n_jobs=None,
-        n_permutations=n_permutations,
-        Z=Z,
-        n_neighbors=n_neighbors,
-        stacklevel=5,
-        **params,
-    )
-    statistics = {name: rows[0] for name, rows in result["statistics"].items()}
-    return IndependenceTestResult(
-        statistic=float(statistics["neural"][0]),
-        pvalue=float(result["pvalues"][0]),
-        null_distribution=statistics["neural"][1:],
-        method="local_permutation",
-        statistics=statistics,
+    return retraining_test(
+        X, y, n_permutations, random_state, params, Z=Z, n_neighbors=n_neighbors
     )

@@ -20,7 +20,7 @@ from ._per_group import estimate_per_group, grouped_training_parameters
 from ._utils import parameters
 from ._utils.constants import MIN_SAMPLES
 from ._utils.docstrings import with_pairs_doc
-from ._utils.validation import check_not_constant, draw_seed
+from ._utils.validation import check_conditioning, check_not_constant, draw_seed
 
 __all__ = ["IndependenceTestResult", "independence_test"]
 
@@ -216,13 +216,19 @@ def independence_test(
                 f"test_fraction={test_fraction} is an option of method='split'; "
                 "method='permutation' tests every pair."
             )
-        return _retraining_test(X, y, n_permutations, random_state, params)
+        return retraining_test(X, y, n_permutations, random_state, params)
     test_fraction = _SPLIT_TEST_FRACTION if test_fraction is None else test_fraction
     return _split_test(X, y, n_permutations, test_fraction, random_state, params)
 
 
-def _retraining_test(X, y, n_permutations, random_state, params):
-    """Every pair tested: critics trained on the observed and permuted pairings."""
+def retraining_test(X, y, n_permutations, random_state, params, Z=None, **given):
+    """Every pair tested: critics trained on the observed and permuted pairings.
+
+    The body of ``independence_test(method="permutation")`` and, with ``Z``
+    (and ``given``, the neighbourhood's ``n_neighbors``), of
+    :func:`conditional_independence_test`, whose copies of X are permuted
+    within Z's neighbourhoods.
+    """
     X, y = check_X_y(
         X,
         y,
@@ -231,13 +237,18 @@ def _retraining_test(X, y, n_permutations, random_state, params):
         multi_output=True,
         ensure_min_samples=MIN_SAMPLES,
     )
+    Z = check_conditioning(Z, len(X))
     # As MINEEstimator.fit does for the split: constant data carry nothing
     # to test, and a constant column is named.
-    check_not_constant(X, "X", stacklevel=4)
-    check_not_constant(y.reshape(len(y), -1), "y", stacklevel=4)
-    params = grouped_training_parameters(
-        params, "independence_test(method='permutation')"
+    for data, name in ((X, "X"), (y.reshape(len(y), -1), "y"), (Z, "Z")):
+        if data is not None:
+            check_not_constant(data, name, stacklevel=4)
+    caller = (
+        "independence_test(method='permutation')"
+        if Z is None
+        else "conditional_independence_test"
     )
+    params = grouped_training_parameters(params, caller)
     # One group of all X's columns: its permuted copies are the pairings.
     result = estimate_per_group(
         X,
@@ -248,7 +259,9 @@ def _retraining_test(X, y, n_permutations, random_state, params):
         random_state=random_state,
         n_jobs=None,
         n_permutations=n_permutations,
+        Z=Z,
         stacklevel=5,
+        **given,
         **params,
     )
     statistics = {name: rows[0] for name, rows in result["statistics"].items()}
@@ -256,7 +269,7 @@ def _retraining_test(X, y, n_permutations, random_state, params):
         statistic=float(statistics["neural"][0]),
         pvalue=float(result["pvalues"][0]),
         null_distribution=statistics["neural"][1:],
-        method="permutation",
+        method="permutation" if Z is None else "local_permutation",
         statistics=statistics,
     )
 
