@@ -8,6 +8,7 @@ into trainings of a few hundred critics.
 
 import math
 from copy import deepcopy
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -23,6 +24,7 @@ from .readout import bound, evaluate
 
 __all__ = [
     "GroupEarlyStopping",
+    "SuccessiveHalving",
     "chunk_columns",
     "chunk_groups",
     "fit_groups",
@@ -31,6 +33,42 @@ __all__ = [
 
 # Most critics trained in one grouped network (see fit_groups).
 _GROUPS_PER_FIT = 256
+
+
+@dataclass(frozen=True)
+class SuccessiveHalving:
+    """Screening of a training's critics by their held-out bounds so far.
+
+    At epochs ``first_rung``, twice that, four times, ..., the critics still
+    training whose best held-out bound ranks in the lower half of theirs are
+    frozen as they are (Jamieson and Talwalkar's successive halving, 2016),
+    but never below ``keep`` of them; ``protected`` groups are never
+    screened. Training ends when the critics left have each met their
+    patience: critics that trail the best ones no longer hold a training
+    open by late, small records of their own.
+    """
+
+    first_rung: int
+    keep: int
+    protected: tuple = ()
+
+    def __post_init__(self):
+        if self.first_rung < 1:
+            raise ValueError(f"first_rung must be at least 1; got {self.first_rung}.")
+
+    def is_rung(self, epoch):
+        ratio = epoch / self.first_rung
+        return ratio >= 1 and ratio == 2 ** int(np.log2(ratio))
+
+    def screened(self, best, active):
+        """The active groups to freeze at a rung, by their ``best`` bounds."""
+        candidates = [g for g in np.flatnonzero(active) if g not in self.protected]
+        n_kept = max(self.keep, math.ceil(len(candidates) / 2))
+        if len(candidates) <= n_kept:
+            return []
+        # A stable sort, so that ties keep the groups' order.
+        order = np.argsort(-best[candidates], kind="stable")
+        return [candidates[i] for i in order[n_kept:]]
 
 
 class GroupEarlyStopping(Callback):
@@ -51,10 +89,13 @@ class GroupEarlyStopping(Callback):
     patience : int or None
         Epochs without improvement before a group is frozen; ``None`` never
         freezes.
+    screening : SuccessiveHalving or None, default=None
+        Also freezes, at its rungs, the groups that trail the others.
     """
 
-    def __init__(self, patience):
+    def __init__(self, patience, screening=None):
         self.patience = patience
+        self.screening = screening
 
     def on_train_begin(self, net, **kwargs):
         n_groups = net.module_.index.shape[0]
@@ -85,8 +126,13 @@ class GroupEarlyStopping(Callback):
                 if name != "index":
                     self.best_state_[name][mask] = value[mask]
         net.history.record("valid_bounds", current.tolist())
-        if self.patience is not None:
-            newly_frozen = ~self.frozen_ & (self.misses_ >= self.patience)
+        screened = np.zeros_like(self.frozen_)
+        if self.screening is not None and self.screening.is_rung(len(net.history)):
+            screened[self.screening.screened(self.best_, ~self.frozen_)] = True
+        if self.patience is not None or screened.any():
+            newly_frozen = ~self.frozen_ & (
+                screened | (self.patience is not None and self.misses_ >= self.patience)
+            )
             self.frozen_ |= newly_frozen
             if self.frozen_.all():
                 raise KeyboardInterrupt
@@ -117,6 +163,7 @@ def train_critics(
     params,
     starts=None,
     selection_pairs=None,
+    screening=None,
 ):
     """One grouped critic per group, trained with per-group early stopping.
 
@@ -128,6 +175,7 @@ def train_critics(
     ``selection_pairs``: the marginal pairs of the held-out bounds that
     choose each critic's epoch; ``None``, as many as
     :func:`~sklearn_mine._engine.readout.evaluate` scores after training.
+    ``screening``: a :class:`SuccessiveHalving` of the critics, or None.
     Returns the trained net and the held-out pairs.
     """
     device = params["device"]
@@ -144,7 +192,12 @@ def train_critics(
         activation=params["activation"],
         seeds=seeds,
     )
-    callbacks = [("group_early_stopping", GroupEarlyStopping(params["patience"]))]
+    callbacks = [
+        (
+            "group_early_stopping",
+            GroupEarlyStopping(params["patience"], screening),
+        )
+    ]
     if params["verbose"]:
         callbacks.append(("progress", ProgressBar(desc=f"{len(groups)} critics")))
     net = build_net(
