@@ -9,7 +9,12 @@ from scipy.stats import norm
 from sklearn.utils.parallel import Parallel, delayed
 
 from .._engine.batches import PairDataset
-from .._engine.grouped import chunk_columns, chunk_groups, train_critics
+from .._engine.grouped import (
+    SuccessiveHalving,
+    chunk_columns,
+    chunk_groups,
+    train_critics,
+)
 from .._engine.readout import evaluate
 from ._crossfit import CriticReadings, pool_folds
 from ._shadows import null_bound
@@ -29,11 +34,25 @@ __all__ = [
 logger = logging.getLogger(__package__)
 
 # interactions="auto" tries the pairs of at most this many features: 990
-# pairs, four trainings of _GROUPS_PER_FIT critics. With more left, those
-# whose critics scored best in the single round: a feature of an interaction
-# that tells something alone (x2 of x2 * x3 tells the spread of y) ranks
-# near the top, where a noise feature's rank is a draw.
+# pairs, four trainings of _GROUPS_PER_FIT critics (screened, see
+# SCREEN_FIRST_RUNG). With more left, those whose critics scored best in the
+# single round: a feature of an interaction that tells something alone (x2
+# of x2 * x3 tells the spread of y) ranks near the top, where a noise
+# feature's rank is a draw, and on noise-100 x2 and x3 ranked as low as
+# 29th of 98 in the round whose pairs found them (docs/selection.md).
 MAX_PAIR_FEATURES = 45
+
+# A pair round's critics are screened by successive halving
+# (SuccessiveHalving): at epochs 8, 16, 32, ... the lower half of those
+# still training, by their choosing bound so far, are frozen, down to
+# SCREEN_KEEP of them; the baseline's critic never is. A step then costs
+# what the pairs still training cost, and the round ends when its best
+# pairs have met their patience. Single rounds are not screened: a feature
+# that tells something only slowly (x2 of x2 * x3) learns it late, and the
+# pair round that finds it picks its features by the single round's scores
+# (docs/selection.md).
+SCREEN_FIRST_RUNG = 8
+SCREEN_KEEP = 4
 
 
 @dataclass(frozen=True)
@@ -120,7 +139,7 @@ def critic_rows(columns, parent, features):
 
 
 def train_and_test_chunk(
-    z, groups, starts, y, seeds, sizes, batch_seed, params, has_baseline
+    z, groups, starts, y, seeds, sizes, batch_seed, params, has_baseline, screen
 ):
     """Train one chunk of critics and read them on the rows that test.
 
@@ -140,8 +159,25 @@ def train_and_test_chunk(
     # rounds were not measured with the smaller set (on its tests'
     # interaction case a pair's gain read 1.16 +/- 0.13 with it, against
     # 1.20 +/- 0.09 with the larger).
+    screening = (
+        SuccessiveHalving(
+            SCREEN_FIRST_RUNG,
+            SCREEN_KEEP,
+            protected=(len(groups) - 1,) if has_baseline else (),
+        )
+        if screen
+        else None
+    )
     net, choose_ds = train_critics(
-        z[:n_fit], groups, y[:n_fit], seeds, n_train, batch_seed, params, starts
+        z[:n_fit],
+        groups,
+        y[:n_fit],
+        seeds,
+        n_train,
+        batch_seed,
+        params,
+        starts,
+        screening=screening,
     )
     device = params["device"]
     test_ds = PairDataset(
@@ -163,7 +199,7 @@ def train_and_test_chunk(
     }
 
 
-def _fit_in_fold(fold, new_sets, baseline, parent, training):
+def _fit_in_fold(fold, new_sets, baseline, parent, training, screen):
     """Train the critics of ``new_sets`` and of ``baseline`` in one fold.
 
     Every critic starts from ``parent`` (the critic that chose the
@@ -197,6 +233,7 @@ def _fit_in_fold(fold, new_sets, baseline, parent, training):
             batch_seed,
             training.params,
             bool(baseline),
+            screen,
         )
         for chunk in chunks
     )
@@ -222,14 +259,15 @@ def _fit_in_fold(fold, new_sets, baseline, parent, training):
     return CriticReadings(**arrays, critics=critics, baseline=base)
 
 
-def fit_candidates(new_sets, baseline, parents, training):
+def fit_candidates(new_sets, baseline, parents, training, screen=False):
     """The readings of every candidate set's critic against the baseline's.
 
     Trained in each fold from that fold's parent (``parents``, one per
-    fold) and, with several folds, pooled (see ``pool_folds``).
+    fold) and, with several folds, pooled (see ``pool_folds``); with
+    ``screen``, by successive halving (see ``SCREEN_FIRST_RUNG``).
     """
     readings = [
-        _fit_in_fold(fold, new_sets, baseline, parent, training)
+        _fit_in_fold(fold, new_sets, baseline, parent, training, screen)
         for fold, parent in zip(training.folds, parents)
     ]
     if len(readings) == 1:
@@ -259,7 +297,9 @@ def best_move(moves, selected, parents, training, test, null_moves=()):
         else [k for k in selected if k not in move]
         for move in [*moves, *null_moves]
     ]
-    readings = fit_candidates(new_sets, selected, parents, training)
+    # Pair rounds are screened (see SCREEN_FIRST_RUNG).
+    screen = any(len(move) > 1 for move in moves)
+    readings = fit_candidates(new_sets, selected, parents, training, screen)
     n_moves = len(moves)
     bound = (
         null_bound(readings.gains[n_moves:], n_moves, test.confidence_level)

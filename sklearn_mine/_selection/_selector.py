@@ -125,7 +125,10 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         remaining features trains m(m - 1)/2 critics, (m - 1)/2 times a
         single round. "auto" tries the pairs of at most 45 features (990
         pairs): all of them when at most 45 are left, else the 45 whose
-        critics scored best in the single round.
+        critics scored best in the single round. A pair round's critics are
+        screened by successive halving: half of those still training, the
+        least promising, are frozen at its 8th, 16th, 32nd, ... evaluation,
+        so that it costs a few single rounds.
     random_state : int, RandomState instance or None, default=None
         Seeds the split, the critics and the batches.
     n_jobs : int or None, default=None
