@@ -23,6 +23,7 @@ from sklearn.feature_selection import SelectKBest, mutual_info_regression
 from sklearn.model_selection import train_test_split
 
 from sklearn_mine import MutualInfoSelector
+from sklearn_mine.plotting import plot_selection
 
 rng = np.random.RandomState(0)
 n = 1000
@@ -48,16 +49,7 @@ history = selector.history_
 rounds = np.arange(1, len(history["features"]) + 1)
 labels = ["+" + "&".join(f"x{j}" for j in features) for features in history["features"]]
 fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
-left.errorbar(
-    history["n_features"],
-    history["mutual_info"],
-    yerr=1.96 * history["standard_error"],
-    fmt="o-",
-)
-for count, mi, label in zip(history["n_features"], history["mutual_info"], labels):
-    left.annotate(label, (count, mi), textcoords="offset points", xytext=(5, -12))
-left.set_xlabel("features in the set")
-left.set_ylabel("I(S; y), nats (held-out)")
+plot_selection(selector, ax=left)
 colors = ["tab:green" if a else "tab:gray" for a in history["accepted"]]
 right.bar(
     rounds,

@@ -1,4 +1,6 @@
-"""Plots of a MINE fit and of the resampling trick (needs matplotlib).
+"""Plots of a MINE fit, of a feature selection and of the resampling trick.
+
+They need matplotlib.
 
 Install with ``pip install sklearn_mine[plot]``; matplotlib is imported
 when a function is called, so the rest of the package does not need it.
@@ -12,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._resample import MarginalResampler
 
-__all__ = ["plot_history", "plot_resampled"]
+__all__ = ["plot_history", "plot_resampled", "plot_selection"]
 
 
 def _pyplot():
@@ -168,3 +170,100 @@ def plot_resampled(
         contours,
     )
     return np.asarray(axes)
+
+
+def _feature_label(selector, features):
+    names = getattr(selector, "feature_names_in_", None)
+    return " + ".join(str(names[j]) if names is not None else f"x{j}" for j in features)
+
+
+def plot_selection(
+    selector: Any, *, confidence_level: float = 0.95, ax: Any = None
+) -> Any:
+    """The MI of the selected set, round by round, with its error bars.
+
+    Each move a :class:`~sklearn_mine.MutualInfoSelector` made is a filled
+    point at the size of the set it gave, :math:`I(S; y)` on the held-out
+    pairs that tested it, with its ``confidence_level`` normal interval
+    (``history_["mutual_info"]`` and ``["standard_error"]``), labelled with
+    the feature it added or removed; a move tried and not made is a hollow
+    point. The dotted line marks the features selected. A user choosing the
+    count reads the curve: where it flattens, a further feature adds what
+    the test pairs cannot tell from nothing.
+
+    Parameters
+    ----------
+    selector : MutualInfoSelector
+        A fitted selector.
+    confidence_level : float, default=0.95
+        Level of the error bars.
+    ax : matplotlib Axes, default=None
+        Where to draw; ``None`` makes a new figure.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+        The axes drawn on.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> from sklearn_mine import MutualInfoSelector
+    >>> from sklearn_mine.plotting import plot_selection
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.standard_normal((500, 4))
+    >>> y = X[:, 0] + X[:, 1] + 0.5 * rng.standard_normal(500)
+    >>> selector = MutualInfoSelector(2, random_state=0).fit(X, y)
+    >>> ax = plot_selection(selector)
+    >>> ax.get_xlabel()
+    'features selected'
+    """
+    check_is_fitted(selector, "history_")
+    if not 0 < confidence_level < 1:
+        raise ValueError(
+            f"confidence_level must be in (0, 1); got {confidence_level!r}."
+        )
+    from scipy.stats import norm
+
+    plt = _pyplot()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 4))
+    history = selector.history_
+    z = norm.ppf(0.5 + confidence_level / 2)
+    made = np.asarray(history["accepted"], dtype=bool)
+    for mask, label, face in ((made, "made", None), (~made, "not made", "none")):
+        if mask.any():
+            ax.errorbar(
+                history["n_features"][mask],
+                history["mutual_info"][mask],
+                yerr=z * history["standard_error"][mask],
+                fmt="o",
+                mfc=face,
+                capsize=3,
+                label=f"move {label}",
+            )
+    for n, mi, features in zip(
+        history["n_features"][made],
+        history["mutual_info"][made],
+        history["features"][made],
+    ):
+        ax.annotate(
+            _feature_label(selector, features),
+            (n, mi),
+            textcoords="offset points",
+            xytext=(5, -10),
+            fontsize=8,
+        )
+    ax.axvline(
+        selector.n_features_to_select_,
+        color="grey",
+        linestyle=":",
+        label=f"{selector.n_features_to_select_} selected",
+    )
+    ax.set_xlabel("features selected")
+    ax.set_ylabel(f"I(S; y) (nats), {confidence_level:.0%} intervals")
+    ax.set_title(f"{selector.direction} selection, {len(made)} rounds")
+    ax.legend()
+    return ax

@@ -28,6 +28,7 @@ SLOW_DOCTESTS = {
     "independence_test",
     "make_mixture",
     "plot_history",
+    "plot_selection",
 }
 
 

@@ -46,6 +46,7 @@ PUBLIC = [
     "sklearn_mine.io.load",
     "sklearn_mine.plotting.plot_history",
     "sklearn_mine.plotting.plot_resampled",
+    "sklearn_mine.plotting.plot_selection",
 ]
 
 # Checks left out, as scikit-learn leaves them out: a See Also section and

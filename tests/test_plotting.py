@@ -57,3 +57,54 @@ def test_plot_resampled_on_given_axes_without_contours():
     out = plot_resampled(X, y, contours=False, axes=axes, random_state=0)
     assert out[0] is axes[0]
     assert len(axes[0].collections) == 1  # the scatter only
+
+
+@pytest.fixture(scope="module")
+def fitted_selector():
+    from sklearn_mine import MutualInfoSelector
+
+    rng = np.random.RandomState(0)
+    X = rng.standard_normal((400, 3))
+    y = X[:, 0] + 0.5 * rng.standard_normal(400)
+    return MutualInfoSelector(
+        max_steps=200, patience=2, random_state=0, min_features_to_select=0
+    ).fit(X, y)
+
+
+@pytest.mark.slow
+def test_plot_selection_draws_each_move_with_its_interval(fitted_selector):
+    from sklearn_mine.plotting import plot_selection
+
+    history = fitted_selector.history_
+    # Its precondition: the selection made a move and refused one.
+    assert history["accepted"].any() and not history["accepted"].all()
+    ax = plot_selection(fitted_selector, confidence_level=0.9)
+    ax.figure.canvas.draw()
+    made, refused = (c for c in ax.containers)
+    made_y = made.lines[0].get_ydata()
+    np.testing.assert_allclose(made_y, history["mutual_info"][history["accepted"]])
+    # The 90 % bars: 1.645 standard errors above each point.
+    top = made.lines[1][1].get_ydata()
+    expected = history["mutual_info"] + 1.6449 * history["standard_error"]
+    np.testing.assert_allclose(top, expected[history["accepted"]], rtol=1e-4)
+    np.testing.assert_allclose(
+        refused.lines[0].get_ydata(), history["mutual_info"][~history["accepted"]]
+    )
+    vline = [line for line in ax.get_lines() if line.get_linestyle() == ":"][0]
+    assert vline.get_xdata()[0] == fitted_selector.n_features_to_select_
+    assert [t.get_text() for t in ax.texts] == ["x0"]
+
+
+@pytest.mark.slow
+def test_plot_selection_refuses_a_bad_level_and_an_unfitted_selector(
+    fitted_selector,
+):
+    from sklearn_mine import MutualInfoSelector
+    from sklearn_mine.plotting import plot_selection
+
+    with pytest.raises(
+        ValueError, match=r"confidence_level must be in \(0, 1\); got 1.5"
+    ):
+        plot_selection(fitted_selector, confidence_level=1.5)
+    with pytest.raises(ValueError, match="not fitted"):
+        plot_selection(MutualInfoSelector())
