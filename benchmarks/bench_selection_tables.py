@@ -1,0 +1,492 @@
+"""MutualInfoSelector on six small real tables: downstream score and time.
+
+Run::
+
+    python benchmarks/bench_selection_tables.py --sections score
+        [--tables diabetes breast-cancer ...] [--repeats 2] [--shard I/K]
+        [--records FILE] [--set NAME=VALUE ...]
+    python benchmarks/bench_selection_tables.py --sections speed
+    python benchmarks/bench_selection_tables.py --report [--records FILE ...]
+
+Needs the ``compare`` extra (``mrmr-selection``, and ``statsmodels`` for three
+of the tables).
+
+The tables (all offline: bundled with scikit-learn or statsmodels):
+
+- ``diabetes``: scikit-learn's, 442 x 10, regression; k = 4.
+- ``breast-cancer``: scikit-learn's, 569 x 30, two classes; k = 5.
+- ``wine``: scikit-learn's, 178 x 13, three classes; k = 4.
+- ``star98``: statsmodels' California schools of 1998, 303 x 20 (12
+  measurements and 8 of their products), regression of the share of pupils
+  above the national median in maths; k = 5.
+- ``fair``: statsmodels' affairs survey (Fair, 1978), 6366 x 8, whether the
+  respondent had an affair; k = 4.
+- ``anes96``: statsmodels' 1996 American National Election Study, 944 x 9,
+  the vote (Clinton or Dole); k = 4.
+
+``score`` (one JSON line per fold and selector in ``--records``, so that runs
+can be split with ``--shard``, resumed and reported together): a shuffled
+5-fold cross-validation repeated ``--repeats`` times (stratified for the
+classes), the downstream model's test score with each selector fitted on the
+training rows (``RidgeCV``'s R^2 for regression, a standardised
+``LogisticRegression``'s accuracy for classes), and the seconds of the
+selector's fit:
+
+- ``auto``: ``MutualInfoSelector()``, its defaults;
+- ``k``: ``MutualInfoSelector(k)``;
+- ``path``: ``MutualInfoSelector(2 k)``, whose first j features give the
+  score of every count j <= 2 k in one fit (``history_`` is recorded, so that
+  other stopping rules can be read from it);
+- ``SelectKBest`` with ``mutual_info_regression``/``_classif`` (KSG) and with
+  ``mutual_info_mine``/``_classif``, ``mrmr-selection``'s mRMR and
+  ``SequentialFeatureSelector`` around the downstream model (forward, 3-fold
+  inner cross-validation), each at k;
+- ``all``: the model on every feature.
+
+The report compares, fold by fold on the same folds, the selector at k with
+the best of KSG, mRMR and SFS, and "auto" with the best count of the path,
+each as a mean difference with the standard error of Nadeau and Bengio's
+corrected resampled t-test (2003; Bouckaert and Frank's for repeated k-fold,
+2004): the variance of the differences times 1/J + 1/(5 - 1) over J folds.
+
+``speed``: one ``MutualInfoSelector()`` fit on the whole breast-cancer table
+(after a first fit that loads torch's lazily imported modules, whose time is
+given apart), then ``cross_val_score`` of the pipeline (selector and
+logistic regression) over 5 folds, and a fit on a 3-fold training fold of
+the ``noise-100`` case of ``bench_selection.py``, with the gradient steps of
+each.
+"""
+
+import argparse
+import ast
+import json
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+from bench_selection import (
+    MRMRSelector,
+    StepCounter,
+    markdown,
+    mine_order,
+    noise_100,
+    paired_difference,
+)
+from sklearn.base import clone
+from sklearn.datasets import load_breast_cancer, load_diabetes, load_wine
+from sklearn.feature_selection import (
+    SelectKBest,
+    SequentialFeatureSelector,
+    mutual_info_classif,
+    mutual_info_regression,
+)
+from sklearn.linear_model import LogisticRegression, RidgeCV
+from sklearn.model_selection import (
+    KFold,
+    RepeatedKFold,
+    RepeatedStratifiedKFold,
+    cross_val_score,
+)
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sklearn_mine import MutualInfoSelector, mutual_info_mine, mutual_info_mine_classif
+
+RECORDS = Path(__file__).parent / "results" / "selection_tables.jsonl"
+
+N_FOLDS = 5
+
+# Settings of every MutualInfoSelector other than its defaults (--set).
+SELECTOR_PARAMS = {}
+
+
+def _diabetes():
+    return load_diabetes(return_X_y=True)
+
+
+def _breast_cancer():
+    return load_breast_cancer(return_X_y=True)
+
+
+def _wine():
+    return load_wine(return_X_y=True)
+
+
+def _star98():
+    from statsmodels.datasets import star98
+
+    data = star98.load_pandas()
+    above, below = data.endog["NABOVE"], data.endog["NBELOW"]
+    return data.exog.to_numpy(float), (above / (above + below)).to_numpy()
+
+
+def _fair():
+    from statsmodels.datasets import fair
+
+    data = fair.load_pandas().data
+    X = data.drop(columns="affairs").to_numpy(float)
+    return X, (data["affairs"] > 0).to_numpy(int)
+
+
+def _anes96():
+    from statsmodels.datasets import anes96
+
+    data = anes96.load_pandas().data
+    # popul is logpopul's exponential: kept once, as its logarithm.
+    X = data.drop(columns=["vote", "popul"]).to_numpy(float)
+    return X, data["vote"].to_numpy(int)
+
+
+# name: (loader, classification, k)
+TABLES = {
+    "diabetes": (_diabetes, False, 4),
+    "breast-cancer": (_breast_cancer, True, 5),
+    "wine": (_wine, True, 4),
+    "star98": (_star98, False, 5),
+    "fair": (_fair, True, 4),
+    "anes96": (_anes96, True, 4),
+}
+
+SELECTORS = ("auto", "k", "path", "KSG", "MINE", "mRMR", "SFS", "all")
+
+# The selectors that the selector at k is held to (the issue's targets).
+BASELINES = ("KSG", "mRMR", "SFS")
+
+
+def model_for(classification):
+    if classification:
+        return make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
+    return RidgeCV()
+
+
+def make_selector(name, classification, k, seed):
+    ksg = mutual_info_classif if classification else mutual_info_regression
+    mine = mutual_info_mine_classif if classification else mutual_info_mine
+    if name == "auto":
+        return MutualInfoSelector(random_state=seed, **SELECTOR_PARAMS)
+    if name in ("k", "path"):
+        count = k if name == "k" else 2 * k
+        return MutualInfoSelector(count, random_state=seed, **SELECTOR_PARAMS)
+    if name == "KSG":
+        return SelectKBest(lambda X, y: ksg(X, y, random_state=seed), k=k)
+    if name == "MINE":
+        return SelectKBest(lambda X, y: mine(X, y, random_state=seed), k=k)
+    if name == "mRMR":
+        return MRMRSelector(k, classification)
+    if name == "SFS":
+        return SequentialFeatureSelector(
+            model_for(classification), n_features_to_select=k, cv=3
+        )
+    raise ValueError(name)
+
+
+def folds_of(table, repeats):
+    X, y = TABLES[table][0]()
+    splitter = RepeatedStratifiedKFold if TABLES[table][1] else RepeatedKFold
+    return (
+        X,
+        y,
+        list(splitter(n_splits=N_FOLDS, n_repeats=repeats, random_state=0).split(X, y)),
+    )
+
+
+def _score(model, X, y, train, test, features):
+    features = list(features)
+    model = clone(model).fit(X[train][:, features], y[train])
+    return float(model.score(X[test][:, features], y[test]))
+
+
+def _history(history):
+    return {
+        key: [list(map(int, v)) if key == "features" else v.item() for v in values]
+        for key, values in history.items()
+    }
+
+
+def run_fold(table, fold, X, y, train, test, name):
+    _, classification, k = TABLES[table]
+    model = model_for(classification)
+    record = {"table": table, "fold": fold, "selector": name}
+    if name == "all":
+        record["score"] = _score(model, X, y, train, test, range(X.shape[1]))
+        return record
+    selector = make_selector(name, classification, k, seed=fold)
+    with StepCounter() as counter:
+        start = time.perf_counter()
+        selector.fit(X[train], y[train])
+        record["seconds"] = time.perf_counter() - start
+    record["steps"] = counter.steps
+    support = selector.get_support(indices=True)
+    record["count"] = len(support)
+    if name == "path":
+        order = mine_order(selector.history_)
+        record["order"] = order
+        record["history"] = _history(selector.history_)
+        record["scores"] = [
+            _score(model, X, y, train, test, order[:j])
+            for j in range(1, len(order) + 1)
+        ]
+        return record
+    if isinstance(selector, MutualInfoSelector):
+        record["history"] = _history(selector.history_)
+    record["score"] = _score(model, X, y, train, test, support)
+    return record
+
+
+def _done(path):
+    if not path.exists():
+        return set()
+    with path.open() as lines:
+        return {(r["table"], r["fold"], r["selector"]) for r in map(json.loads, lines)}
+
+
+def run_scores(args):
+    done = _done(args.records)
+    index, count = (int(v) for v in args.shard.split("/"))
+    jobs = [
+        (table, fold, name)
+        for table in args.tables
+        for fold in range(N_FOLDS * args.repeats)
+        for name in args.selectors
+    ]
+    for i, (table, fold, name) in enumerate(jobs):
+        if i % count != index or (table, fold, name) in done:
+            continue
+        X, y, folds = folds_of(table, args.repeats)
+        train, test = folds[fold]
+        record = run_fold(table, fold, X, y, train, test, name)
+        record["settings"] = SELECTOR_PARAMS
+        with args.records.open("a") as out:
+            out.write(json.dumps(record) + "\n")
+        print(
+            table,
+            fold,
+            name,
+            f"{record.get('score', max(record.get('scores', [np.nan]))):.3f}",
+            f"{record.get('seconds', 0):.1f} s",
+            flush=True,
+        )
+
+
+def _by_fold(records, table, name):
+    rows = sorted(
+        (r for r in records if r["table"] == table and r["selector"] == name),
+        key=lambda r: r["fold"],
+    )
+    return {r["fold"]: r for r in rows}
+
+
+def _made(history):
+    """The moves a path made, in order: (set size, MI, its error, gain,
+    gain's error, the shadows' bound)."""
+    keys = ("n_features", "mutual_info", "standard_error", "gain")
+    keys += ("gain_standard_error", "null_bound")
+    return [
+        tuple(history[key][i] for key in keys)
+        for i, accepted in enumerate(history["accepted"])
+        if accepted
+    ]
+
+
+def _stop_at_first_failure(moves, passes):
+    count = moves[0][0]
+    for move in moves[1:]:
+        if not passes(*move[3:]):
+            break
+        count = move[0]
+    return count
+
+
+# Stopping rules read from a path's history_: the count each would have
+# chosen (at least the first move, as min_features_to_select=1). Read from
+# the path, they approximate what the rule would do inside the selector: a
+# path tries a pair round where its single move fails the strict test.
+RULES = {
+    "strict (0.3's auto)": lambda moves: _stop_at_first_failure(
+        moves, lambda g, e, b: g - 1.96 * e > 0 and g > b
+    ),
+    "shadows' bound only": lambda moves: _stop_at_first_failure(
+        moves, lambda g, e, b: g > b
+    ),
+    "gain > 1 SE": lambda moves: _stop_at_first_failure(moves, lambda g, e, b: g > e),
+    "gain > 0": lambda moves: _stop_at_first_failure(moves, lambda g, e, b: g > 0),
+    "one-SE rule on the curve": lambda moves: min(
+        n
+        for n, mi, _, _, _, _ in moves
+        if mi >= max(m[1] for m in moves) - max(moves, key=lambda m: m[1])[2]
+    ),
+}
+
+
+def rules_report(records):
+    rows = []
+    for table in TABLES:
+        paths = _by_fold(records, table, "path")
+        if not paths:
+            continue
+        depth = min(len(r["scores"]) for r in paths.values())
+        by_j = np.array([r["scores"][:depth] for r in paths.values()])
+        best_j = int(np.argmax(by_j.mean(axis=0)))
+        for rule, count_of in RULES.items():
+            counts, chosen = [], []
+            for r, scores in zip(paths.values(), by_j):
+                count = min(count_of(_made(r["history"])), depth)
+                counts.append(count)
+                chosen.append(scores[count - 1])
+            mean, error = paired_difference(chosen, by_j[:, best_j], N_FOLDS)
+            rows.append(
+                {
+                    "table": table,
+                    "rule": rule,
+                    "count": f"{np.mean(counts):.1f}",
+                    "score": f"{np.mean(chosen):.3f}",
+                    "vs best count (SE)": f"{mean:+.3f} ({error:.3f}), "
+                    f"best {best_j + 1}: {by_j[:, best_j].mean():.3f}",
+                }
+            )
+    print("\n## Stopping rules read from the path\n")
+    print(markdown(rows, list(rows[0])))
+
+
+def report(paths):
+    records = [json.loads(line) for p in paths for line in p.open()]
+    tables = [t for t in TABLES if any(r["table"] == t for r in records)]
+    score_rows, target_rows = [], []
+    for table in tables:
+        _, _, k = TABLES[table]
+        runs = {name: _by_fold(records, table, name) for name in SELECTORS}
+        folds = sorted(set.intersection(*(set(runs[n]) for n in runs if runs[n])))
+        if not folds:
+            continue
+
+        def scores(name, folds=folds):
+            return np.array([runs[name][f]["score"] for f in folds])
+
+        for name in SELECTORS:
+            if not runs[name] or name == "path":
+                continue
+            rows = [runs[name][f] for f in folds]
+            score_rows.append(
+                {
+                    "table": table,
+                    "selector": name,
+                    "count": "all"
+                    if name == "all"
+                    else f"{np.mean([r['count'] for r in rows]):.1f}",
+                    "score": f"{np.mean(scores(name)):.3f}",
+                    "s per fit": ""
+                    if name == "all"
+                    else f"{np.mean([r['seconds'] for r in rows]):.2f}",
+                }
+            )
+        paths_ = [runs["path"][f]["scores"] for f in folds] if runs["path"] else []
+        best_j, by_j = None, None
+        if paths_:
+            depth = min(map(len, paths_))
+            by_j = np.array([p[:depth] for p in paths_])
+            best_j = int(np.argmax(by_j.mean(axis=0)))
+            score_rows.append(
+                {
+                    "table": table,
+                    "selector": "path, best count",
+                    "count": best_j + 1,
+                    "score": f"{by_j[:, best_j].mean():.3f}",
+                    "s per fit": "{:.2f}".format(
+                        np.mean([runs["path"][f]["seconds"] for f in folds])
+                    ),
+                }
+            )
+        best = max((b for b in BASELINES if runs[b]), key=lambda b: np.mean(scores(b)))
+        n_folds = N_FOLDS
+        if not runs["k"]:
+            continue
+        mean, error = paired_difference(scores("k"), scores(best), n_folds)
+        target_rows.append(
+            {
+                "table": table,
+                "comparison": f"k={k} vs {best}",
+                "difference (SE)": f"{mean:+.3f} ({error:.3f})",
+                "met": "at least"
+                if mean >= 0
+                else ("within 1 SE" if mean >= -error else "no"),
+            }
+        )
+        if by_j is not None and runs["auto"]:
+            mean, error = paired_difference(scores("auto"), by_j[:, best_j], n_folds)
+            target_rows.append(
+                {
+                    "table": table,
+                    "comparison": f"auto vs best count ({best_j + 1})",
+                    "difference (SE)": f"{mean:+.3f} ({error:.3f})",
+                    "met": "within 1 SE" if mean >= -error else "no",
+                }
+            )
+    print("## Downstream score, mean over the folds\n")
+    print(markdown(score_rows, ["table", "selector", "count", "score", "s per fit"]))
+    print("\n## Fold by fold, against the targets\n")
+    print(markdown(target_rows, ["table", "comparison", "difference (SE)", "met"]))
+    if any(r["selector"] == "path" for r in records):
+        rules_report(records)
+
+
+def speed():
+    """One "auto" fit on breast cancer, its 5-fold pipeline, a noise-100 fold."""
+    X, y = load_breast_cancer(return_X_y=True)
+    selector = MutualInfoSelector(random_state=0, **SELECTOR_PARAMS)
+    start = time.perf_counter()
+    clone(selector).fit(X[:100], y[:100])
+    print(f"first fit in this process (100 rows): {time.perf_counter() - start:.2f} s")
+    with StepCounter() as counter:
+        start = time.perf_counter()
+        fitted = clone(selector).fit(X, y)
+        took = time.perf_counter() - start
+    print(
+        f"breast cancer, one fit: {took:.2f} s, {counter.steps} steps "
+        f"({' + '.join(map(str, counter.trainings))}), "
+        f"{fitted.n_features_to_select_} features"
+    )
+    pipe = make_pipeline(selector, model_for(True))
+    start = time.perf_counter()
+    cv_scores = cross_val_score(pipe, X, y, cv=5)
+    print(
+        f"breast cancer, 5-fold cross_val_score: {time.perf_counter() - start:.2f} s, "
+        f"accuracy {cv_scores.mean():.3f}"
+    )
+    X, y = noise_100(0)
+    train, _ = next(KFold(3, shuffle=True, random_state=0).split(X))
+    with StepCounter() as counter:
+        start = time.perf_counter()
+        fitted = clone(selector).fit(X[train], y[train])
+        took = time.perf_counter() - start
+    print(
+        f"noise-100, one fold's fit: {took:.2f} s, {counter.steps} steps, "
+        f"features {fitted.get_support(indices=True).tolist()}"
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sections", nargs="+", default=[], choices=["score", "speed"])
+    parser.add_argument("--tables", nargs="+", default=list(TABLES), choices=TABLES)
+    parser.add_argument("--selectors", nargs="+", default=SELECTORS, choices=SELECTORS)
+    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--shard", default="0/1")
+    parser.add_argument("--records", type=Path, default=RECORDS)
+    parser.add_argument("--report", nargs="*", type=Path, default=None)
+    parser.add_argument("--set", nargs="+", default=[], metavar="NAME=VALUE")
+    args = parser.parse_args()
+    for setting in args.set:
+        name, _, value = setting.partition("=")
+        SELECTOR_PARAMS[name] = ast.literal_eval(value)
+    warnings.filterwarnings("ignore")
+    if "speed" in args.sections:
+        speed()
+    if "score" in args.sections:
+        run_scores(args)
+    if args.report is not None:
+        report(args.report or [args.records])
+
+
+if __name__ == "__main__":
+    main()
