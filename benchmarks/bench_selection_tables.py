@@ -5,7 +5,6 @@ Run::
     python benchmarks/bench_selection_tables.py --sections score
         [--tables diabetes breast-cancer ...] [--repeats 2] [--shard I/K]
         [--records FILE] [--set NAME=VALUE ...]
-    python benchmarks/bench_selection_tables.py --sections speed
     python benchmarks/bench_selection_tables.py --report [--records FILE ...]
 
 Needs the ``compare`` extra (``mrmr-selection``, and ``statsmodels`` for three
@@ -49,12 +48,7 @@ each as a mean difference with the standard error of Nadeau and Bengio's
 corrected resampled t-test (2003; Bouckaert and Frank's for repeated k-fold,
 2004): the variance of the differences times 1/J + 1/(5 - 1) over J folds.
 
-``speed``: one ``MutualInfoSelector()`` fit on the whole breast-cancer table
-(after a first fit that loads torch's lazily imported modules, whose time is
-given apart), then ``cross_val_score`` of the pipeline (selector and
-logistic regression) over 5 folds, and a fit on a 3-fold training fold of
-the ``noise-100`` case of ``bench_selection.py``, with the gradient steps of
-each.
+The speed targets are measured by ``bench_selection.py --tables speed``.
 """
 
 import argparse
@@ -70,7 +64,6 @@ from bench_selection import (
     StepCounter,
     markdown,
     mine_order,
-    noise_100,
     paired_difference,
 )
 from sklearn.base import clone
@@ -83,10 +76,8 @@ from sklearn.feature_selection import (
 )
 from sklearn.linear_model import LogisticRegression, RidgeCV
 from sklearn.model_selection import (
-    KFold,
     RepeatedKFold,
     RepeatedStratifiedKFold,
-    cross_val_score,
 )
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -430,44 +421,9 @@ def report(paths):
         rules_report(records)
 
 
-def speed():
-    """One "auto" fit on breast cancer, its 5-fold pipeline, a noise-100 fold."""
-    X, y = load_breast_cancer(return_X_y=True)
-    selector = MutualInfoSelector(random_state=0, **SELECTOR_PARAMS)
-    start = time.perf_counter()
-    clone(selector).fit(X[:100], y[:100])
-    print(f"first fit in this process (100 rows): {time.perf_counter() - start:.2f} s")
-    with StepCounter() as counter:
-        start = time.perf_counter()
-        fitted = clone(selector).fit(X, y)
-        took = time.perf_counter() - start
-    print(
-        f"breast cancer, one fit: {took:.2f} s, {counter.steps} steps "
-        f"({' + '.join(map(str, counter.trainings))}), "
-        f"{fitted.n_features_to_select_} features"
-    )
-    pipe = make_pipeline(selector, model_for(True))
-    start = time.perf_counter()
-    cv_scores = cross_val_score(pipe, X, y, cv=5)
-    print(
-        f"breast cancer, 5-fold cross_val_score: {time.perf_counter() - start:.2f} s, "
-        f"accuracy {cv_scores.mean():.3f}"
-    )
-    X, y = noise_100(0)
-    train, _ = next(KFold(3, shuffle=True, random_state=0).split(X))
-    with StepCounter() as counter:
-        start = time.perf_counter()
-        fitted = clone(selector).fit(X[train], y[train])
-        took = time.perf_counter() - start
-    print(
-        f"noise-100, one fold's fit: {took:.2f} s, {counter.steps} steps, "
-        f"features {fitted.get_support(indices=True).tolist()}"
-    )
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sections", nargs="+", default=[], choices=["score", "speed"])
+    parser.add_argument("--sections", nargs="+", default=[], choices=["score"])
     parser.add_argument("--tables", nargs="+", default=list(TABLES), choices=TABLES)
     parser.add_argument("--selectors", nargs="+", default=SELECTORS, choices=SELECTORS)
     parser.add_argument("--repeats", type=int, default=2)
@@ -480,8 +436,6 @@ def main():
         name, _, value = setting.partition("=")
         SELECTOR_PARAMS[name] = ast.literal_eval(value)
     warnings.filterwarnings("ignore")
-    if "speed" in args.sections:
-        speed()
     if "score" in args.sections:
         run_scores(args)
     if args.report is not None:
