@@ -8,8 +8,8 @@ high as the feature, though it adds nothing once the feature is chosen; and
 two features that matter only together rank no higher than noise.
 :class:`~sklearn_mine.MutualInfoSelector` adds, round by round, the feature
 that most raises the MI of the selected set with y, and with
-``n_features_to_select="auto"`` stops when the gain is no longer
-significantly above zero.
+``n_features_to_select="auto"`` stops when the gain is no longer above what
+permuted copies of features gain by luck.
 
 Here y = x0 sign(x1) + x2 + noise, with a near copy of x2 and noise features.
 Alone, x1 says nothing about y (y's distribution is the same for either sign
@@ -38,13 +38,13 @@ kbest = SelectKBest(mutual_info_regression, k=3).fit(X_train, y_train)
 print("SelectKBest(mutual_info_regression, k=3) keeps", kbest.get_support(indices=True))
 
 # %%
-# The evidence, round by round: the MI of the selected set with y, and the
-# gain of each round with its 95 % interval and the bound (red) that the
-# round's shadows, permuted copies of features trained beside the
-# candidates, put on what the best of them could gain by training luck.
-# Selection stopped at the first round whose interval holds zero or whose
-# gain stays below that bound (and, finding no single feature, tried the
-# pairs of the rest too).
+# The evidence, round by round: on the left the MI of the selected set with
+# y and its 95 % interval (``plot_selection``), on the right the gain of
+# each round with its interval and the bound (red) that the round's
+# shadows, permuted copies of features trained beside the candidates, put
+# on what the best of them could gain by luck. Selection stopped at the
+# first round whose gain stays below that bound (and, finding no single
+# feature, tried the pairs of the rest too).
 history = selector.history_
 rounds = np.arange(1, len(history["features"]) + 1)
 labels = ["+" + "&".join(f"x{j}" for j in features) for features in history["features"]]

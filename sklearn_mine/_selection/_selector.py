@@ -73,19 +73,26 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
     critic's training and chooses each round's feature; the second, seen by
     neither, tests the choice: the gain :math:`I(S \\cup \\{j\\}; y) - I(S;
     y)` is read on it, with its standard error, from both critics on the
-    same pairs. With ``n_features_to_select="auto"`` selection stops at the
-    first feature whose gain is not significantly above zero (or ``tol``),
-    or not above what permuted copies of features (shadows, trained in the
-    same round) gain by training luck, once it holds
-    ``min_features_to_select`` features. With a count, a round whose single
-    move fails that test also tries pairs (see ``interactions``).
+    same pairs. With ``n_features_to_select="auto"``, forward selection
+    stops at the first move whose gain is not above what the best of as many
+    permuted copies of features (shadows, trained in the same round) would
+    gain by luck, ``history_["null_bound"]``, once it holds
+    ``min_features_to_select`` features: in a round where no feature
+    carries anything, a move is made with probability at most
+    :math:`(1 - \text{confidence_level}) / 2`. It promises no more: on a few
+    hundred rows a feature that a downstream model would use often adds too
+    little to be told from luck, and "auto" keeps fewer features than such
+    a model wants (``docs/selection.md``); read ``history_`` (or
+    :func:`~sklearn_mine.plotting.plot_selection`) and ask for a count
+    there. With a count, a round whose single move fails that test also
+    tries pairs (see ``interactions``).
 
     Parameters
     ----------
     n_features_to_select : "auto", int or float, default="auto"
-        How many features to select. "auto" lets the evidence decide (see
-        ``tol``); an int is a count; a float in (0, 1] a fraction of the
-        features.
+        How many features to select. "auto" adds features while each gains
+        more than luck would (see above, and ``tol``); an int is a count; a
+        float in (0, 1] a fraction of the features.
     direction : {"forward", "backward"}, default="forward"
         Add features one by one from none, or remove them one by one from
         all. Forward costs fewer and cheaper rounds when few features carry
@@ -101,12 +108,13 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
     tol : float or None, default=None
         With "auto": the least information, in nats, that a feature must add
         to be selected (forward), or lose when removed to be kept
-        (backward). ``None`` asks instead that the gain's
-        ``confidence_level`` interval exclude zero. Either way, a forward
-        move must also exceed ``history_["null_bound"]`` (see Notes).
+        (backward). Either way, a forward move must also exceed
+        ``history_["null_bound"]`` (see Notes); ``None`` asks no more of it.
+        Backward without ``tol``, a feature is kept when the loss's
+        two-sided ``confidence_level`` interval excludes zero.
     confidence_level : float, default=0.95
-        Level of the gain's two-sided normal interval that "auto" without
-        ``tol`` reads.
+        Level of the shadows' bound on a forward move's gain, and of the
+        backward loss's interval.
     discrete_features : "auto", bool or array-like, default="auto"
         Which features are discrete (one-hot encoded for the critics), as in
         :func:`mutual_info_mine`.
@@ -117,7 +125,7 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         multiclass (integers, strings, booleans).
     interactions : "auto" or bool, default="auto"
         Whether a forward round in which no single feature passes the test
-        (its gain's interval and the shadows' bound, or ``tol``) also tries
+        (the shadows' bound, and ``tol``) also tries
         every pair of the remaining features, and adds the best
         pair if it passes. Features that carry information only together
         (y the XOR of two signs) add nothing one at a time, and greedy
@@ -268,6 +276,9 @@ default="mine"
     Rudnicki, 2010). Their gains give the spread of that luck, and the
     best move must exceed the Bonferroni-corrected Student bound on the
     best of as many moves that carry nothing (``history_["null_bound"]``).
+    The shadows' gains are read on the same test pairs as the moves', so
+    the bound covers the pairs' sampling too, and "auto" asks no interval
+    of the gain besides.
 
     Examples
     --------
