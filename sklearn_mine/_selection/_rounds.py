@@ -45,12 +45,12 @@ MAX_PAIR_FEATURES = 45
 # A pair round's critics are screened by successive halving
 # (SuccessiveHalving): at epochs 8, 16, 32, ... the lower half of those
 # still training, by their choosing bound so far, are frozen, down to
-# SCREEN_KEEP of them; the baseline's critic never is. A step then costs
-# what the pairs still training cost, and the round ends when its best
-# pairs have met their patience. Single rounds are not screened: a feature
-# that tells something only slowly (x2 of x2 * x3) learns it late, and the
-# pair round that finds it picks its features by the single round's scores
-# (docs/selection.md).
+# SCREEN_KEEP of them; the baseline's critic and the shadows' never are. A
+# step then costs what the pairs still training cost, and the round ends
+# when its best pairs have met their patience. Single rounds are not
+# screened: a feature that tells something only slowly (x2 of x2 * x3)
+# learns it late, and the pair round that finds it picks its features by
+# the single round's scores (docs/selection.md).
 SCREEN_FIRST_RUNG = 8
 SCREEN_KEEP = 4
 
@@ -148,7 +148,7 @@ def critic_rows(columns, parent, features):
 
 
 def train_and_test_chunk(
-    z, groups, starts, y, seeds, sizes, batch_seed, params, has_baseline, screen
+    z, groups, starts, y, seeds, sizes, batch_seed, params, has_baseline, protected
 ):
     """Train one chunk of critics and read them on the rows that test.
 
@@ -157,8 +157,11 @@ def train_and_test_chunk(
     (after the ``sizes[0]`` that train) serve twice: the first ``sizes[1]``
     stop training, the rest, which neither training nor those choices saw,
     read each critic's bound and, with ``has_baseline``, its difference with
-    the last critic's (the baseline set's) on the same pairs. Returns those
-    arrays, with the choosing rows' estimates and each critic's weights.
+    the last critic's (the baseline set's) on the same pairs. ``protected``:
+    None trains every critic to its patience; else the critics are
+    screened by successive halving, all but these (indices into groups).
+    Returns those arrays, with the choosing rows' estimates and each
+    critic's weights.
     """
     n_train, n_choose = sizes
     n_fit = n_train + n_choose
@@ -169,13 +172,9 @@ def train_and_test_chunk(
     # interaction case a pair's gain read 1.16 +/- 0.13 with it, against
     # 1.20 +/- 0.09 with the larger).
     screening = (
-        SuccessiveHalving(
-            SCREEN_FIRST_RUNG,
-            SCREEN_KEEP,
-            protected=(len(groups) - 1,) if has_baseline else (),
-        )
-        if screen
-        else None
+        None
+        if protected is None
+        else SuccessiveHalving(SCREEN_FIRST_RUNG, SCREEN_KEEP, tuple(protected))
     )
     net, choose_ds = train_critics(
         z[:n_fit],
@@ -208,7 +207,7 @@ def train_and_test_chunk(
     }
 
 
-def _fit_in_fold(fold, new_sets, baseline, parent, training, screen):
+def _fit_in_fold(fold, new_sets, baseline, parent, training, screened):
     """Train the critics of ``new_sets`` and of ``baseline`` in one fold.
 
     Every critic starts from ``parent`` (the critic that chose the
@@ -216,7 +215,8 @@ def _fit_in_fold(fold, new_sets, baseline, parent, training, screen):
     weights on the columns it adds: the baseline and each candidate set
     then train alike, on the same batches, from the same function, and
     differ only in what the candidate's columns add. An empty set's MI is 0
-    and needs no critic.
+    and needs no critic. ``screened``: None, or whether each of
+    ``new_sets`` may be screened (the baseline never is).
     """
     columns = training.columns
     critic_seed, batch_seed = training.seeds
@@ -242,7 +242,13 @@ def _fit_in_fold(fold, new_sets, baseline, parent, training, screen):
             batch_seed,
             training.params,
             bool(baseline),
-            screen,
+            None
+            if screened is None
+            else [
+                g
+                for g, i in enumerate(chunk)
+                if i == len(sets) - 1 and baseline or not screened[kept[i]]
+            ],
         )
         for chunk in chunks
     )
@@ -268,15 +274,16 @@ def _fit_in_fold(fold, new_sets, baseline, parent, training, screen):
     return CriticReadings(**arrays, critics=critics, baseline=base)
 
 
-def fit_candidates(new_sets, baseline, parents, training, screen=False):
+def fit_candidates(new_sets, baseline, parents, training, screened=None):
     """The readings of every candidate set's critic against the baseline's.
 
     Trained in each fold from that fold's parent (``parents``, one per
-    fold) and, with several folds, pooled (see ``pool_folds``); with
-    ``screen``, by successive halving (see ``SCREEN_FIRST_RUNG``).
+    fold) and, with several folds, pooled (see ``pool_folds``). With
+    ``screened`` (whether each of ``new_sets`` may be), screened by
+    successive halving (see ``SCREEN_FIRST_RUNG``).
     """
     readings = [
-        _fit_in_fold(fold, new_sets, baseline, parent, training, screen)
+        _fit_in_fold(fold, new_sets, baseline, parent, training, screened)
         for fold, parent in zip(training.folds, parents)
     ]
     if len(readings) == 1:
@@ -306,9 +313,15 @@ def best_move(moves, selected, parents, training, test, null_moves=()):
         else [k for k in selected if k not in move]
         for move in [*moves, *null_moves]
     ]
-    # Pair rounds are screened (see SCREEN_FIRST_RUNG).
-    screen = any(len(move) > 1 for move in moves)
-    readings = fit_candidates(new_sets, selected, parents, training, screen)
+    # Pair rounds are screened (see SCREEN_FIRST_RUNG), all but the shadows:
+    # screened, they would stop as soon as they trail, and their gains
+    # would say less of what a noise pair trained to its end gains.
+    screened = (
+        [True] * len(moves) + [False] * len(null_moves)
+        if any(len(move) > 1 for move in moves)
+        else None
+    )
+    readings = fit_candidates(new_sets, selected, parents, training, screened)
     n_moves = len(moves)
     bound = (
         null_bound(readings.gains[n_moves:], n_moves, test.confidence_level)
