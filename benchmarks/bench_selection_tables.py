@@ -18,8 +18,8 @@ The tables (all offline: bundled with scikit-learn or statsmodels):
 - ``star98``: statsmodels' California schools of 1998, 303 x 20 (12
   measurements and 8 of their products), regression of the share of pupils
   above the national median in maths; k = 5.
-- ``fair``: statsmodels' affairs survey (Fair, 1978), 6366 x 8, whether the
-  respondent had an affair; k = 4.
+- ``fair``: statsmodels' affairs survey (Fair, 1978), 1000 of its 6366 rows
+  (drawn once, seed 0) x 8, whether the respondent had an affair; k = 4.
 - ``anes96``: statsmodels' 1996 American National Election Study, 944 x 9,
   the vote (Clinton or Dole); k = 4.
 
@@ -117,7 +117,9 @@ def _fair():
 
     data = fair.load_pandas().data
     X = data.drop(columns="affairs").to_numpy(float)
-    return X, (data["affairs"] > 0).to_numpy(int)
+    # 1000 of its 6366 rows, drawn once: a small table, as the others.
+    rows = np.random.RandomState(0).choice(len(X), 1000, replace=False)
+    return X[rows], (data["affairs"] > 0).to_numpy(int)[rows]
 
 
 def _anes96():
