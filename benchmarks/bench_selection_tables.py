@@ -60,36 +60,26 @@ from pathlib import Path
 
 import numpy as np
 from bench_selection import (
-    MRMRSelector,
+    SELECTOR_PARAMS,
     StepCounter,
     markdown,
     mine_order,
+    model_for,
     paired_difference,
+    selectors,
 )
 from sklearn.base import clone
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_wine
-from sklearn.feature_selection import (
-    SelectKBest,
-    SequentialFeatureSelector,
-    mutual_info_classif,
-    mutual_info_regression,
-)
-from sklearn.linear_model import LogisticRegression, RidgeCV
 from sklearn.model_selection import (
     RepeatedKFold,
     RepeatedStratifiedKFold,
 )
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 
-from sklearn_mine import MutualInfoSelector, mutual_info_mine, mutual_info_mine_classif
+from sklearn_mine import MutualInfoSelector
 
 RECORDS = Path(__file__).parent / "results" / "selection_tables.jsonl"
 
 N_FOLDS = 5
-
-# Settings of every MutualInfoSelector other than its defaults (--set).
-SELECTOR_PARAMS = {}
 
 
 def _diabetes():
@@ -147,31 +137,22 @@ SELECTORS = ("auto", "k", "path", "KSG", "MINE", "mRMR", "SFS", "all")
 BASELINES = ("KSG", "mRMR", "SFS")
 
 
-def model_for(classification):
-    if classification:
-        return make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
-    return RidgeCV()
+# This script's selector names, and bench_selection.selectors' for them.
+_SELECTORS_THERE = {
+    "auto": "MutualInfoSelector auto",
+    "k": "MutualInfoSelector k",
+    "KSG": "SelectKBest KSG",
+    "MINE": "SelectKBest MINE",
+    "mRMR": "mRMR",
+    "SFS": "SFS",
+}
 
 
 def make_selector(name, classification, k, seed):
-    ksg = mutual_info_classif if classification else mutual_info_regression
-    mine = mutual_info_mine_classif if classification else mutual_info_mine
-    if name == "auto":
-        return MutualInfoSelector(random_state=seed, **SELECTOR_PARAMS)
-    if name in ("k", "path"):
-        count = k if name == "k" else 2 * k
-        return MutualInfoSelector(count, random_state=seed, **SELECTOR_PARAMS)
-    if name == "KSG":
-        return SelectKBest(lambda X, y: ksg(X, y, random_state=seed), k=k)
-    if name == "MINE":
-        return SelectKBest(lambda X, y: mine(X, y, random_state=seed), k=k)
-    if name == "mRMR":
-        return MRMRSelector(k, classification)
-    if name == "SFS":
-        return SequentialFeatureSelector(
-            model_for(classification), n_features_to_select=k, cv=3
-        )
-    raise ValueError(name)
+    """bench_selection's selectors on a real table, and the path (2 k)."""
+    if name == "path":
+        return MutualInfoSelector(2 * k, random_state=seed, **SELECTOR_PARAMS)
+    return selectors(classification, k, True, seed)[_SELECTORS_THERE[name]]
 
 
 def folds_of(table, repeats):
@@ -199,7 +180,7 @@ def _history(history):
 
 def run_fold(table, fold, X, y, train, test, name):
     _, classification, k = TABLES[table]
-    model = model_for(classification)
+    model = model_for(classification, True)
     record = {"table": table, "fold": fold, "selector": name}
     if name == "all":
         record["score"] = _score(model, X, y, train, test, range(X.shape[1]))

@@ -57,8 +57,9 @@ class SuccessiveHalving:
             raise ValueError(f"first_rung must be at least 1; got {self.first_rung}.")
 
     def is_rung(self, epoch):
-        ratio = epoch / self.first_rung
-        return ratio >= 1 and ratio == 2 ** int(np.log2(ratio))
+        rung, rest = divmod(epoch, self.first_rung)
+        # A power of two times the first rung.
+        return rest == 0 and rung >= 1 and rung & (rung - 1) == 0
 
     def screened(self, best, active):
         """The active groups to freeze at a rung, by their ``best`` bounds."""
@@ -126,20 +127,19 @@ class GroupEarlyStopping(Callback):
                 if name != "index":
                     self.best_state_[name][mask] = value[mask]
         net.history.record("valid_bounds", current.tolist())
-        screened = np.zeros_like(self.frozen_)
+        newly_frozen = np.zeros_like(self.frozen_)
+        if self.patience is not None:
+            newly_frozen |= self.misses_ >= self.patience
         if self.screening is not None and self.screening.is_rung(len(net.history)):
-            screened[self.screening.screened(self.best_, ~self.frozen_)] = True
-        if self.patience is not None or screened.any():
-            newly_frozen = ~self.frozen_ & (
-                screened | (self.patience is not None and self.misses_ >= self.patience)
-            )
-            self.frozen_ |= newly_frozen
-            if self.frozen_.all():
-                raise KeyboardInterrupt
-            if newly_frozen.any():
-                # Frozen groups are no longer computed: a step costs what the
-                # groups still training cost.
-                net.module_.restrict(np.flatnonzero(~self.frozen_))
+            newly_frozen[self.screening.screened(self.best_, ~self.frozen_)] = True
+        newly_frozen &= ~self.frozen_
+        self.frozen_ |= newly_frozen
+        if self.frozen_.all():
+            raise KeyboardInterrupt
+        if newly_frozen.any():
+            # Frozen groups are no longer computed: a step costs what the
+            # groups still training cost.
+            net.module_.restrict(np.flatnonzero(~self.frozen_))
 
     def on_train_end(self, net, **kwargs):
         net.module_.restrict(None)

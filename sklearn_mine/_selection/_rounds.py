@@ -227,6 +227,9 @@ def _fit_in_fold(fold, new_sets, baseline, parent, training, screened):
         None if parent is None else (parent, critic_rows(columns, baseline, s))
         for s in sets
     ]
+    if screened is not None:
+        # Whether each of sets may be screened: the baseline, last, never.
+        screenable = [screened[g] for g in kept] + ([False] if baseline else [])
     # The baseline is trained in every chunk, beside its candidates.
     chunks = [
         [*chunk, *([len(sets) - 1] if baseline else [])]
@@ -244,11 +247,7 @@ def _fit_in_fold(fold, new_sets, baseline, parent, training, screened):
             bool(baseline),
             None
             if screened is None
-            else [
-                g
-                for g, i in enumerate(chunk)
-                if i == len(sets) - 1 and baseline or not screened[kept[i]]
-            ],
+            else [g for g, i in enumerate(chunk) if not screenable[i]],
         )
         for chunk in chunks
     )

@@ -79,7 +79,7 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
     gain by luck, ``history_["null_bound"]``, once it holds
     ``min_features_to_select`` features: in a round where no feature
     carries anything, a move is made with probability at most
-    :math:`(1 - \text{confidence_level}) / 2`. It promises no more: on a few
+    (1 - ``confidence_level``)/2. It promises no more: on a few
     hundred rows a feature that a downstream model would use often adds too
     little to be told from luck, and "auto" keeps fewer features than such
     a model wants (``docs/selection.md``); read ``history_`` (or
