@@ -1,7 +1,6 @@
 """MINEEstimator: mutual information by a neural critic, as a scikit-learn estimator."""
 
 import math
-import warnings
 
 import numpy as np
 import torch
@@ -22,6 +21,7 @@ from ._engine.reference import REFERENCES, gaussian_reads_more
 from ._utils.constants import DEFAULT_MAX_STEPS
 from ._utils.docstrings import with_pairs_doc, with_training_parameters
 from ._utils.preprocessing import fit_marginal_transform, transform_rows
+from ._utils.stack import warn
 from ._utils.validation import (
     TRAINING_CONSTRAINTS,
     check_conditioning,
@@ -30,16 +30,11 @@ from ._utils.validation import (
     check_not_constant,
     draw_seed,
     resolve_device,
-    resolve_renamed,
     split_indices,
     validate_pairs,
 )
 
 __all__ = ["MINEEstimator"]
-
-# Warnings raised in fit name the user's line: fit runs inside scikit-learn's
-# _fit_context wrapper, one frame above it.
-_FIT_STACKLEVEL = 3
 
 
 # The docstring's Parameters section lists the estimator's own parameters;
@@ -286,8 +281,6 @@ class MINEEstimator(BaseEstimator):
         compile=False,
         verbose=0,
         random_state=None,
-        ema_rate="deprecated",
-        averaging_rate="deprecated",
     ):
         self.objective = objective
         self.tau = tau
@@ -314,8 +307,6 @@ class MINEEstimator(BaseEstimator):
         self.compile = compile
         self.verbose = verbose
         self.random_state = random_state
-        self.ema_rate = ema_rate
-        self.averaging_rate = averaging_rate
 
     def _to_tensor(self, scaler, data, rows=None):
         """Rows ``rows`` of ``data``, transformed, as one float32 tensor."""
@@ -348,12 +339,12 @@ default=None
         X, y = validate_pairs(self, X, y, reset=True)
         Z = check_conditioning(Z, len(X))
         if Z is not None:
-            check_not_constant(Z, "Z", stacklevel=_FIT_STACKLEVEL)
+            check_not_constant(Z, "Z")
         check_critic_combination(
             self.reference, self.objective, self.critic, self.marginal_batch_size
         )
-        check_not_constant(X, "X", stacklevel=_FIT_STACKLEVEL)
-        check_not_constant(y, "y", stacklevel=_FIT_STACKLEVEL)
+        check_not_constant(X, "X")
+        check_not_constant(y, "y")
         settings = self._training_settings()
         rng = check_random_state(self.random_state)
         self.device_ = resolve_device(self.device)
@@ -405,7 +396,7 @@ default=None
         )
         if message is not None:
             # fit's wrapper, then fit.
-            warnings.warn(message, ConvergenceWarning, stacklevel=_FIT_STACKLEVEL)
+            warn(message, ConvergenceWarning)
         if self.objective == "infonce":
             self._warn_near_cap(min(self.batch_size, len(valid_ds)))
         elif self.reference_ == "resample":
@@ -451,11 +442,8 @@ default=None
             self.y_reference_ = valid_ds.y[: self.batch_size].clone()
 
     def _training_settings(self):
-        """The settings build_net reads, with renamed parameters resolved."""
-        # Above this method: fit, then the wrapper of fit.
-        settings = resolve_renamed(
-            self.get_params(), "MINEEstimator", stacklevel=_FIT_STACKLEVEL + 1
-        )
+        """The settings build_net reads."""
+        settings = self.get_params()
         settings["marginal_batch_size"] = self.marginal_batch_size or self.batch_size
         return settings
 
@@ -530,8 +518,7 @@ default=None
             self.mutual_info_, n_pairs, infonce=self.objective == "infonce"
         )
         if message is not None:
-            # fit's wrapper, fit, then this method.
-            warnings.warn(message, UserWarning, stacklevel=_FIT_STACKLEVEL + 1)
+            warn(message)
 
     @with_pairs_doc
     def score(self, X: ArrayLike, y: ArrayLike, Z: ArrayLike = None) -> float:

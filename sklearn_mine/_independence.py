@@ -242,7 +242,7 @@ def retraining_test(X, y, n_permutations, random_state, params, Z=None, **given)
     # to test, and a constant column is named.
     for data, name in ((X, "X"), (y.reshape(len(y), -1), "y"), (Z, "Z")):
         if data is not None:
-            check_not_constant(data, name, stacklevel=4)
+            check_not_constant(data, name)
     caller = (
         "independence_test(method='permutation')"
         if Z is None
@@ -260,7 +260,6 @@ def retraining_test(X, y, n_permutations, random_state, params, Z=None, **given)
         n_jobs=None,
         n_permutations=n_permutations,
         Z=Z,
-        stacklevel=5,
         **given,
         **params,
     )

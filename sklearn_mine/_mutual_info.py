@@ -72,8 +72,6 @@ def mutual_info_mine(
     preprocessing="quantile",
     device="cpu",
     verbose=0,
-    ema_rate="deprecated",
-    averaging_rate="deprecated",
 ):
     """Mutual information of each feature with a continuous target, by MINE.
 
@@ -169,8 +167,6 @@ def mutual_info_mine_classif(
     preprocessing="quantile",
     device="cpu",
     verbose=0,
-    ema_rate="deprecated",
-    averaging_rate="deprecated",
 ):
     """Mutual information of each feature with a discrete target, by MINE.
 

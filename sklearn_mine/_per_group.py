@@ -8,8 +8,6 @@ the body of :func:`mutual_info_mine`, :func:`mutual_info_mine_classif` and of
 ``independence_test(method="permutation")``.
 """
 
-import warnings
-
 import numpy as np
 from scipy.sparse import hstack, issparse
 from sklearn.utils import check_random_state
@@ -32,6 +30,7 @@ from ._utils.features import (
 )
 from ._utils.local_permutation import neighbour_table
 from ._utils.permutation import group_pvalues, permuted_design, target_scores
+from ._utils.stack import warn
 from ._utils.validation import (
     check_conditioning,
     check_marginal_batch_size,
@@ -39,7 +38,6 @@ from ._utils.validation import (
     constant_columns,
     draw_seed,
     resolve_device,
-    resolve_renamed,
     split_indices,
 )
 
@@ -61,14 +59,11 @@ def estimate_per_group(
     n_permutations=None,
     Z=None,
     n_neighbors=5,
-    stacklevel=4,
     **params,
 ):
     """The estimates, and with ``n_permutations`` each group's test, as a dict.
 
-    ``stacklevel`` points warnings at the user's line (by default: above
-    this function are a public function and scikit-learn's
-    ``validate_params`` wrapper). X is read, never written.
+    X is read, never written.
 
     ``"mi"`` and ``"std"``; with ``n_permutations``, also ``"pvalues"``, and
     ``"statistics"``: each group's statistics by name, observed then
@@ -90,7 +85,6 @@ def estimate_per_group(
     discrete_mask = discrete_features_mask(discrete_features, X)
     if np.any(~discrete_mask) and issparse(X):
         raise ValueError("Sparse matrix `X` can't have continuous features.")
-    params = resolve_renamed(params, "mutual_info_mine", stacklevel=stacklevel)
 
     rng = check_random_state(random_state)
     train, valid = split_indices(X.shape[0], params["validation_fraction"], rng)
@@ -137,11 +131,7 @@ def estimate_per_group(
     # Constant data carry no information: their MI is exactly 0, as in
     # scikit-learn, rather than a critic's estimate of 0.
     if constant_columns(y_encoded).all():
-        warnings.warn(
-            "y is constant: the mutual information of every feature with it is 0.",
-            UserWarning,
-            stacklevel=stacklevel,
-        )
+        warn("y is constant: the mutual information of every feature with it is 0.")
         result = {"mi": np.zeros(n_groups), "std": np.zeros(n_groups)}
         if n_permutations is None:
             return result

@@ -22,7 +22,6 @@ from sklearn.utils.validation import check_is_fitted
 from ._engine.readout import lower_confidence_bound
 from ._estimator import MINEEstimator
 from ._utils.preprocessing import NormalScores
-from ._utils.validation import RENAMED
 
 __all__ = ["dump", "load"]
 
@@ -31,6 +30,11 @@ __all__ = ["dump", "load"]
 # version 1 files are read with the parameters renamed in 0.2.
 FORMAT_VERSION = 2
 _READABLE_VERSIONS = (1, 2)
+
+# Parameters renamed in 0.2, by their old names. Their aliases were removed
+# in 0.4, but files written before then still hold them: set in version 1
+# files, "deprecated" in version 2 files.
+_RENAMED = {"ema_rate": "denominator_ema_rate", "averaging_rate": "weight_ema_rate"}
 
 # The member of an estimator fitted with Z that holds its conditioning
 # estimator, itself a file of this format.
@@ -69,11 +73,10 @@ def _optimizer_name(optimizer):
 def _params(fitted):
     """The estimator's parameters from a file, renamed ones updated."""
     params = dict(fitted["params"])
-    # Version 1 files hold the values of parameters renamed in 0.2 under
-    # their old names.
-    for old, new in RENAMED.items():
-        if old in params and not (isinstance(params[old], str)):
-            params[new] = params.pop(old)
+    for old, new in _RENAMED.items():
+        value = params.pop(old, "deprecated")
+        if not isinstance(value, str):
+            params[new] = value
     name = params.get("optimizer", "Adam")
     optimizer = getattr(torch.optim, str(name), None)
     if not (

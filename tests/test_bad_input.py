@@ -178,8 +178,6 @@ def test_constant_features_score_exactly_zero():
         ({"lr": float("nan")}, "lr"),
         ({"denominator_ema_rate": 1.5}, "denominator_ema_rate"),
         ({"weight_ema_rate": 0.0}, "weight_ema_rate"),
-        # The deprecated name is validated as before.
-        ({"ema_rate": 1.5}, "ema_rate"),
         ({"max_steps": -1}, "max_steps"),
         ({"steps_per_epoch": 0}, "steps_per_epoch"),
         ({"validation_fraction": -0.1}, "validation_fraction"),

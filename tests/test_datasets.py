@@ -30,16 +30,13 @@ def test_seed_value():
     assert gaussian_mi(0.878977) == pytest.approx(0.74052, abs=1e-5)
 
 
-def test_seed_rho_is_the_deprecated_name_of_lecture_rho():
+def test_lecture_rho_and_no_old_name():
     from sklearn_mine import datasets
 
     assert datasets.LECTURE_RHO == 0.878977
-    with pytest.warns(FutureWarning, match="SEED_RHO was renamed LECTURE_RHO") as w:
-        value = datasets.SEED_RHO
-    assert value == datasets.LECTURE_RHO
-    assert w[0].filename == __file__
-    with pytest.raises(AttributeError, match="no attribute 'SEED_RHOS'"):
-        datasets.SEED_RHOS  # noqa: B018
+    # SEED_RHO, its name before 0.2, was removed in 0.4 as announced.
+    with pytest.raises(AttributeError, match="has no attribute 'SEED_RHO'"):
+        datasets.SEED_RHO  # noqa: B018
     assert make_gaussian(10)[2] == pytest.approx(0.74052, abs=1e-5)
 
 

@@ -394,26 +394,14 @@ def test_kept_critic_is_the_weight_average(seed_case, best):
     )
 
 
-# Renamed parameters: the old names still work, and warn at the user's line.
+# Parameters renamed in 0.2 lost their old names in 0.4, as announced.
 TINY = dict(max_steps=20, steps_per_epoch=10, random_state=0)
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize(
-    "old, new",
-    [("ema_rate", "denominator_ema_rate"), ("averaging_rate", "weight_ema_rate")],
-)
-def test_old_parameter_names_still_work_and_warn(seed_case, old, new):
-    X, y, _ = seed_case
-    with pytest.warns(FutureWarning, match=f"'{old}' was renamed '{new}'") as record:
-        old_est = MINEEstimator(**TINY, **{old: 0.5}).fit(X, y)
-    assert [w.filename for w in record if w.category is FutureWarning] == [__file__]
-    new_est = MINEEstimator(**TINY, **{new: 0.5}).fit(X, y)
-    default = MINEEstimator(**TINY).fit(X, y)
-    # The old name's value is the one used: the same fit as the new name's,
-    # and not the default's.
-    assert old_est.mutual_info_ == new_est.mutual_info_
-    assert old_est.mutual_info_ != default.mutual_info_
+@pytest.mark.parametrize("old", ["ema_rate", "averaging_rate"])
+def test_old_parameter_names_are_gone(old):
+    with pytest.raises(TypeError, match=f"unexpected keyword argument '{old}'"):
+        MINEEstimator(**{old: 0.5})
 
 
 def test_new_parameter_names_do_not_warn(seed_case):
@@ -609,9 +597,6 @@ def test_bad_input_names_the_problem(X, y, error, message):
         ({"denominator_ema_rate": 0.0}, "denominator_ema_rate"),
         ({"weight_ema_rate": 0.0}, "weight_ema_rate"),
         ({"weight_ema_rate": 1.5}, "weight_ema_rate"),
-        # The deprecated names are validated as before.
-        ({"ema_rate": 0.0}, "ema_rate"),
-        ({"averaging_rate": 1.5}, "averaging_rate"),
         ({"max_steps": 0}, "max_steps"),
         ({"patience": 0}, "patience"),
         ({"validation_fraction": 1.0}, "validation_fraction"),

@@ -128,22 +128,12 @@ def test_weight_ema_rate_one_is_no_averaging():
     assert not np.array_equal(mutual_info_mine(X, y, **quick), plain)
 
 
-@pytest.mark.parametrize(
-    "old, new",
-    [("ema_rate", "denominator_ema_rate"), ("averaging_rate", "weight_ema_rate")],
-)
+@pytest.mark.parametrize("old", ["ema_rate", "averaging_rate"])
 @pytest.mark.parametrize("function", [mutual_info_mine, mutual_info_mine_classif])
-def test_old_parameter_names_still_work_and_warn(function, old, new):
-    X, y, _ = _gaussian_features(300, [0.8])
-    if function is mutual_info_mine_classif:
-        y = (y > 0).astype(int)
-    tiny = dict(max_steps=20, steps_per_epoch=10, random_state=0)
-    with pytest.warns(FutureWarning, match=f"'{old}' was renamed '{new}'") as record:
-        with_old = function(X, y, **tiny, **{old: 0.5})
-    assert [w.filename for w in record if w.category is FutureWarning] == [__file__]
-    # The old name's value is the one used: as the new name's, not the default.
-    np.testing.assert_array_equal(with_old, function(X, y, **tiny, **{new: 0.5}))
-    assert not np.array_equal(with_old, function(X, y, **tiny))
+def test_old_parameter_names_are_gone(function, old):
+    X, y, _ = _gaussian_features(50, [0.8])
+    with pytest.raises(TypeError, match=f"unexpected keyword argument '{old}'"):
+        function(X, (y > 0).astype(int), **{old: 0.5})
 
 
 def test_constant_target_warns_and_scores_zero():
@@ -316,8 +306,6 @@ def test_same_errors_as_scikit_learn(X, y):
         ({"validation_fraction": 0.0}, "validation_fraction"),
         ({"weight_ema_rate": 0.0}, "weight_ema_rate"),
         ({"denominator_ema_rate": 0.0}, "denominator_ema_rate"),
-        # The deprecated name is validated as before.
-        ({"averaging_rate": 0.0}, "averaging_rate"),
     ],
 )
 def test_invalid_parameters_are_named(kwargs, message):

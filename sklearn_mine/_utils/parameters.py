@@ -18,12 +18,11 @@ import inspect
 from dataclasses import dataclass
 from numbers import Integral, Real
 
-from sklearn.utils._param_validation import Hidden, Interval, StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from .constants import ACTIVATIONS, DEFAULT_MAX_STEPS, OBJECTIVES, PREPROCESSING
 
 __all__ = [
-    "DEPRECATED",
     "ENTRY_POINTS",
     "PARAMETERS",
     "TrainingParameter",
@@ -43,9 +42,6 @@ ENTRY_POINTS = (
 # The per-feature functions and the selector train grouped critics, and
 # share most of their wording.
 _GROUPED = ENTRY_POINTS[1:]
-
-# The marker of a deprecated parameter's default, as in scikit-learn.
-DEPRECATED = "deprecated"
 
 
 class _Importable:
@@ -108,11 +104,6 @@ def _defaults(estimator, functions=_AS_BEFORE, selector=_AS_BEFORE):
 def _everywhere(value):
     """The same default at every entry point."""
     return dict.fromkeys(ENTRY_POINTS, value)
-
-
-def _deprecated():
-    """A renamed parameter's: absent from the selector, which never had it."""
-    return dict.fromkeys(ENTRY_POINTS[:3], DEPRECATED)
 
 
 def _options(names):
@@ -378,22 +369,6 @@ PARAMETERS = {
                 shows it); 2 also shows progress bars on stderr.
                 """,
         },
-    ),
-    # The old names of the two rates, which win over the new ones when set
-    # (sklearn_mine._utils.validation.resolve_renamed).
-    "ema_rate": TrainingParameter(
-        "float",
-        _deprecated(),
-        [_RATE, Hidden(StrOptions({DEPRECATED}))],
-        """
-        Deprecated, removed in 0.4: the old name of ``denominator_ema_rate``.
-        """,
-    ),
-    "averaging_rate": TrainingParameter(
-        "float or None",
-        _deprecated(),
-        [_RATE, None, Hidden(StrOptions({DEPRECATED}))],
-        "Deprecated, removed in 0.4: the old name of ``weight_ema_rate``.",
     ),
 }
 

@@ -6,7 +6,6 @@ function and the command line all import it downward.
 """
 
 import math
-import warnings
 
 import numpy as np
 from scipy.sparse import issparse
@@ -14,7 +13,8 @@ from sklearn.utils import check_array
 from sklearn.utils.validation import validate_data
 
 from .constants import MIN_SAMPLES
-from .parameters import DEPRECATED, constraints
+from .parameters import constraints
+from .stack import warn
 
 __all__ = [
     "GROUPED_CONSTRAINTS",
@@ -43,32 +43,6 @@ TRAINING_CONSTRAINTS = constraints("MINEEstimator")
 GROUPED_CONSTRAINTS = constraints("mutual_info_mine")
 
 
-# Parameters renamed in 0.2, by their old names.
-RENAMED = {"ema_rate": "denominator_ema_rate", "averaging_rate": "weight_ema_rate"}
-
-
-def resolve_renamed(params, owner, stacklevel):
-    """``params`` with the values of renamed parameters under their new names.
-
-    scikit-learn's pattern: an old name defaults to ``"deprecated"``; set, it
-    wins over the new one until its removal in 0.4, with a FutureWarning
-    that ``stacklevel`` points at the caller's caller's line.
-    """
-    params = dict(params)
-    for old, new in RENAMED.items():
-        value = params[old]
-        if isinstance(value, str) and value == DEPRECATED:
-            continue
-        warnings.warn(
-            f"{old!r} was renamed {new!r} in 0.2 and will be removed in 0.4; "
-            f"set {new}={value!r} in {owner} instead.",
-            FutureWarning,
-            stacklevel=stacklevel + 1,
-        )
-        params[new] = value
-    return params
-
-
 def resolve_device(device):
     """``"cpu"`` or ``"cuda"``: ``"auto"`` resolved, a missing GPU refused."""
     # Imported here so that the command line parses without loading torch.
@@ -92,7 +66,7 @@ def constant_columns(data):
     return np.all(data == data[:1], axis=0)
 
 
-def check_not_constant(data, name, stacklevel=2):
+def check_not_constant(data, name):
     """Refuse all-constant data; warn about each constant column.
 
     Constant data carry no information: there is nothing for a critic to
@@ -108,11 +82,7 @@ def check_not_constant(data, name, stacklevel=2):
             "to learn."
         )
     for column in np.flatnonzero(constant):
-        warnings.warn(
-            f"column {column} of {name} is constant: it carries no information.",
-            UserWarning,
-            stacklevel=stacklevel + 1,
-        )
+        warn(f"column {column} of {name} is constant: it carries no information.")
 
 
 def split_indices(n, validation_fraction, rng):

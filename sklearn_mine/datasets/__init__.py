@@ -19,8 +19,6 @@ information I(X; y | Z) instead: ``make_conditional_gaussian``,
 ``gaussian_cmi`` for any Gaussian covariance.
 """
 
-import warnings
-
 from .._utils.constants import LECTURE_RHO
 from ._conditional import (
     gaussian_cmi,
@@ -56,17 +54,3 @@ __all__ = [
     "student_t_mi",
     "transform_pair",
 ]
-
-
-def __getattr__(name):
-    # The old name of LECTURE_RHO, deprecated as scikit-learn deprecates.
-    if name == "SEED_RHO":
-        warnings.warn(
-            "sklearn_mine.datasets.SEED_RHO was renamed LECTURE_RHO in 0.2 (the "
-            "correlation of the lecture's bivariate Gaussian); the old name "
-            "will be removed in 0.4.",
-            FutureWarning,
-            stacklevel=2,
-        )
-        return LECTURE_RHO
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
