@@ -9,8 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sklearn_mine.cli import _table as _cli_table
-from sklearn_mine.cli import main
+from sklearn_mine.cli import _output, _table, main
 from sklearn_mine.cli._parser import build_parser
 
 # Few steps keep each fit to seconds; the dependences below are strong enough
@@ -457,7 +456,7 @@ def test_joint_table_output(capsys):
         "ci_low": 0.46,
         "ci_high": 0.54,
     }
-    _cli_table.write(result, args, 100, sys.stdout)
+    _output.write(result, args, 100, sys.stdout)
     out = capsys.readouterr().out.splitlines()
     assert out[0] == (
         "f.csv: mutual information with y, in nats (objective mine, 100 rows)"
@@ -644,7 +643,7 @@ def test_library_value_error_is_one_error_line(bad_dir, monkeypatch, capsys):
 def test_parquet_without_an_engine_says_what_to_install(tmp_path, monkeypatch, capsys):
     path = tmp_path / "data.parquet"
     path.write_bytes(b"PAR1")
-    monkeypatch.setattr(_cli_table, "_parquet_engine_installed", lambda: False)
+    monkeypatch.setattr(_table, "_parquet_engine_installed", lambda: False)
     assert main(["estimate", str(path), "--target", "y"]) == 2
     assert "pip install pyarrow" in capsys.readouterr().err
 
@@ -686,7 +685,7 @@ def test_per_feature_table_has_a_pvalue_column(capsys):
         {"rank": 2, "feature": "bb", "mutual_info": 0.0, "standard_error": 0.01,
          "pvalue": 0.75},
     ]  # fmt: skip
-    _cli_table.write(result, args, 100, sys.stdout)
+    _output.write(result, args, 100, sys.stdout)
     assert capsys.readouterr().out.splitlines()[1:] == [
         "rank  feature  mutual_info  standard_error  pvalue",
         "   1  a             0.5000          0.0200  0.0050",
@@ -767,7 +766,7 @@ def test_test_table_output(capsys):
         "statistic": 0.25,
         "pvalue": 0.005,
     }
-    _cli_table.write(result, args, 100, sys.stdout)
+    _output.write(result, args, 100, sys.stdout)
     assert capsys.readouterr().out.splitlines() == [
         "f.csv: test of independence from y (objective mine, 100 rows)",
         "features        a, b (jointly)",
