@@ -27,6 +27,18 @@ def _unique(names):
     return list(dict.fromkeys(names))
 
 
+def _comma_note(columns):
+    """Why a column whose name holds a comma was not found, if there is one."""
+    # --target and --features split their values on commas (_parser).
+    named = [name for name in columns if "," in name]
+    if not named:
+        return ""
+    return (
+        f" (a column whose name holds a comma, as {named[0]!r}, cannot be named: "
+        "--target and --features split on commas; rename it first)"
+    )
+
+
 def select_columns(frame, targets, features):
     """The target and feature names, checked against the file's columns."""
     columns = list(frame.columns)
@@ -37,7 +49,9 @@ def select_columns(frame, targets, features):
             shown = ", ".join(repr(c) for c in columns[:_MAX_LISTED_COLUMNS])
             if len(columns) > _MAX_LISTED_COLUMNS:
                 shown += f", ... ({len(columns) - _MAX_LISTED_COLUMNS} more)"
-            raise InputError(f"no column {name!r}; its columns are {shown}")
+            raise InputError(
+                f"no column {name!r}; its columns are {shown}{_comma_note(columns)}"
+            )
     if features is None:
         features = [c for c in columns if c not in targets]
         if not features:

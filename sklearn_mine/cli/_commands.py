@@ -235,5 +235,5 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else [str(token) for token in argv]
     argv = argv or ["demo"]
     args = parser.parse_args(argv)
-    args.check(args, argv)
+    args.check(args)
     return _COMMANDS[args.command](args)
