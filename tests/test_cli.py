@@ -1,5 +1,6 @@
 import csv
 import io
+import itertools
 import json
 import re
 import subprocess
@@ -9,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sklearn_mine.cli import _table as _cli_table
-from sklearn_mine.cli import main
+from sklearn_mine.cli import _output, _table, main
+from sklearn_mine.cli._columns import select_columns
 from sklearn_mine.cli._parser import build_parser
 
 # Few steps keep each fit to seconds; the dependences below are strong enough
@@ -167,6 +168,10 @@ def test_bad_demo_arguments_exit_with_a_message(capsys):
         (["test", "--target", "y"], "as in: sklearn-mine test data.csv --target"),
         (["test", "f.csv", "--target", "y", "--max-steps", "0"], "got 0"),
         (["test", "f.csv", "--target", "y", "--method", "halves"], "invalid choice"),
+        (["estimate", "f.csv", "--target", "y,,z"],
+         "argument --target: empty column name in 'y,,z'"),
+        (["test", "f.csv", "--target", "y", "--features", "a,"],
+         "argument --features: empty column name in 'a,'"),
     ],
 )  # fmt: skip
 def test_bad_arguments_exit_with_a_message(capsys, args, expected):
@@ -184,20 +189,17 @@ def test_bad_arguments_exit_with_a_message(capsys, args, expected):
     [
         (["f.csv", "--target", "y"], "f.csv", ["y"], None),
         (["--target", "y", "f.csv"], "f.csv", ["y"], None),
-        (["--target", "y", "y2", "f.csv"], "f.csv", ["y", "y2"], None),
+        (["--target", "y,y2", "f.csv"], "f.csv", ["y", "y2"], None),
+        (["--target", "y", "--target", "y2", "f.csv"], "f.csv", ["y", "y2"], None),
         (["--features", "a", "--target", "y", "f.csv"], "f.csv", ["y"], ["a"]),
-        (
-            ["--target", "y", "--features", "a", "b", "f.csv"],
-            "f.csv",
-            ["y"],
-            ["a", "b"],
-        ),
+        (["--target", "y", "--features", "a,b", "f.csv"], "f.csv", ["y"], ["a", "b"]),
         (["--target", "y", "--fe", "a", "f.csv"], "f.csv", ["y"], ["a"]),
         (["--target", "y", "--joint", "f.csv"], "f.csv", ["y"], None),
         (["--target", "y", "--", "f.csv"], "f.csv", ["y"], None),
         # FILE after the targets, options after FILE.
         (["--target", "y", "f.csv", "--max-steps", "200"], "f.csv", ["y"], None),
-        (["--tar", "y", "y2", "f.csv", "--joint"], "f.csv", ["y", "y2"], None),
+        (["--tar", "y,y2", "f.csv", "--joint"], "f.csv", ["y", "y2"], None),
+        (["--target=y", "--features=a,b", "f.csv"], "f.csv", ["y"], ["a", "b"]),
         (
             ["--target", "y", "--target", "y2", "f.csv", "--features", "a"],
             "f.csv",
@@ -205,64 +207,119 @@ def test_bad_arguments_exit_with_a_message(capsys, args, expected):
             ["a"],
         ),
         (
-            ["--features", "a", "b", "f.csv", "--target", "y", "--format", "csv"],
+            ["--features", "a,b", "f.csv", "--target", "y", "--format", "csv"],
             "f.csv",
             ["y"],
             ["a", "b"],
+        ),
+        # Both forms at once; names are kept as typed, spaces included.
+        (
+            ["--features", "a", "f.csv", "--features", "b c,d", "--target", " y"],
+            "f.csv",
+            [" y"],
+            ["a", "b c", "d"],
         ),
     ],
 )
 def test_file_before_or_after_the_options(args, file, target, features):
     parser = build_parser()
-    argv = ["estimate", *args]
-    parsed = parser.parse_args(argv)
-    parsed.check(parsed, argv)
+    parsed = parser.parse_args(["estimate", *args])
+    parsed.check(parsed)
     assert (parsed.file, parsed.target, parsed.features) == (file, target, features)
+
+
+@pytest.mark.parametrize("command", ["estimate", "test"])
+def test_file_is_never_taken_for_a_column(command):
+    # FILE at every place among the column options, in every order of them:
+    # with options of one or more values (nargs="+"), FILE right after one
+    # of them would be read as a column.
+    groups = [["--target", "y"], ["--target", "y2,y3"], ["--features", "a,b"],
+              ["--features", "c"], ["--max-steps", "200"]]  # fmt: skip
+    parser = build_parser()
+    for order in itertools.permutations(groups):
+        for place in range(len(groups) + 1):
+            tokens = [*itertools.chain(*order[:place]), "f.csv",
+                      *itertools.chain(*order[place:])]  # fmt: skip
+            parsed = parser.parse_args([command, *tokens])
+            assert parsed.file == "f.csv", tokens
+            assert sorted(parsed.target) == ["y", "y2", "y3"], tokens
+            assert sorted(parsed.features) == ["a", "b", "c"], tokens
 
 
 @pytest.mark.parametrize(
     "args, target, features",
     [
         (["f.csv", "--target", "y"], ["y"], None),
-        (["--target", "y", "y2", "f.csv", "--method", "split"], ["y", "y2"], None),
-        (["--features", "a", "b", "f.csv", "--target", "y"], ["y"], ["a", "b"]),
+        (["--target", "y,y2", "f.csv", "--method", "split"], ["y", "y2"], None),
+        (["--features", "a,b", "f.csv", "--target", "y"], ["y"], ["a", "b"]),
+        (["--features", "a", "--features", "b", "f.csv", "--target", "y"], ["y"],
+         ["a", "b"]),
         # No --test here: --t is --target.
         (["--t", "y", "f.csv", "--permutations", "19"], ["y"], None),
     ],
-)
+)  # fmt: skip
 def test_test_takes_the_file_where_estimate_does(args, target, features):
-    argv = ["test", *args]
-    parsed = build_parser().parse_args(argv)
-    parsed.check(parsed, argv)
+    parsed = build_parser().parse_args(["test", *args])
+    parsed.check(parsed)
     assert (parsed.file, parsed.target, parsed.features) == ("f.csv", target, features)
 
 
-def test_file_among_several_lists_is_the_existing_file(tmp_path):
-    path = tmp_path / "data.csv"
-    path.write_text("a,y\n")
-    argv = ["estimate", "--target", "y", "b", "--features", "a", str(path)]
-    parsed = build_parser().parse_args(argv)
-    parsed.check(parsed, argv)
-    assert (parsed.file, parsed.target, parsed.features) == (
-        str(path),
-        ["y", "b"],
-        ["a"],
+@pytest.mark.parametrize(
+    "args, unrecognized",
+    [
+        # The space-separated list of 0.3: its second column is FILE to
+        # argparse, and FILE one argument too many.
+        (["--features", "a", "b", "f.csv", "--target", "y"], "f.csv"),
+        # Two files.
+        (["--target", "y", "a.csv", "--features", "x", "b.csv"], "b.csv"),
+    ],
+)
+def test_a_second_positional_is_refused_by_argparse(capsys, args, unrecognized):
+    with pytest.raises(SystemExit) as exc:
+        build_parser().parse_args(["estimate", *args])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1] == (
+        f"sklearn-mine: error: unrecognized arguments: {unrecognized}"
     )
 
 
-def test_file_that_cannot_be_told_from_a_column_says_what_to_type(capsys):
-    argv = ["estimate", "--target", "y", "a.csv", "--features", "x", "b.csv"]
-    parsed = build_parser().parse_args(argv)
+def test_bound_is_refused_by_argparse(capsys):
+    # The deprecated alias of --objective, removed in 0.4.
     with pytest.raises(SystemExit) as exc:
-        parsed.check(parsed, argv)
+        main(["estimate", "f.csv", "--target", "y", "--bound", "dv"])
     assert exc.value.code == 2
     err = capsys.readouterr().err
-    assert "which of 'a.csv' or 'b.csv' is FILE?" in err
-    assert "Put it first, as in: sklearn-mine estimate data.csv --target" in err
+    assert err.splitlines()[-1] == (
+        "sklearn-mine: error: unrecognized arguments: --bound dv"
+    )
+
+
+def test_column_with_a_comma_cannot_be_named_and_is_told(tmp_path, capsys):
+    path = tmp_path / "data.csv"
+    make_frame(50).rename(columns={"x1": "x,1"}).to_csv(path, index=False)
+    status, out, err = run_main(capsys, path, "--target", "y", "--features", "x,1")
+    assert status == 2 and out == ""
+    (line,) = err.splitlines()
+    assert line.startswith(f"sklearn-mine: error: {path}: no column 'x'; ")
+    assert "as 'x,1', cannot be named" in line
+    # Without --features it is a feature all the same.
+    frame = pd.read_csv(path)
+    assert select_columns(frame, ["y"], None)[1] == ["x0", "x,1", "color", "y2"]
+
+
+def test_missing_column_without_commas_has_no_note():
+    frame = make_frame(20)
+    with pytest.raises(_table.InputError) as exc:
+        select_columns(frame, ["y"], ["zz"])
+    assert str(exc.value) == (
+        "no column 'zz'; its columns are 'x0', 'x1', 'color', 'y', 'y2'"
+    )
 
 
 def test_estimate_with_the_file_after_the_target(data_csv, capsys):
-    # What a new user typed; argparse alone gives data.csv to --target.
+    # What a new user typed; with a list of one or more values per option,
+    # argparse gave data.csv to --target.
     status, out, err = run_main(
         capsys, "--target", "y", data_csv, "--max-steps", "200", "--format", "csv"
     )
@@ -296,11 +353,13 @@ def test_help_does_not_import_torch():
     out = " ".join(result.stdout.split())
     assert "--objective NAME" in out
     assert "--method {permutation,split}" in out
+    assert "--target COL[,COL...]" in out and "--features COL[,COL...]" in out
+    assert "a column whose name holds a comma cannot be named" in out
     # --test's help says what it does now, no longer the 70/30 split.
     assert "all in one batched fit" in out
     assert "the lecture's bivariate Gaussian (rho = 0.878977)" in out
     assert "default: 4000" in out
-    # --bound is a deprecated alias, no longer offered.
+    # --bound, a deprecated alias of --objective, is gone.
     assert "--bound" not in out
     assert "seed's" not in out and "SEED_RHO" not in out
 
@@ -341,12 +400,14 @@ def test_estimate_json_with_several_targets(data_csv):
     status, out, err = run_cli(
         "estimate",
         data_csv,
+        # Both forms of a list: repeated, and comma-separated.
         "--target",
         "y",
+        "--target",
         "y2",
         "--features",
-        "x1",
-        "color",
+        "x1,color",
+        "--features",
         "x0",
         "--format",
         "json",
@@ -387,8 +448,7 @@ def test_estimate_joint_csv_with_a_categorical_feature(data_csv):
         "--target",
         "y2",
         "--features",
-        "x1",
-        "color",
+        "x1,color",
         "--joint",
         "--format",
         "csv",
@@ -422,8 +482,7 @@ def test_estimate_with_a_categorical_target(data_csv, capsys):
         "--target",
         "color",
         "--features",
-        "x0",
-        "y2",
+        "x0,y2",
         "--format",
         "json",
         "--max-steps",
@@ -457,7 +516,7 @@ def test_joint_table_output(capsys):
         "ci_low": 0.46,
         "ci_high": 0.54,
     }
-    _cli_table.write(result, args, 100, sys.stdout)
+    _output.write(result, args, 100, sys.stdout)
     out = capsys.readouterr().out.splitlines()
     assert out[0] == (
         "f.csv: mutual information with y, in nats (objective mine, 100 rows)"
@@ -478,8 +537,7 @@ def test_joint_json_with_file_last_and_objective(tmp_path, capsys):
         "--target",
         "y",
         "--features",
-        "x0",
-        "color",
+        "x0,color",
         "--joint",
         "--format",
         "json",
@@ -495,18 +553,6 @@ def test_joint_json_with_file_last_and_objective(tmp_path, capsys):
     assert result["objective"] == "nwj"
     assert result["n_rows"] == 200
     assert result["features"] == ["x0", "color"]
-
-
-def test_bound_is_a_deprecated_alias_of_objective(tmp_path, capsys):
-    path = tmp_path / "data.csv"
-    make_frame(200).to_csv(path, index=False)
-    status, out, err = run_main(
-        capsys, path, "--target", "y", "--features", "x0", "--bound", "dv",
-        "--max-steps", "50",
-    )  # fmt: skip
-    assert status == 0, err
-    assert err == "sklearn-mine: warning: --bound is deprecated; use --objective\n"
-    assert "(objective dv, 200 rows)" in out.splitlines()[0]
 
 
 def _write_bad_files(directory):
@@ -546,13 +592,13 @@ BAD_INPUTS = {
     ),
     "no such column": (
         "data.csv",
-        ["--target", "y", "--features", "x0", "zz"],
+        ["--target", "y", "--features", "x0,zz"],
         ["'zz'", "'x0', 'x1', 'color', 'y', 'y2'"],
         True,
     ),
     "target in features": (
         "data.csv",
-        ["--target", "y", "--features", "x0", "y"],
+        ["--target", "y", "--features", "x0,y"],
         ["'y'", "both"],
         False,
     ),
@@ -595,7 +641,7 @@ BAD_INPUTS = {
     ),
     "discrete target among several": (
         "data.csv",
-        ["--target", "y", "color"],
+        ["--target", "y,color"],
         ["'color'", "categorical"],
         False,
     ),
@@ -644,7 +690,7 @@ def test_library_value_error_is_one_error_line(bad_dir, monkeypatch, capsys):
 def test_parquet_without_an_engine_says_what_to_install(tmp_path, monkeypatch, capsys):
     path = tmp_path / "data.parquet"
     path.write_bytes(b"PAR1")
-    monkeypatch.setattr(_cli_table, "_parquet_engine_installed", lambda: False)
+    monkeypatch.setattr(_table, "_parquet_engine_installed", lambda: False)
     assert main(["estimate", str(path), "--target", "y"]) == 2
     assert "pip install pyarrow" in capsys.readouterr().err
 
@@ -659,7 +705,7 @@ def test_estimate_test_gives_a_pvalue_per_feature(capsys, small_csv, monkeypatch
         return mutual_info_mine(*args, **kwargs)
 
     monkeypatch.setattr("sklearn_mine.mutual_info_mine", counted)
-    args = (small_csv, "--target", "y", "--features", "x0", "x1", "color")
+    args = (small_csv, "--target", "y", "--features", "x0,x1,color")
     status, out, err = run_main(
         capsys, *args, "--test", *FEW_PERMUTATIONS, "--max-steps", "200",
         "--format", "json",
@@ -686,7 +732,7 @@ def test_per_feature_table_has_a_pvalue_column(capsys):
         {"rank": 2, "feature": "bb", "mutual_info": 0.0, "standard_error": 0.01,
          "pvalue": 0.75},
     ]  # fmt: skip
-    _cli_table.write(result, args, 100, sys.stdout)
+    _output.write(result, args, 100, sys.stdout)
     assert capsys.readouterr().out.splitlines()[1:] == [
         "rank  feature  mutual_info  standard_error  pvalue",
         "   1  a             0.5000          0.0200  0.0050",
@@ -705,7 +751,7 @@ def test_estimate_joint_test_is_the_permutation_test(capsys, small_csv, monkeypa
 
     monkeypatch.setattr("sklearn_mine.independence_test", spied)
     status, out, err = run_main(
-        capsys, small_csv, "--target", "y", "--features", "x0", "x1", "--joint",
+        capsys, small_csv, "--target", "y", "--features", "x0,x1", "--joint",
         "--test", *FEW_PERMUTATIONS, "--max-steps", "100",
     )  # fmt: skip
     assert status == 0, err
@@ -720,7 +766,7 @@ def test_estimate_joint_test_is_the_permutation_test(capsys, small_csv, monkeypa
 def test_test_command_finds_a_dependence(capsys, small_csv, method):
     # Both methods take the training options; --objective reaches the critics.
     status, out, err = run_test(
-        capsys, "--target", "y", "--features", "x0", "x1", small_csv,
+        capsys, "--target", "y", "--features", "x0,x1", small_csv,
         "--method", method, "--objective", "nwj", *FEW_PERMUTATIONS,
         "--max-steps", "200", "--format", "json",
     )  # fmt: skip
@@ -742,7 +788,7 @@ def test_test_command_finds_a_dependence(capsys, small_csv, method):
 
 def test_test_command_csv_with_a_categorical_target(capsys, small_csv):
     status, out, err = run_test(
-        capsys, small_csv, "--target", "color", "--features", "x1", "y2",
+        capsys, small_csv, "--target", "color", "--features", "x1,y2",
         *FEW_PERMUTATIONS, "--max-steps", "100", "--format", "csv",
     )  # fmt: skip
     assert status == 0, err
@@ -767,7 +813,7 @@ def test_test_table_output(capsys):
         "statistic": 0.25,
         "pvalue": 0.005,
     }
-    _cli_table.write(result, args, 100, sys.stdout)
+    _output.write(result, args, 100, sys.stdout)
     assert capsys.readouterr().out.splitlines() == [
         "f.csv: test of independence from y (objective mine, 100 rows)",
         "features        a, b (jointly)",
@@ -781,7 +827,7 @@ def test_test_table_output(capsys):
 @pytest.mark.parametrize(
     "args, expected",
     [
-        (["--target", "y", "--features", "x0", "zz"], ["no column 'zz'", "'x0'"]),
+        (["--target", "y", "--features", "x0,zz"], ["no column 'zz'", "'x0'"]),
         (["--target", "zz"], ["no column 'zz'"]),
         (["--target", "y", "--features", "y"], ["'y'", "both"]),
     ],

@@ -2,8 +2,9 @@
 
 The parser (``_parser``) needs no torch, so that ``--help`` answers at once;
 torch, scikit-learn and pandas are imported by the command that needs them,
-through the public face of the package only. Reading, checking, encoding and
-writing a data file's columns live in ``_table``.
+through the public face of the package only. A data file is read by
+``_table``, its columns chosen and checked by ``_columns``, turned into arrays
+by ``_matrices``; ``_output`` writes the result.
 """
 
 import sys
@@ -67,7 +68,7 @@ def _per_feature(frame, targets, features, kinds, args):
     import numpy as np
 
     from .. import mutual_info_mine, mutual_info_mine_classif
-    from ._table import codes_matrix, target_values
+    from ._matrices import codes_matrix, target_values
 
     X, discrete = codes_matrix(frame, features, kinds)
     y, y_discrete = target_values(frame, targets, kinds)
@@ -117,7 +118,7 @@ def _permutations(args):
 def _independence(frame, features, targets, kinds, args, method="permutation"):
     """``independence_test`` of these features, jointly, with the target(s)."""
     from .. import independence_test
-    from ._table import to_matrix
+    from ._matrices import to_matrix
 
     return independence_test(
         to_matrix(frame, features, kinds),
@@ -134,7 +135,7 @@ def _independence(frame, features, targets, kinds, args, method="permutation"):
 def _joint(frame, targets, features, kinds, args):
     """The MI of all features jointly with the target(s), by ``MINEEstimator``."""
     from .. import MINEEstimator
-    from ._table import to_matrix
+    from ._matrices import to_matrix
 
     est = MINEEstimator(
         objective=args.objective,
@@ -187,12 +188,15 @@ def _joint_test(frame, targets, features, kinds, args):
 
 def _on_table(args, compute):
     """Run ``compute`` on FILE's columns and write its result; the exit status."""
-    from . import _table as table
+    from ._columns import check_columns, select_columns
+    from ._errors import InputError, first_line
+    from ._output import write
+    from ._table import read_table
 
     try:
-        frame = table.read_table(args.file)
-        targets, features = table.select_columns(frame, args.target, args.features)
-        kinds = table.check_columns(frame, targets, features)
+        frame = read_table(args.file)
+        targets, features = select_columns(frame, args.target, args.features)
+        kinds = check_columns(frame, targets, features)
         args.target = targets
         if args.progress is None:
             args.progress = sys.stderr.isatty()
@@ -204,13 +208,13 @@ def _on_table(args, compute):
             # too few rows for the split) with a ValueError whose message is
             # meant for the user.
             except ValueError as exc:
-                raise table.InputError(table.first_line(exc)) from exc
-    except table.InputError as exc:
+                raise InputError(first_line(exc)) from exc
+    except InputError as exc:
         print(f"{PROG}: error: {args.file}: {exc}", file=sys.stderr)
         return 2
     for warning in caught:
-        print(f"{PROG}: warning: {table.first_line(warning.message)}", file=sys.stderr)
-    table.write(result, args, len(frame), sys.stdout)
+        print(f"{PROG}: warning: {first_line(warning.message)}", file=sys.stderr)
+    write(result, args, len(frame), sys.stdout)
     return 0
 
 
@@ -231,5 +235,5 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else [str(token) for token in argv]
     argv = argv or ["demo"]
     args = parser.parse_args(argv)
-    args.check(args, argv)
+    args.check(args)
     return _COMMANDS[args.command](args)

@@ -7,9 +7,7 @@ The parser is built from the torch-free ``_utils.constants`` only, so that
 
 import argparse
 import functools
-import os
 import re
-import sys
 
 from .._utils.constants import (
     DEFAULT_MAX_STEPS,
@@ -26,19 +24,13 @@ PROG = "sklearn-mine"
 # numpy's seeds, which every random_state ends up as.
 _MAX_SEED = 2**32 - 1
 
-# The options that take a list of columns, and so may swallow FILE.
-_LIST_OPTIONS = ("target", "features")
-
-# What argparse takes for a negative number.
-_NEGATIVE = re.compile(r"^-\d+$|^-\d*\.\d+$")
-
 # The tests' methods, as independence_test names them; the first is its default.
 _METHODS = ("permutation", "split")
 
 
 def _example(command):
     """How a command on a table is typed, FILE first."""
-    return f"{PROG} {command} data.csv --target COL [COL ...] [options]"
+    return f"{PROG} {command} data.csv --target COL[,COL...] [options]"
 
 
 # ---------------------------------------------------------------- checks
@@ -51,7 +43,7 @@ def _check_random_state(parser, args):
         )
 
 
-def _check_demo(parser, args, argv):
+def _check_demo(parser, args):
     if not -1 < args.rho < 1:
         parser.error(f"--rho must lie in (-1, 1); got {args.rho}")
     if args.n_samples < MIN_SAMPLES:
@@ -61,80 +53,7 @@ def _check_demo(parser, args, argv):
     _check_random_state(parser, args)
 
 
-def _list_option(token):
-    """``"target"`` or ``"features"`` if ``token`` names that option, else None.
-
-    argparse accepts unambiguous abbreviations ("--tar", "--fe"); an ambiguous
-    one ("--f": --features or --format) is refused before this is asked.
-    """
-    for dest in _LIST_OPTIONS:
-        if len(token) > 2 and f"--{dest}".startswith(token):
-            return dest
-    return None
-
-
-def _is_value(token):
-    """Whether argparse reads ``token`` as a value rather than an option."""
-    # Negative numbers and a lone "-" are values: no option looks like them.
-    return not token.startswith("-") or token == "-" or _NEGATIVE.match(token)
-
-
-def _swallowed_files(argv):
-    """Where FILE may hide: (option, index in its list, value) per candidate.
-
-    ``--target`` and ``--features`` take one or more columns, so argparse
-    gives them the next word too, FILE included (``--target y data.csv
-    --max-steps 200``). A swallowed FILE is the last value of one of their
-    occurrences that holds at least two.
-    """
-    counts = dict.fromkeys(_LIST_OPTIONS, 0)
-    candidates = []
-    i = 0
-    while i < len(argv):
-        token = argv[i]
-        if token == "--":
-            break
-        dest = _list_option(token) if token.startswith("--") else None
-        i += 1
-        if dest is None or "=" in token:
-            continue
-        start = i
-        while i < len(argv) and _is_value(argv[i]):
-            i += 1
-        counts[dest] += i - start
-        if i - start >= 2:
-            candidates.append((dest, counts[dest] - 1, argv[i - 1]))
-    return candidates
-
-
-def _file_after_list(parser, args, argv):
-    """FILE, taken back from the columns of ``--target`` or ``--features``.
-
-    With one candidate, it is FILE. With several, FILE is the one that names
-    an existing file; if none or more than one does, the user is told to put
-    FILE first.
-    """
-    candidates = _swallowed_files(argv)
-    if len(candidates) > 1:
-        existing = [c for c in candidates if os.path.isfile(c[2])]
-        if len(existing) != 1:
-            shown = " or ".join(repr(c[2]) for c in candidates)
-            parser.error(
-                f"which of {shown} is FILE? Put it first, as in: "
-                f"{_example(args.command)}"
-            )
-        candidates = existing
-    if not candidates:
-        parser.error(
-            "the following arguments are required: FILE (first, as in: "
-            f"{_example(args.command)})"
-        )
-    ((dest, index, value),) = candidates
-    getattr(args, dest).pop(index)
-    return value
-
-
-def _check_table_command(parser, args, argv):
+def _check_table_command(parser, args):
     """The checks of ``estimate`` and ``test``, which read a table."""
     from sklearn.utils._param_validation import (
         InvalidParameterError,
@@ -144,7 +63,12 @@ def _check_table_command(parser, args, argv):
     from .._utils.validation import TRAINING_CONSTRAINTS
 
     if args.file is None:
-        args.file = _file_after_list(parser, args, argv)
+        # FILE is optional to argparse only so that its absence is told with
+        # an example of the command.
+        parser.error(
+            "the following arguments are required: FILE (as in: "
+            f"{_example(args.command)})"
+        )
     try:
         validate_parameter_constraints(
             {"max_steps": TRAINING_CONSTRAINTS["max_steps"]},
@@ -162,21 +86,6 @@ def _check_table_command(parser, args, argv):
 
 
 # ---------------------------------------------------------------- parsing
-
-
-class _DeprecatedAlias(argparse.Action):
-    """An option's old name: stores as the new one does, with a warning."""
-
-    def __init__(self, *args, new_name, **kwargs):
-        self.new_name = new_name
-        super().__init__(*args, **kwargs)
-
-    def __call__(self, parser, namespace, values, option_string=None):
-        print(
-            f"{PROG}: warning: {option_string} is deprecated; use {self.new_name}",
-            file=sys.stderr,
-        )
-        setattr(namespace, self.dest, values)
 
 
 def _add_demo_parser(commands):
@@ -213,11 +122,33 @@ _TABLE_EPILOG = (
     f"discrete: their values are categories (at most {MAX_CATEGORIES}), one-hot "
     "encoded for the critics. Columns with missing or infinite values are "
     "refused, and so are text columns most of whose cells are numbers (a numeric "
-    "column with a few cells like '?'). FILE may come first, or right after the "
-    "columns of --target or --features. It is read as Parquet when it ends in "
-    ".parquet or .pq (needs pyarrow), as CSV otherwise. Bad input is reported on "
-    "one line of stderr, with exit status 2."
+    "column with a few cells like '?'). --target and --features take one column "
+    "or several separated by commas, and may be repeated: --target a,b is "
+    "--target a --target b. So a column whose name holds a comma cannot be "
+    "named (rename it first); without --features it is still read as a "
+    "feature. FILE may come before, between or after the options. It is read as "
+    "Parquet when it ends in .parquet or .pq (needs pyarrow), as CSV otherwise. "
+    "Bad input is reported on one line of stderr, with exit status 2."
 )
+
+
+def _column_names(value):
+    """The columns one value of ``--target`` or ``--features`` names.
+
+    Names are split on commas, as git and pip take lists, and kept as typed
+    otherwise (spaces included), so a name that holds a comma cannot be
+    given.
+
+    >>> _column_names("x0,color")
+    ['x0', 'color']
+    """
+    names = value.split(",")
+    if "" in names:
+        raise argparse.ArgumentTypeError(
+            f"empty column name in {value!r}; name columns as COL or COL,COL "
+            "(a column whose name holds a comma cannot be named)"
+        )
+    return names
 
 
 def _add_column_arguments(command):
@@ -225,18 +156,20 @@ def _add_column_arguments(command):
     command.add_argument("file", metavar="FILE", nargs="?", help="CSV or Parquet file")
     command.add_argument(
         "--target",
-        metavar="COL",
-        nargs="+",
+        metavar="COL[,COL...]",
+        type=_column_names,
         action="extend",
         required=True,
-        help="target column; several are one target vector",
+        help="target column; several, comma-separated or with --target again, "
+        "are one target vector",
     )
     command.add_argument(
         "--features",
-        metavar="COL",
-        nargs="+",
+        metavar="COL[,COL...]",
+        type=_column_names,
         action="extend",
-        help="feature columns (default: every column but the targets)",
+        help="feature columns, comma-separated or with --features again "
+        "(default: every column but the targets)",
     )
 
 
@@ -289,11 +222,10 @@ def _add_fit_arguments(command, *, fit, seed, permutations):
 def _add_estimate_parser(commands):
     estimate = commands.add_parser(
         "estimate",
-        usage="%(prog)s [-h] FILE --target COL [COL ...]\n"
-        "       [--features COL [COL ...]] [--joint] [--test] [--objective NAME]\n"
+        usage="%(prog)s [-h] FILE --target COL[,COL...]\n"
+        "       [--features COL[,COL...]] [--joint] [--test] [--objective NAME]\n"
         "       [--permutations N] [--random-state N] [--format {table,json,csv}]\n"
-        "       [--max-steps N] [--progress | --no-progress]\n"
-        "   or: %(prog)s [-h] --target COL [COL ...] FILE [options]",
+        "       [--max-steps N] [--progress | --no-progress]",
         help="estimate the mutual information of a CSV or Parquet file's "
         "columns with a target",
         description="Estimate, in nats, the mutual information of each feature "
@@ -326,27 +258,16 @@ def _add_estimate_parser(commands):
         permutations="with --test, the permuted pairings of each test, each a "
         "critic (default: 99); the p-values are at least 0.001",
     )
-    estimate.add_argument(
-        "--bound",
-        dest="objective",
-        choices=OBJECTIVES,
-        default=argparse.SUPPRESS,
-        metavar="NAME",
-        action=_DeprecatedAlias,
-        new_name="--objective",
-        help=argparse.SUPPRESS,
-    )
 
 
 def _add_test_parser(commands):
     test = commands.add_parser(
         "test",
-        usage="%(prog)s [-h] FILE --target COL [COL ...]\n"
-        "       [--features COL [COL ...]] [--method {permutation,split}]\n"
+        usage="%(prog)s [-h] FILE --target COL[,COL...]\n"
+        "       [--features COL[,COL...]] [--method {permutation,split}]\n"
         "       [--objective NAME] [--permutations N] [--random-state N]\n"
         "       [--format {table,json,csv}] [--max-steps N]\n"
-        "       [--progress | --no-progress]\n"
-        "   or: %(prog)s [-h] --target COL [COL ...] FILE [options]",
+        "       [--progress | --no-progress]",
         help="test whether a CSV or Parquet file's feature columns, jointly, "
         "are independent of a target",
         description="Test the independence of all feature columns of FILE, "
@@ -376,11 +297,10 @@ def _add_test_parser(commands):
 
 
 def build_parser():
-    """The parser of ``sklearn-mine``; ``args.check(args, argv)`` completes it.
+    """The parser of ``sklearn-mine``; ``args.check(args)`` completes it.
 
     ``args.command`` names the command; ``args.check`` refuses bad values
-    with exit status 2 and takes FILE back from a list of columns that
-    swallowed it.
+    (and a missing FILE) with exit status 2.
     """
     parser = argparse.ArgumentParser(
         prog=PROG,
