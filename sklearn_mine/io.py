@@ -167,6 +167,8 @@ def dump(estimator: MINEEstimator, file: str | os.PathLike | IO[bytes]) -> None:
         fitted[name] = _to_json(getattr(estimator, name))
     if hasattr(estimator, "feature_names_in_"):
         fitted["feature_names_in_"] = [str(n) for n in estimator.feature_names_in_]
+    # In the order files have always had: the critic first, the reference
+    # distribution last.
     tensors = dict(critic)
     tensors.update(_scaler_state(estimator.x_scaler_, "x_scaler"))
     tensors.update(_scaler_state(estimator.y_scaler_, "y_scaler"))
