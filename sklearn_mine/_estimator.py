@@ -15,12 +15,18 @@ from ._engine import readout
 from ._engine.batches import PairDataset
 from ._engine.bounds import near_cap_message
 from ._engine.callbacks import cut_short_message, estimator_callbacks
-from ._engine.critics import CRITICS, critic_module
-from ._engine.net import build_net, load_critic
+from ._engine.critics import CRITICS
+from ._engine.inputs import (
+    critic_inputs,
+    critic_pointwise_mutual_info,
+    fitted_pairs,
+    to_tensor,
+)
+from ._engine.net import estimator_net, training_settings
 from ._engine.reference import REFERENCES, gaussian_reads_more
 from ._utils.constants import DEFAULT_MAX_STEPS
 from ._utils.docstrings import with_pairs_doc, with_training_parameters
-from ._utils.preprocessing import fit_marginal_transform, transform_rows
+from ._utils.preprocessing import fit_marginal_transform
 from ._utils.stack import warn
 from ._utils.validation import (
     TRAINING_CONSTRAINTS,
@@ -234,25 +240,6 @@ class MINEEstimator(BaseEstimator):
         "random_state": ["random_state"],
     }
 
-    # The fitted attributes that are plain values (numbers and strings, a
-    # tuple of them, a dict of arrays): sklearn_mine.io writes them as JSON.
-    # The rest of the fitted state is objects and tensors: the net and its
-    # critic (restore_net rebuilds them), the scalers, log_normalizer_,
-    # y_reference_, device_ and, where X had column names, feature_names_in_.
-    FITTED_VALUES = (
-        "mutual_info_",
-        "standard_error_",
-        "confidence_interval_",
-        "lower_confidence_bound_",
-        "history_",
-        "best_epoch_",
-        "n_steps_",
-        "reference_",
-        "score_seed_",
-        "n_features_in_",
-        "n_conditioning_features_",
-    )
-
     def __init__(
         self,
         *,
@@ -308,10 +295,6 @@ class MINEEstimator(BaseEstimator):
         self.verbose = verbose
         self.random_state = random_state
 
-    def _to_tensor(self, scaler, data, rows=None):
-        """Rows ``rows`` of ``data``, transformed, as one float32 tensor."""
-        return torch.as_tensor(transform_rows(scaler, data, rows), device=self.device_)
-
     @_fit_context(prefer_skip_nested_validation=True)
     @with_pairs_doc
     def fit(self, X: ArrayLike, y: ArrayLike, Z: ArrayLike = None) -> "MINEEstimator":
@@ -327,9 +310,7 @@ class MINEEstimator(BaseEstimator):
         Parameters
         ----------
         {pairs}
-        Z : array-like of shape (n_samples,) or (n_samples, n_conditioning), \
-default=None
-            Samples of the conditioning variable, row by row with X and y.
+        {conditioning}
 
         Returns
         -------
@@ -345,7 +326,7 @@ default=None
         )
         check_not_constant(X, "X")
         check_not_constant(y, "y")
-        settings = self._training_settings()
+        settings = training_settings(self.get_params())
         rng = check_random_state(self.random_state)
         self.device_ = resolve_device(self.device)
         self.n_conditioning_features_ = 0 if Z is None else Z.shape[1]
@@ -364,8 +345,8 @@ default=None
         train, valid = split_indices(len(X), self.validation_fraction, rng)
         # One float32 copy of the data, in split order: the two sets are views.
         order = np.concatenate([train, valid])
-        x = self._to_tensor(self.x_scaler_, X, order)
-        y_ = self._to_tensor(self.y_scaler_, y, order)
+        x = to_tensor(self.x_scaler_, X, self.device_, order)
+        y_ = to_tensor(self.y_scaler_, y, self.device_, order)
         n_train = len(train)
         train_ds = PairDataset(x[:n_train], y_[:n_train])
         valid_ds = PairDataset(x[n_train:], y_[n_train:])
@@ -422,7 +403,15 @@ default=None
         early_stopping, callbacks = estimator_callbacks(
             self.patience, self.callbacks, self.verbose
         )
-        self.net_ = self._build_net(settings, shape, seeds, valid_ds, callbacks)
+        self.net_ = estimator_net(
+            settings,
+            shape,
+            seeds,
+            reference=self.reference_,
+            device=self.device_,
+            valid_dataset=valid_ds,
+            callbacks=callbacks,
+        )
         self.net_.fit(train_ds, None)
         readout.floor_divergences(self.net_, valid_ds)
         self.critic_ = self.net_.module_
@@ -440,78 +429,6 @@ default=None
         self.y_reference_ = None
         if self.objective == "infonce":
             self.y_reference_ = valid_ds.y[: self.batch_size].clone()
-
-    def _training_settings(self):
-        """The settings build_net reads."""
-        settings = self.get_params()
-        settings["marginal_batch_size"] = self.marginal_batch_size or self.batch_size
-        return settings
-
-    def _build_net(self, settings, shape, seeds, valid_ds=None, callbacks=None):
-        """The MINENet of this estimator's settings (fit, and loading a file).
-
-        ``shape``: the columns of x and of y; ``seeds``: ``critic_seed`` and
-        ``batch_seed``.
-        """
-        module, extra = critic_module(self.critic, self.reference_)
-        module_params = dict(
-            n_features_x=shape[0],
-            n_features_y=shape[1],
-            hidden_units=self.hidden_units,
-            hidden_layers=self.hidden_layers,
-            activation=self.activation,
-            radial_features=self.radial_features,
-            random_state=seeds["critic_seed"],
-            **extra,
-        )
-        return build_net(
-            module,
-            module_params,
-            valid_ds,
-            callbacks,
-            settings,
-            reference=self.reference_,
-            pairwise=self.critic == "separable" and self.reference_ == "resample",
-            device=self.device_,
-            compile=self.compile,
-            verbose=max(int(self.verbose) - 1, 0),
-            random_state=seeds["batch_seed"],
-        )
-
-    def restore_net(self, critic_state, module_params, batch_seed, reference=None):
-        """Rebuild ``net_`` and ``critic_`` around a saved critic's weights.
-
-        What :func:`sklearn_mine.io.load` calls, on an estimator whose
-        parameters, ``device_`` and ``reference_`` are set. The net is the
-        one ``fit`` built, initialised but not trained: it holds no history
-        and cannot be trained further.
-
-        Parameters
-        ----------
-        critic_state : dict of torch.Tensor
-            The critic's ``state_dict``.
-        module_params : dict
-            The critic's parameters as ``fit`` built it (``net_``'s
-            ``module__*`` parameters, without the prefix); its
-            ``n_features_x``, ``n_features_y`` and ``random_state`` are read.
-        batch_seed : int
-            The seed of the net's batches (``net_.random_state``).
-        reference : list of two (tensor, tensor) pairs, default=None
-            The reference distribution's parameters
-            (``net_.reference_.params_``); needed unless ``reference_`` is
-            ``"resample"``.
-
-        Returns
-        -------
-        self : MINEEstimator
-            With ``net_`` and ``critic_`` set.
-        """
-        shape = (module_params["n_features_x"], module_params["n_features_y"])
-        seeds = dict(critic_seed=module_params["random_state"], batch_seed=batch_seed)
-        net = self._build_net(self._training_settings(), shape, seeds)
-        self.net_ = load_critic(net, critic_state, reference)
-        self.critic_ = self.net_.module_
-        return self
 
     def _warn_near_cap(self, n_pairs):
         message = near_cap_message(
@@ -533,10 +450,7 @@ default=None
         Parameters
         ----------
         {pairs}
-        Z : array-like of shape (n_samples,) or (n_samples, n_conditioning), \
-default=None
-            The conditioning variable, as in ``fit``: needed exactly when
-            ``fit`` was given one.
+        {conditioning}
 
         Returns
         -------
@@ -547,7 +461,7 @@ default=None
         """
         check_is_fitted(self)
         X, y = validate_pairs(self, X, y, reset=False)
-        dataset = self._pairs(X, y, Z)
+        dataset = fitted_pairs(self, X, y, Z)
         generator = torch.Generator(device=self.device_).manual_seed(self.score_seed_)
         score = readout.evaluate(self.net_, dataset, generator)["estimate"]
         if self.conditioning_estimator_ is not None:
@@ -577,83 +491,18 @@ default=None
         Parameters
         ----------
         {pairs}
-        Z : array-like of shape (n_samples,) or (n_samples, n_conditioning), \
-default=None
-            The conditioning variable, as in ``fit``: needed exactly when
-            ``fit`` was given one.
+        {conditioning}
 
         Returns
         -------
         pmi : ndarray of shape (n_samples,)
             Pointwise mutual information of each pair, in nats.
         """
-        pmi = self.critic_pointwise_mutual_info(self.critic_inputs(X, y, Z))
+        pmi = critic_pointwise_mutual_info(self, critic_inputs(self, X, y, Z))
         pmi = pmi.cpu().numpy().astype(np.float64)
         if self.conditioning_estimator_ is not None:
             pmi -= self.conditioning_estimator_.pointwise_mutual_info(Z, y)
         return pmi
-
-    @with_pairs_doc
-    def critic_inputs(
-        self, X: ArrayLike, y: ArrayLike, Z: ArrayLike = None
-    ) -> PairDataset:
-        """Validate and transform pairs into the tensors the critic reads.
-
-        For callers that score the same pairs many times over, re-paired
-        (:func:`~sklearn_mine.independence_test`): the pairs are validated
-        and transformed by ``x_scaler_`` and ``y_scaler_`` once, and
-        :meth:`critic_pointwise_mutual_info` reads them.
-
-        Parameters
-        ----------
-        {pairs}
-        Z : array-like of shape (n_samples,) or (n_samples, n_conditioning), \
-default=None
-            The conditioning variable, as in ``fit``: needed exactly when
-            ``fit`` was given one.
-
-        Returns
-        -------
-        pairs : PairDataset
-            ``pairs.x`` and ``pairs.y``, float32 tensors on ``device_``;
-            with ``Z``, ``pairs.x`` holds ``[X, Z]``.
-        """
-        check_is_fitted(self)
-        # Each pair is scored on its own: one pair is enough.
-        X, y = validate_pairs(self, X, y, reset=False, min_samples=1)
-        return self._pairs(X, y, Z)
-
-    def critic_pointwise_mutual_info(self, pairs: PairDataset) -> torch.Tensor:
-        """:meth:`pointwise_mutual_info` of pairs from :meth:`critic_inputs`.
-
-        Parameters
-        ----------
-        pairs : PairDataset
-            Pairs as :meth:`critic_inputs` returns them; their ``x`` and
-            ``y`` may be re-paired (rows of ``y`` reordered) or repeated.
-
-        Returns
-        -------
-        pmi : torch.Tensor of shape (n_pairs,)
-            Pointwise mutual information of each pair, in nats, as float32
-            on ``device_``.
-        """
-        check_is_fitted(self)
-        return readout.pointwise(
-            self.net_, pairs, self.log_normalizer_, self.y_reference_
-        )
-
-    def _pairs(self, X, y, Z=None):
-        Z = check_conditioning(Z, len(X), self.n_conditioning_features_)
-        X = X if Z is None else np.hstack([X, Z])
-        if y.shape[1] != self.y_scaler_.n_features_in_:
-            raise ValueError(
-                f"y has {y.shape[1]} columns, but MINEEstimator was fitted with "
-                f"{self.y_scaler_.n_features_in_}."
-            )
-        return PairDataset(
-            self._to_tensor(self.x_scaler_, X), self._to_tensor(self.y_scaler_, y)
-        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -15,6 +15,7 @@ from sklearn.utils._param_validation import (
 from sklearn.utils.validation import check_X_y
 
 from ._engine.batches import PairDataset
+from ._engine.inputs import critic_inputs, critic_pointwise_mutual_info
 from ._estimator import MINEEstimator
 from ._per_group import estimate_per_group, grouped_training_parameters
 from ._utils import parameters
@@ -297,7 +298,7 @@ def _split_test(X, y, n_permutations, test_fraction, random_state, params):
     fit_rows, test_rows = order[:-n_test], order[-n_test:]
     estimator = MINEEstimator(random_state=draw_seed(rng), **params)
     estimator.fit(X[fit_rows], y[fit_rows])
-    pairs = estimator.critic_inputs(X[test_rows], y[test_rows])
+    pairs = critic_inputs(estimator, X[test_rows], y[test_rows])
 
     statistic = _pmi_sums(estimator, pairs, np.arange(n_test)[None])[0] / n_test
     permutations = np.random.default_rng(draw_seed(rng))
@@ -324,5 +325,5 @@ def _pmi_sums(estimator, pairs, orders):
     """Sums of the pointwise MI of ``pairs``, y reordered by each row of ``orders``."""
     index = torch.as_tensor(orders.reshape(-1), device=pairs.y.device)
     batch = PairDataset(pairs.x.repeat(len(orders), 1), pairs.y[index])
-    pmi = estimator.critic_pointwise_mutual_info(batch)
+    pmi = critic_pointwise_mutual_info(estimator, batch)
     return pmi.reshape(len(orders), -1).double().sum(dim=-1).cpu().numpy()

@@ -19,6 +19,7 @@ import torch
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
+from ._engine.persistence import FITTED_VALUES, net_state, restore_net
 from ._engine.readout import lower_confidence_bound
 from ._estimator import MINEEstimator
 from ._utils.preprocessing import NormalScores
@@ -146,7 +147,6 @@ def dump(estimator: MINEEstimator, file: str | os.PathLike | IO[bytes]) -> None:
             "pickle or joblib for other objects."
         )
     check_is_fitted(estimator)
-    net = estimator.net_
     params = estimator.get_params()
     params["callbacks"] = None
     params["optimizer"] = _optimizer_name(params["optimizer"])
@@ -156,34 +156,26 @@ def dump(estimator: MINEEstimator, file: str | os.PathLike | IO[bytes]) -> None:
         params["random_state"] = None
     else:
         params["random_state"] = _plain(params["random_state"])
-    module_params = {
-        key[len("module__") :]: value
-        for key, value in net.get_params().items()
-        if key.startswith("module__")
-    }
+    net_fields, critic, reference = net_state(estimator.net_)
     fitted = {
         "format_version": FORMAT_VERSION,
         "params": params,
-        "net": {"random_state": net.random_state},
-        "module_params": module_params,
+        **net_fields,
         "n_targets": int(estimator.y_scaler_.n_features_in_),
     }
-    for name in MINEEstimator.FITTED_VALUES:
+    for name in FITTED_VALUES:
         fitted[name] = _to_json(getattr(estimator, name))
     if hasattr(estimator, "feature_names_in_"):
         fitted["feature_names_in_"] = [str(n) for n in estimator.feature_names_in_]
-    tensors = {
-        f"critic.{k}": v.detach().cpu() for k, v in net.module_.state_dict().items()
-    }
+    # In the order files have always had: the critic first, the reference
+    # distribution last.
+    tensors = dict(critic)
     tensors.update(_scaler_state(estimator.x_scaler_, "x_scaler"))
     tensors.update(_scaler_state(estimator.y_scaler_, "y_scaler"))
     tensors["log_normalizer"] = estimator.log_normalizer_.detach().cpu()
     if estimator.y_reference_ is not None:
         tensors["y_reference"] = estimator.y_reference_.detach().cpu()
-    if net.reference_ is not None:
-        for i, pair in enumerate(net.reference_.params_):
-            for j, tensor in enumerate(pair):
-                tensors[f"reference.{i}.{j}"] = tensor.detach().cpu()
+    tensors.update(reference)
     weights = io.BytesIO()
     torch.save(tensors, weights)
     with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -267,24 +259,13 @@ def load(file: str | os.PathLike | IO[bytes], device: str = "cpu") -> MINEEstima
     )
     # Files written before 0.4 hold estimators fitted without Z.
     fitted.setdefault("n_conditioning_features_", 0)
-    for name in MINEEstimator.FITTED_VALUES:
+    for name in FITTED_VALUES:
         setattr(estimator, name, _from_json(fitted[name]))
     estimator.conditioning_estimator_ = (
         None if conditioning is None else load(conditioning, device)
     )
-    critic_state = {
-        key[len("critic.") :]: value
-        for key, value in tensors.items()
-        if key.startswith("critic.")
-    }
-    reference = None
-    if estimator.reference_ != "resample":
-        reference = [
-            (tensors[f"reference.{i}.0"], tensors[f"reference.{i}.1"]) for i in range(2)
-        ]
-    estimator.restore_net(
-        critic_state, fitted["module_params"], fitted["net"]["random_state"], reference
-    )
+    estimator.net_ = restore_net(estimator, fitted, tensors)
+    estimator.critic_ = estimator.net_.module_
     kind = fitted["params"]["preprocessing"]
     estimator.x_scaler_ = _restore_scaler(
         kind,

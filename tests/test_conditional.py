@@ -15,6 +15,7 @@ from sklearn_mine import (
     mutual_info_mine,
     register_causal_learn_test,
 )
+from sklearn_mine._engine.inputs import critic_inputs, critic_pointwise_mutual_info
 from sklearn_mine.datasets import (
     make_chain,
     make_common_cause,
@@ -74,7 +75,8 @@ def test_score_and_pointwise_need_the_same_z_as_fit():
         plain.pointwise_mutual_info(X, y, Z)
     # pointwise MI with Z is the joint critic's less the conditioning's.
     pmi = est.pointwise_mutual_info(X[:50], y[:50], Z[:50])
-    joint = est.critic_pointwise_mutual_info(est.critic_inputs(X[:50], y[:50], Z[:50]))
+    pairs = critic_inputs(est, X[:50], y[:50], Z[:50])
+    joint = critic_pointwise_mutual_info(est, pairs)
     rest = est.conditioning_estimator_.pointwise_mutual_info(Z[:50], y[:50])
     np.testing.assert_allclose(pmi, joint.numpy() - rest, rtol=1e-5, atol=1e-6)
 

@@ -8,6 +8,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 
 from sklearn_mine import MINEEstimator, independence_test
 from sklearn_mine._engine.batches import PairDataset
+from sklearn_mine._engine.inputs import critic_inputs, critic_pointwise_mutual_info
 
 # The cheap critic's budget runs out by design.
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -121,10 +122,10 @@ def test_critic_inputs_re_paired_score_as_the_re_paired_data():
     # tensors: each permutation must read as the permuted data would.
     X, y = _student_t_independent(60, np.random.default_rng(4))
     est = MINEEstimator(random_state=0, **TINY).fit(X, y)
-    pairs = est.critic_inputs(X, y)
+    pairs = critic_inputs(est, X, y)
     order = np.random.default_rng(5).permutation(60)
     re_paired = PairDataset(pairs.x, pairs.y[torch.as_tensor(order)])
     np.testing.assert_array_equal(
-        est.critic_pointwise_mutual_info(re_paired).numpy(),
+        critic_pointwise_mutual_info(est, re_paired).numpy(),
         est.pointwise_mutual_info(X, y[order]).astype(np.float32),
     )

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from sklearn_mine import MINEEstimator
+from sklearn_mine._engine.persistence import FITTED_VALUES
 from sklearn_mine.datasets import make_gaussian
 from sklearn_mine.io import dump, load
 
@@ -49,7 +50,7 @@ def test_safe_round_trip_keeps_score_and_attributes(data, params, tmp_path):
     # Every fitted attribute comes back: one added to the estimator but not
     # to what dump saves fails here.
     assert _fitted(loaded) == _fitted(est)
-    for name in MINEEstimator.FITTED_VALUES:
+    for name in FITTED_VALUES:
         value = getattr(loaded, name)
         assert type(value) is type(getattr(est, name)), name
         np.testing.assert_equal(value, getattr(est, name), err_msg=name)

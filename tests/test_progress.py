@@ -5,7 +5,7 @@ import pickle
 import pytest
 
 from sklearn_mine import MINEEstimator, mutual_info_mine
-from sklearn_mine._engine.callbacks import ProgressBar
+from sklearn_mine.callbacks import ProgressBar
 from sklearn_mine.datasets import make_gaussian
 
 

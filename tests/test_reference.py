@@ -8,6 +8,7 @@ import torch
 
 from sklearn_mine import MINEEstimator
 from sklearn_mine._engine.critics import NEECritic, radial_feature
+from sklearn_mine._engine.inputs import critic_inputs
 from sklearn_mine._engine.reference import ReferenceSampler
 from sklearn_mine.datasets import make_gaussian
 
@@ -127,7 +128,7 @@ def test_copula_split_counts_no_negative_divergence():
     assert est.mutual_info_ == pytest.approx(true_mi, rel=0.03)
     # The replaced critics score every pair 0, so the kept critic reads on
     # the held-out pairs what training recorded for its epoch.
-    pairs = est.critic_inputs(X[:100], y[:100])
+    pairs = critic_inputs(est, X[:100], y[:100])
     scores = est.critic_(pairs.x, pairs.y)
     assert (scores.abs().amax(dim=1) == 0).sum() >= 1
     recorded = est.history_["valid_bound"][est.best_epoch_ - 1]

@@ -138,7 +138,8 @@ class ProgressBar(Callback):
     """Gradient steps done out of the budget, with the latest held-out bound.
 
     A skorch callback for the :class:`~sklearn_mine._engine.net.MINENet` that
-    :class:`~sklearn_mine.MINEEstimator` trains: pass it in ``callbacks``. The
+    :class:`~sklearn_mine.MINEEstimator` trains: pass it in ``callbacks``
+    (import it from :mod:`sklearn_mine.callbacks`). The
     bar advances by ``net.steps_per_epoch`` steps at the end of each epoch, out
     of ``net.max_epochs * net.steps_per_epoch``, and shows the bound of that
     epoch's critic on the held-out pairs. When early stopping ends training
@@ -163,7 +164,7 @@ class ProgressBar(Callback):
     --------
     >>> import io
     >>> from sklearn_mine import MINEEstimator
-    >>> from sklearn_mine._engine.callbacks import ProgressBar
+    >>> from sklearn_mine.callbacks import ProgressBar
     >>> from sklearn_mine.datasets import make_gaussian
     >>> X, y, _ = make_gaussian(300, random_state=0)
     >>> buffer = io.StringIO()

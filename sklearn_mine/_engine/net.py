@@ -11,10 +11,11 @@ from .allocator import release_freed_memory, retain_freed_memory
 from .batches import BLOCKS, PAIRWISE, EvaluationBatch, TrainingBatches
 from .callbacks import WeightAveraging
 from .criterion import BoundCriterion
+from .critics import critic_module
 from .readout import bound, gaussian_term
 from .reference import ReferenceSampler
 
-__all__ = ["MINENet", "build_net", "load_critic"]
+__all__ = ["MINENet", "build_net", "estimator_net", "training_settings"]
 
 # Rows scored at once when evaluating a bound without gradients: small enough
 # that the critic's activations stay a few MiB.
@@ -295,16 +296,65 @@ def build_net(
     )
 
 
-def load_critic(net, critic_state, reference=None):
-    """``net`` initialised with a saved critic, ready to score but not to train.
+def training_settings(params):
+    """The settings :func:`estimator_net` reads, from an estimator's parameters.
 
-    ``critic_state``: the critic's ``state_dict``. ``reference``: with
-    MI-NEE, the parameters of the reference distribution
-    (``ReferenceSampler.params_``), which training would have fitted.
+    ``params``: a :class:`~sklearn_mine.MINEEstimator`'s ``get_params()``;
+    ``marginal_batch_size=None`` is read as ``batch_size``.
     """
-    net.initialize()
-    net.module_.load_state_dict(critic_state)
-    net.reference_ = None
-    if net.uses_reference:
-        net.reference_ = ReferenceSampler.from_params(net.reference, reference)
-    return net
+    settings = dict(params)
+    settings["marginal_batch_size"] = (
+        params["marginal_batch_size"] or params["batch_size"]
+    )
+    return settings
+
+
+def estimator_net(
+    settings, shape, seeds, *, reference, device, valid_dataset=None, callbacks=None
+):
+    """The MINENet of a MINEEstimator's settings, for ``fit`` and for loading a file.
+
+    Parameters
+    ----------
+    settings : mapping
+        The estimator's parameters as :func:`training_settings` gives them
+        (``critic``, ``hidden_units``, ``hidden_layers``, ``activation``,
+        ``radial_features``, ``compile``, ``verbose`` and those of
+        :func:`build_net`).
+    shape : tuple of int
+        The columns of x and of y.
+    seeds : mapping
+        ``critic_seed`` (the critic's initial weights) and ``batch_seed``.
+    reference : str
+        The resolved reference (``reference_``).
+    device : str
+        The resolved device (``device_``).
+    valid_dataset : PairDataset or None, default=None
+        The held-out pairs; None for a net that only scores.
+    callbacks : list or None, default=None
+        The net's callbacks.
+    """
+    module, extra = critic_module(settings["critic"], reference)
+    module_params = dict(
+        n_features_x=shape[0],
+        n_features_y=shape[1],
+        hidden_units=settings["hidden_units"],
+        hidden_layers=settings["hidden_layers"],
+        activation=settings["activation"],
+        radial_features=settings["radial_features"],
+        random_state=seeds["critic_seed"],
+        **extra,
+    )
+    return build_net(
+        module,
+        module_params,
+        valid_dataset,
+        callbacks,
+        settings,
+        reference=reference,
+        pairwise=settings["critic"] == "separable" and reference == "resample",
+        device=device,
+        compile=settings["compile"],
+        verbose=max(int(settings["verbose"]) - 1, 0),
+        random_state=seeds["batch_seed"],
+    )

@@ -1,6 +1,5 @@
 """A selection round: its candidate sets' critics, trained together; its best move."""
 
-import logging
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,12 +25,9 @@ __all__ = [
     "best_move",
     "critic_rows",
     "fit_candidates",
-    "log_move",
     "pair_features",
     "read_set",
 ]
-
-logger = logging.getLogger(__package__)
 
 # interactions="auto" tries the pairs of at most this many features: 990
 # pairs, four trainings of _GROUPS_PER_FIT critics (screened, see
@@ -363,20 +359,3 @@ def pair_features(scores, candidates, room, interactions):
     # A stable sort, so that ties keep the features' order.
     best = np.argsort(-scores[candidates], kind="stable")
     return sorted(candidates[i] for i in best[:MAX_PAIR_FEATURES])
-
-
-def log_move(n_round, move, forward):
-    """One line on the move of round ``n_round``, at the INFO level."""
-    bound = "" if np.isnan(move.null_bound) else f" (luck bound {move.null_bound:+.4f})"
-    logger.info(
-        "round %d: %s %s, I = %.4f +/- %.4f nats, gain %+.4f +/- %.4f%s%s",
-        n_round,
-        "adds" if forward else "removes",
-        " and ".join(f"feature {j}" for j in move.features),
-        move.mutual_info,
-        move.standard_error,
-        move.gain,
-        move.gain_standard_error,
-        bound,
-        "" if move.accepted else ": not made",
-    )

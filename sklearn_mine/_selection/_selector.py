@@ -9,8 +9,7 @@ from sklearn.base import BaseEstimator, _fit_context
 from sklearn.feature_selection import SelectorMixin
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
-from sklearn.utils.multiclass import type_of_target
-from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._utils.constants import DEFAULT_MAX_STEPS, MIN_SAMPLES
 from .._utils.features import (
@@ -19,40 +18,18 @@ from .._utils.features import (
     encode_target,
 )
 from .._utils.parameters import constraints
-from .._utils.validation import (
-    check_marginal_batch_size,
-    check_not_constant,
-    draw_seed,
-    resolve_device,
-)
+from .._utils.validation import check_marginal_batch_size, draw_seed, resolve_device
 from ._crossfit import encoding_order, make_folds, make_splits
-from ._rounds import (
-    MoveTest,
-    Training,
-    best_move,
-    log_move,
-    pair_features,
-    read_set,
-)
+from ._report import history_table, log_move, round_scores
+from ._rounds import MoveTest, Training, best_move, pair_features, read_set
 from ._shadows import NullMoves, draw_shadows
+from ._target import check_target, target_count
 
 __all__ = ["MutualInfoSelector"]
 
 # The training settings, from the one table of them: mutual_info_mine's less
 # the old names of renamed parameters, which a new estimator never took.
 _TRAINING_CONSTRAINTS = constraints("MutualInfoSelector")
-
-# The columns of history_, with their dtypes: fields of a round's Move.
-_HISTORY = {
-    "features": object,
-    "n_features": np.intp,
-    "mutual_info": np.float64,
-    "standard_error": np.float64,
-    "gain": np.float64,
-    "gain_standard_error": np.float64,
-    "null_bound": np.float64,
-    "accepted": bool,
-}
 
 
 class MutualInfoSelector(SelectorMixin, BaseEstimator):
@@ -381,29 +358,6 @@ default="mine"
         tags.target_tags.required = True
         return tags
 
-    def _is_discrete_target(self, y):
-        if self.discrete_target != "auto":
-            return self.discrete_target
-        return y.dtype.kind != "f" and type_of_target(y) in ("binary", "multiclass")
-
-    def _target_count(self, n_features):
-        """The number of features to end with, or None for "auto"."""
-        count = self.n_features_to_select
-        if count == "auto":
-            if self.min_features_to_select > n_features:
-                raise ValueError(
-                    f"min_features_to_select={self.min_features_to_select} "
-                    f"exceeds the {n_features} features of X."
-                )
-            return None
-        if isinstance(count, Real) and not isinstance(count, Integral):
-            return max(1, int(count * n_features))
-        if count > n_features:
-            raise ValueError(
-                f"n_features_to_select={count} exceeds the {n_features} features of X."
-            )
-        return count
-
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
         """Select features by the mutual information of the selected set with y.
@@ -429,17 +383,10 @@ default="mine"
             multi_output=True,
             ensure_min_samples=MIN_SAMPLES,
         )
-        discrete_target = self._is_discrete_target(y)
-        if discrete_target:
-            if y.ndim > 1 and y.shape[1] > 1:
-                raise ValueError(
-                    f"A discrete target must be one column; y has shape {y.shape}."
-                )
-            y = y.reshape(-1)
-        else:
-            y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
-        check_not_constant(y.reshape(len(y), -1), "y")
-        target = self._target_count(X.shape[1])
+        y, discrete_target = check_target(y, self.discrete_target)
+        target = target_count(
+            self.n_features_to_select, self.min_features_to_select, X.shape[1]
+        )
         training, null_moves = self._prepare(X, y, discrete_target)
         selected, current, played = self._select(training, null_moves, target)
         self._store(selected, current, played, X.shape[1])
@@ -569,17 +516,8 @@ default="mine"
         # As mutual_info_mine does, a negative estimate is reported as 0.
         self.mutual_info_ = float(max(current[0], 0.0))
         self.standard_error_ = float(current[1])
-        # np.fromiter makes a 1-D array of tuples, where np.array would make
-        # tuples of one length a 2-D array.
-        self.history_ = {
-            key: np.fromiter(
-                (getattr(move, key) for move in played), dtype=dtype, count=len(played)
-            )
-            for key, dtype in _HISTORY.items()
-        }
-        self.scores_ = np.array([move.scores for move in played]).reshape(
-            len(played), n_features
-        )
+        self.history_ = history_table(played)
+        self.scores_ = round_scores(played, n_features)
 
     def _get_support_mask(self):
         check_is_fitted(self)

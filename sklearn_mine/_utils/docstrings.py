@@ -192,17 +192,35 @@ y : array-like of shape (n_samples,) or (n_samples, n_targets)
     Samples of the second variable, paired row by row with X.
 """
 
+# Z of MINEEstimator's methods, which take a conditioning variable beside
+# the pairs.
+_CONDITIONING_DOC = """\
+Z : array-like of shape (n_samples,) or (n_samples, n_conditioning), \
+default=None
+    Samples of the conditioning variable, row by row with X and y. The
+    fitted estimator's ``score`` and ``pointwise_mutual_info`` need it
+    exactly when ``fit`` was given one.
+"""
+
 _PAIRS_LINE = re.compile(r"^( *)\{pairs\}\n", re.M)
+_CONDITIONING_LINE = re.compile(r"^( *)\{conditioning\}\n", re.M)
+
+
+def _filler(doc):
+    def entries(match):
+        indent = match.group(1)
+        return "".join(indent + line + "\n" for line in doc.splitlines())
+
+    return entries
 
 
 def with_pairs_doc(func):
-    """Fill a docstring's ``{pairs}`` line with the entries of X and y."""
+    """Fill a docstring's ``{pairs}`` line with the entries of X and y.
 
-    def entries(match):
-        indent = match.group(1)
-        return "".join(indent + line + "\n" for line in _PAIRS_DOC.splitlines())
-
-    func.__doc__, count = _PAIRS_LINE.subn(entries, func.__doc__)
+    A ``{conditioning}`` line, where there is one, gets the entry of Z.
+    """
+    func.__doc__, count = _PAIRS_LINE.subn(_filler(_PAIRS_DOC), func.__doc__)
     if count != 1:
         raise ValueError(f"{func.__qualname__}'s docstring has no {{pairs}} line.")
+    func.__doc__ = _CONDITIONING_LINE.sub(_filler(_CONDITIONING_DOC), func.__doc__)
     return func
