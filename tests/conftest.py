@@ -29,6 +29,7 @@ SLOW_DOCTESTS = {
     "make_mixture",
     "plot_history",
     "plot_selection",
+    "register_causal_learn_test",
 }
 
 

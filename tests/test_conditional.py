@@ -97,6 +97,7 @@ def test_bad_z_is_refused_by_name(Z, message):
         MINEEstimator(max_steps=50).fit(X, y, Z=Z)
 
 
+@pytest.mark.slow
 def test_z_is_routed_by_metadata_routing():
     X, y, Z, truth = make_conditional_gaussian(1200, rho=0.6, random_state=0)
     est = MINEEstimator(**QUICK)
@@ -125,6 +126,7 @@ def test_a_conditional_estimator_survives_dump_and_load():
     assert loaded.score(X, y, Z=Z) == est.score(X, y, Z=Z)
 
 
+@pytest.mark.slow
 def test_mutual_info_mine_with_z_separates_redundant_from_informative():
     # Feature 0 depends on y only through Z (a common cause); feature 1 also
     # through correlated noise: CMI 0 and 0.51 (rho = 0.8).
