@@ -43,6 +43,7 @@ def test_estimator_with_z_estimates_the_conditional_mi_not_the_mi():
     assert est.n_conditioning_features_ == 1
 
 
+@pytest.mark.slow
 def test_conditional_error_adds_both_fits_errors():
     X, y, Z, _ = make_conditional_gaussian(800, rho=0.5, random_state=1)
     short = dict(max_steps=200, random_state=0)
@@ -60,6 +61,7 @@ def test_conditional_error_adds_both_fits_errors():
     )
 
 
+@pytest.mark.slow
 def test_score_and_pointwise_need_the_same_z_as_fit():
     X, y, Z, _ = make_conditional_gaussian(600, rho=0.5, random_state=0)
     est = MINEEstimator(max_steps=100, random_state=0).fit(X, y, Z=Z)
@@ -114,6 +116,7 @@ def test_z_is_routed_by_metadata_routing():
     assert np.all(np.abs(scores["test_score"] - truth) < 0.12)
 
 
+@pytest.mark.slow
 def test_a_conditional_estimator_survives_dump_and_load():
     X, y, Z, _ = make_conditional_gaussian(600, rho=0.5, dim_z=2, random_state=0)
     est = MINEEstimator(max_steps=200, random_state=0).fit(X, y, Z=Z)

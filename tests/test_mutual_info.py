@@ -192,6 +192,7 @@ def test_column_order_is_kept():
     assert np.argmax(mi) == 2
 
 
+@pytest.mark.slow
 def test_two_dimensional_target():
     # x0 depends on both targets, x1 on neither.
     rng = np.random.RandomState(0)
@@ -235,6 +236,7 @@ def test_sparse_input_is_discrete():
         mutual_info_mine(X, y, discrete_features=False)
 
 
+@pytest.mark.slow
 def test_groups_give_one_estimate_per_group():
     rng = np.random.RandomState(0)
     category = rng.randint(0, 4, 3000)
@@ -254,6 +256,7 @@ def test_too_many_categories_is_an_error():
         mutual_info_mine(X, X[:, 0], discrete_features=True)
 
 
+@pytest.mark.slow
 def test_classif_counterpart():
     rng = np.random.RandomState(0)
     labels = rng.choice(["a", "b", "c"], 3000)
