@@ -25,10 +25,14 @@ SLOW_DOCTESTS = {
     "MutualInfoSelector",
     "ProgressBar",
     "WeightAveraging",
+    "conditional_independence_test",
     "independence_test",
     "make_mixture",
+    "mutual_info_mine",
+    "mutual_info_mine_classif",
     "plot_history",
     "plot_selection",
+    "register_causal_learn_test",
 }
 
 

@@ -44,6 +44,7 @@ def test_estimator_with_z_estimates_the_conditional_mi_not_the_mi():
     assert est.n_conditioning_features_ == 1
 
 
+@pytest.mark.slow
 def test_conditional_error_adds_both_fits_errors():
     X, y, Z, _ = make_conditional_gaussian(800, rho=0.5, random_state=1)
     short = dict(max_steps=200, random_state=0)
@@ -61,6 +62,7 @@ def test_conditional_error_adds_both_fits_errors():
     )
 
 
+@pytest.mark.slow
 def test_score_and_pointwise_need_the_same_z_as_fit():
     X, y, Z, _ = make_conditional_gaussian(600, rho=0.5, random_state=0)
     est = MINEEstimator(max_steps=100, random_state=0).fit(X, y, Z=Z)
@@ -99,6 +101,7 @@ def test_bad_z_is_refused_by_name(Z, message):
         MINEEstimator(max_steps=50).fit(X, y, Z=Z)
 
 
+@pytest.mark.slow
 def test_z_is_routed_by_metadata_routing():
     X, y, Z, truth = make_conditional_gaussian(1200, rho=0.6, random_state=0)
     est = MINEEstimator(**QUICK)
@@ -115,6 +118,7 @@ def test_z_is_routed_by_metadata_routing():
     assert np.all(np.abs(scores["test_score"] - truth) < 0.12)
 
 
+@pytest.mark.slow
 def test_a_conditional_estimator_survives_dump_and_load():
     X, y, Z, _ = make_conditional_gaussian(600, rho=0.5, dim_z=2, random_state=0)
     est = MINEEstimator(max_steps=200, random_state=0).fit(X, y, Z=Z)
@@ -127,6 +131,7 @@ def test_a_conditional_estimator_survives_dump_and_load():
     assert loaded.score(X, y, Z=Z) == est.score(X, y, Z=Z)
 
 
+@pytest.mark.slow
 def test_mutual_info_mine_with_z_separates_redundant_from_informative():
     # Feature 0 depends on y only through Z (a common cause); feature 1 also
     # through correlated noise: CMI 0 and 0.51 (rho = 0.8).

@@ -203,6 +203,7 @@ def _brute_force_collider_cmi(a, b, noise, n_outer=20_000, n_inner=2000, seed=12
     return terms.mean(), terms.std() / np.sqrt(n_outer)
 
 
+@pytest.mark.slow
 def test_nonlinear_collider_against_brute_force_monte_carlo():
     X, y, Z, true_cmi = make_collider(50_000, dim_z=2, nonlinear=True, random_state=0)
     assert true_cmi > 0.05

@@ -111,6 +111,7 @@ def test_the_fallback_takes_a_uniform_neighbour():
     assert chisquare(np.bincount(totals - 1, minlength=2)).pvalue > 1e-3
 
 
+@pytest.mark.slow
 def test_local_permutation_has_tigramites_distribution():
     cmiknn = pytest.importorskip("tigramite.independence_tests.cmiknn")
     tester = cmiknn.CMIknn(shuffle_neighbors=2)

@@ -163,6 +163,7 @@ def test_sampler_shapes_seeds_and_truth():
     assert X.shape == (7, 1) and y.shape == (7, 2)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("shape", "n_features"), list(SHAPE_MI))
 def test_named_shapes(shape, n_features):
     X, y, true_mi = make_mixture(

@@ -76,6 +76,7 @@ def test_result_prints_in_one_short_line():
     assert "array" not in text and "MINEEstimator" not in text
 
 
+@pytest.mark.slow
 def test_dependence_is_detected_and_the_conventions_are_scipys():
     rng = np.random.default_rng(0)
     X = rng.standard_normal((400, 2))

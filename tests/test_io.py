@@ -104,6 +104,7 @@ def test_load_refuses_other_files(tmp_path):
         load(path)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("reference", ["resample", "gaussian"])
 def test_files_from_before_radial_features_and_auto_still_load(data, reference):
     # Files written before 0.2 knew neither radial features (their critics

@@ -49,7 +49,7 @@ def gaussian_fit(gaussian_case):
 @pytest.fixture(scope="module")
 def gaussian_result(gaussian_fit):
     # The estimates alone: the same as without return_std, which
-    # test_same_seed_same_result_for_any_n_jobs checks bit for bit.
+    # test_return_std_leaves_the_estimates_alone checks bit for bit.
     return gaussian_fit[0]
 
 
@@ -68,13 +68,13 @@ def test_estimates_follow_the_closed_form(gaussian_case, gaussian_fit):
 
 
 @pytest.mark.slow
-def test_same_seed_same_result_for_any_n_jobs(gaussian_case, gaussian_result):
-    # Seeds are drawn per feature before the features are split into jobs.
+def test_return_std_leaves_the_estimates_alone(gaussian_case, gaussian_result):
+    # gaussian_result comes from a call with return_std=True. (That any
+    # n_jobs gives the same result is test_properties.py's
+    # test_mutual_info_mine_same_result_for_any_n_jobs, with loky's worker
+    # processes, and test_dask_backend_gives_the_same_result's on this case.)
     X, y, _ = gaussian_case
     np.testing.assert_array_equal(mutual_info_mine(X, y, **FAST), gaussian_result)
-    np.testing.assert_array_equal(
-        mutual_info_mine(X, y, n_jobs=2, **FAST), gaussian_result
-    )
 
 
 @pytest.mark.slow
@@ -150,9 +150,9 @@ def test_dask_backend_gives_the_same_result(gaussian_case, gaussian_result):
     from joblib import parallel_backend
 
     X, y, _ = gaussian_case
-    # Workers as threads: the backend's dispatch is what is tested here (the
-    # loky test above already sends the chunks to other processes), and two
-    # worker processes cost seconds of imports.
+    # Workers as threads: the backend's dispatch is what is tested here
+    # (test_properties.py's n_jobs test already sends the chunks to other
+    # processes), and two worker processes cost seconds of imports.
     with (
         distributed.LocalCluster(
             n_workers=2,
@@ -182,6 +182,7 @@ def test_column_order_is_kept():
     assert np.argmax(mi) == 2
 
 
+@pytest.mark.slow
 def test_two_dimensional_target():
     # x0 depends on both targets, x1 on neither.
     rng = np.random.RandomState(0)
@@ -225,6 +226,7 @@ def test_sparse_input_is_discrete():
         mutual_info_mine(X, y, discrete_features=False)
 
 
+@pytest.mark.slow
 def test_groups_give_one_estimate_per_group():
     rng = np.random.RandomState(0)
     category = rng.randint(0, 4, 3000)
@@ -244,6 +246,7 @@ def test_too_many_categories_is_an_error():
         mutual_info_mine(X, X[:, 0], discrete_features=True)
 
 
+@pytest.mark.slow
 def test_classif_counterpart():
     rng = np.random.RandomState(0)
     labels = rng.choice(["a", "b", "c"], 3000)

@@ -48,7 +48,22 @@ def test_plot_resampled_draws_joint_beside_resampled(replace, n_samples):
     assert len(resampled) == (n_samples or 400)
     for ax in axes:
         assert ax.get_xlabel() == "x" and ax.get_ylabel() == "y"
-    assert "with replacement" in axes[1].get_title() or not replace
+    how = "with replacement" if replace else "without replacement"
+    assert axes[1].get_title() == f"resampled pairs (n' = {len(resampled)}, {how})"
+    # The resampled pairs' x and y are the sample's own values: each drawn
+    # once without replacement (a permutation of each column), and with
+    # replacement 2000 draws of 400 values, so some drawn again.
+    for k, values in enumerate((X[:, 0], y)):
+        drawn = resampled[:, k]
+        if replace:
+            assert np.isin(drawn, values).all()
+            assert len(np.unique(drawn)) < len(drawn)
+        else:
+            np.testing.assert_array_equal(np.sort(drawn), np.sort(values))
+    # ... paired at random: the joint's correlation (rho = 0.88) is gone, to
+    # sampling error (about 0.05 for 400 pairs).
+    assert np.corrcoef(joint.T)[0, 1] > 0.8
+    assert abs(np.corrcoef(resampled.T)[0, 1]) < 0.15
 
 
 def test_plot_resampled_on_given_axes_without_contours():

@@ -137,15 +137,24 @@ def test_mutual_info_mine_same_result_for_any_n_jobs():
     y = rng.standard_normal(600)
     X = np.outer(y, [0.8, 0.4, 0.0]) + rng.standard_normal((600, 3))
     kwargs = dict(max_steps=300, random_state=0)
+    # Seeds are drawn per feature before the features are split into jobs,
+    # here into worker processes (joblib's loky).
     one = mutual_info_mine(X, y, n_jobs=1, **kwargs)
     two = mutual_info_mine(X, y, n_jobs=2, **kwargs)
     np.testing.assert_array_equal(one, two)
 
 
-@pytest.mark.parametrize("container", ["numpy", "pandas"])
-def test_float32_float64_numpy_and_pandas_agree(container):
+@pytest.fixture(scope="module")
+def float64_estimate():
+    # The float64 numpy fit both containers are compared with: fitted once.
     X, y, _ = _data(3, 0.8)
-    reference = MINEEstimator(**QUICK).fit(X, y).mutual_info_
+    return MINEEstimator(**QUICK).fit(X, y).mutual_info_
+
+
+@pytest.mark.parametrize("container", ["numpy", "pandas"])
+def test_float32_float64_numpy_and_pandas_agree(container, float64_estimate):
+    X, y, _ = _data(3, 0.8)
+    reference = float64_estimate
     X32, y32 = X.astype(np.float32), y.astype(np.float32)
     if container == "pandas":
         X32, y32 = pd.DataFrame(X32, columns=["x"]), pd.Series(y32, name="y")

@@ -123,6 +123,7 @@ def test_pvalues_of_a_discrete_target_and_a_constant_feature():
     assert (mi[1], pvalues[1]) == (0.0, 1.0)
 
 
+@pytest.mark.slow
 def test_select_fdr_in_a_pipeline_under_cross_validation():
     X, y = _table(seed=4)
     score = partial(
@@ -179,6 +180,7 @@ def test_pvalues_per_feature_are_exact_under_independence():
 # -------------------------------------------------------------------- joint
 
 
+@pytest.mark.slow
 def test_permutation_method_detects_dependence_and_reports_its_statistics():
     X, y = _table()
     result = independence_test(X, y, n_permutations=49, random_state=0, **CHEAP)

@@ -345,6 +345,7 @@ def test_a_splitter_gives_its_own_folds_halved():
     np.testing.assert_array_equal(rng.get_state()[1], state)
 
 
+@pytest.mark.slow
 def test_the_folds_of_cv_are_the_rows_trained_and_read():
     # y follows x0 in the first 400 rows (I = log(1 + 1 / 0.09) / 2 = 1.25
     # nats) and is independent of X in the last 200.
