@@ -4,7 +4,7 @@ from numbers import Integral
 
 from sklearn.utils._param_validation import Interval, validate_params
 
-from ._independence import retraining_test
+from ._retraining import retraining_test
 from ._utils.docstrings import with_pairs_doc
 
 __all__ = ["conditional_independence_test"]

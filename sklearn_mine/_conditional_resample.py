@@ -9,22 +9,11 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_array, validate_data
 
-from ._utils.local_permutation import (
-    local_permutation,
-    local_resample,
-    neighbour_table,
-)
+from ._permutation.local import local_permutation, local_resample, neighbour_table
+from ._resample import draw_marginal_indices, take_rows
+from ._utils.validation import check_conditioning_form, check_n_neighbors
 
 __all__ = ["ConditionalResampler"]
-
-
-def _rows(data, indices):
-    """Rows ``indices`` of ``data``, keeping pandas containers and their names."""
-    # scikit-learn's own row taker (``_safe_indexing``) is private, and
-    # ``sklearn.utils.resample`` draws its own indices: this is all we need.
-    if hasattr(data, "iloc"):
-        return data.iloc[indices].reset_index(drop=True)
-    return np.asarray(data)[indices]
 
 
 class ConditionalResampler(BaseEstimator):
@@ -44,7 +33,7 @@ class ConditionalResampler(BaseEstimator):
         Number of nearest rows in Z (other than the row itself) whose Y a row
         may take. 5 is Runge's default ``k_perm`` [1]_ (tigramite's
         ``shuffle_neighbors``), where the row itself counts as one of them;
-        here it does not (see Notes). Capped at ``n_samples - 1``.
+        here it does not (see Notes). Must be less than the number of rows.
     n_samples : int, default=None
         Number of triples to return. ``None`` returns as many as there are
         samples; without replacement it can only be that number.
@@ -155,6 +144,7 @@ class ConditionalResampler(BaseEstimator):
         )
         if Z is None:
             return X_checked, None
+        check_conditioning_form(Z)
         Z_checked = check_array(
             Z, ensure_2d=False, dtype="numeric", input_name="Z", ensure_min_samples=1
         )
@@ -182,7 +172,8 @@ class ConditionalResampler(BaseEstimator):
 default=None
             Samples of the conditioning variables, numeric and finite.
             ``None`` conditions on nothing: every row is a neighbour, and the
-            triples are the pairs of :class:`MarginalResampler`.
+            triples are the pairs of :class:`MarginalResampler` with the same
+            parameters (without replacement, in the order of X's rows).
 
         Returns
         -------
@@ -208,7 +199,8 @@ default=None
 default=None
             Samples of the conditioning variables, numeric and finite.
             ``None`` conditions on nothing: every row is a neighbour, and the
-            triples are the pairs of :class:`MarginalResampler`.
+            triples are the pairs of :class:`MarginalResampler` with the same
+            parameters (without replacement, in the order of X's rows).
 
         Returns
         -------
@@ -231,29 +223,30 @@ or (n_samples_new, n_conditions)
                 "replacement every row is kept once; set replace=True to draw "
                 "another number of triples."
             )
-        rng = check_random_state(self.random_state)
+        X_out = X if hasattr(X, "iloc") else X_checked
+        y_out = y if hasattr(y, "iloc") else np.asarray(y)
         if Z_checked is None:
-            # Uniform draws: the neighbour table of all rows, without its
-            # n x n memory.
-            J = rng.randint(n, size=size) if self.replace else np.arange(n)
-            K = rng.randint(n, size=size) if self.replace else rng.permutation(n)
+            # Conditioning on nothing, every row is a neighbour: the draw is
+            # MarginalResampler's, the same pairs for the same random_state.
+            J, K = draw_marginal_indices(n, size, self.replace, self.random_state)
+            if not self.replace:
+                # Ordered by X's rows, which are then kept as they are.
+                order = np.argsort(J)
+                J, K = J[order], K[order]
             self.sample_indices_ = (J, K)
-            X_out = X if hasattr(X, "iloc") else X_checked
-            y_out = y if hasattr(y, "iloc") else np.asarray(y)
-            return _rows(X_out, J), _rows(y_out, K), None
+            return take_rows(X_out, J), take_rows(y_out, K), None
+        check_n_neighbors(self.n_neighbors, n)
+        rng = check_random_state(self.random_state)
         table = neighbour_table(Z_checked, self.n_neighbors + 1)
-        # Leaving the row itself out keeps joint triples out of the output;
-        # a single sample has no other row to take.
-        neighbours = table[:, 1:] if table.shape[1] > 1 else table
+        # Leaving the row itself out keeps joint triples out of the output.
+        neighbours = table[:, 1:]
         if self.replace:
             J, K = local_resample(neighbours, size, rng)
         else:
             J, K = np.arange(n), local_permutation(neighbours, rng)
         self.sample_indices_ = (J, K)
-        X_out = X if hasattr(X, "iloc") else X_checked
-        y_out = y if hasattr(y, "iloc") else np.asarray(y)
         Z_out = Z if hasattr(Z, "iloc") else Z_checked
-        return _rows(X_out, J), _rows(y_out, K), _rows(Z_out, J)
+        return take_rows(X_out, J), take_rows(y_out, K), take_rows(Z_out, J)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -1,7 +1,6 @@
 """independence_test: permutation tests of independence with trained critics."""
 
 import math
-from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
@@ -17,11 +16,12 @@ from sklearn.utils.validation import check_X_y
 from ._engine.batches import PairDataset
 from ._engine.inputs import critic_inputs, critic_pointwise_mutual_info
 from ._estimator import MINEEstimator
-from ._per_group import estimate_per_group, grouped_training_parameters
+from ._retraining import retraining_test
+from ._test_result import IndependenceTestResult
 from ._utils import parameters
 from ._utils.constants import MIN_SAMPLES
 from ._utils.docstrings import with_pairs_doc
-from ._utils.validation import check_conditioning, check_not_constant, draw_seed
+from ._utils.validation import draw_seed
 
 __all__ = ["IndependenceTestResult", "independence_test"]
 
@@ -37,64 +37,6 @@ _SPLIT_TEST_FRACTION = 0.3
 # Most critic evaluations per batch of permutations: bounds their memory
 # (pairs times the width of x and y, as float32).
 _PAIRS_PER_CALL = 2**18
-
-
-@dataclass(repr=False)
-class IndependenceTestResult:
-    """The result of :func:`independence_test`.
-
-    Parameters
-    ----------
-    statistic : float
-        The critic's statistic on the observed pairs, in nats. With
-        ``method="split"``, the mean pointwise mutual information of the test
-        pairs under the critic (an estimate of I(X; Y) from pairs the critic
-        never saw); with ``method="permutation"``, the bound of the critic
-        trained on the observed pairs, over all of them.
-    pvalue : float
-        The permutation p-value of independence against dependence.
-    null_distribution : ndarray of shape (n_permutations,)
-        The statistic on the permuted pairings.
-    estimator : MINEEstimator or None, default=None
-        With ``method="split"``, the estimator fitted on the other pairs,
-        whose critic is tested.
-    method : {"split", "permutation"}, default="split"
-        The construction of the test (see :func:`independence_test`).
-    statistics : dict of ndarray or None, default=None
-        With ``method="permutation"``, each statistic the p-value combines,
-        on the observed pairing then the pairings the critics trained on, of
-        shape ``(1 + n_permutations,)``: ``"neural"`` (the critic's, as
-        ``statistic``), ``"linear"`` (the Gaussian-copula MI of the normal
-        scores, ``-0.5 * sum(log(1 - rho**2))`` over their canonical
-        correlations) and ``"quadratic"`` (the same with the scores'
-        squares beside them), in nats.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_mine import independence_test
-    >>> rng = np.random.RandomState(0)
-    >>> X, y = rng.standard_normal((200, 1)), rng.standard_normal(200)
-    >>> result = independence_test(X, y, n_permutations=99, random_state=0)
-    >>> result.null_distribution.shape
-    (99,)
-    """
-
-    statistic: float
-    pvalue: float
-    null_distribution: np.ndarray
-    estimator: MINEEstimator | None = None
-    method: str = "split"
-    statistics: dict | None = None
-
-    def __repr__(self):
-        # The null distribution (999 values by default) and the estimator's
-        # parameters are there to be read, not printed.
-        return (
-            f"{type(self).__name__}(method={self.method!r}, "
-            f"statistic={self.statistic:.6g}, pvalue={self.pvalue:.6g}, "
-            f"n_permutations={len(self.null_distribution)})"
-        )
 
 
 @validate_params(
@@ -220,58 +162,6 @@ def independence_test(
         return retraining_test(X, y, n_permutations, random_state, params)
     test_fraction = _SPLIT_TEST_FRACTION if test_fraction is None else test_fraction
     return _split_test(X, y, n_permutations, test_fraction, random_state, params)
-
-
-def retraining_test(X, y, n_permutations, random_state, params, Z=None, **given):
-    """Every pair tested: critics trained on the observed and permuted pairings.
-
-    The body of ``independence_test(method="permutation")`` and, with ``Z``
-    (and ``given``, the neighbourhood's ``n_neighbors``), of
-    :func:`conditional_independence_test`, whose copies of X are permuted
-    within Z's neighbourhoods.
-    """
-    X, y = check_X_y(
-        X,
-        y,
-        dtype="numeric",
-        y_numeric=True,
-        multi_output=True,
-        ensure_min_samples=MIN_SAMPLES,
-    )
-    Z = check_conditioning(Z, len(X))
-    # As MINEEstimator.fit does for the split: constant data carry nothing
-    # to test, and a constant column is named.
-    for data, name in ((X, "X"), (y.reshape(len(y), -1), "y"), (Z, "Z")):
-        if data is not None:
-            check_not_constant(data, name)
-    caller = (
-        "independence_test(method='permutation')"
-        if Z is None
-        else "conditional_independence_test"
-    )
-    params = grouped_training_parameters(params, caller)
-    # One group of all X's columns: its permuted copies are the pairings.
-    result = estimate_per_group(
-        X,
-        y,
-        discrete_features=False,
-        discrete_target=False,
-        groups=np.zeros(X.shape[1], dtype=int),
-        random_state=random_state,
-        n_jobs=None,
-        n_permutations=n_permutations,
-        Z=Z,
-        **given,
-        **params,
-    )
-    statistics = {name: rows[0] for name, rows in result["statistics"].items()}
-    return IndependenceTestResult(
-        statistic=float(statistics["neural"][0]),
-        pvalue=float(result["pvalues"][0]),
-        null_distribution=statistics["neural"][1:],
-        method="permutation" if Z is None else "local_permutation",
-        statistics=statistics,
-    )
 
 
 def _split_test(X, y, n_permutations, test_fraction, random_state, params):

@@ -30,9 +30,12 @@ _CONSTRAINTS = {
 
 def _returned(result, return_std, return_pvalues):
     """The public functions' return: mi, then std and pvalues when asked."""
-    asked = {"std": return_std, "pvalues": return_pvalues}
-    extra = [result[key] for key in asked if asked[key]]
-    return (result["mi"], *extra) if extra else result["mi"]
+    extra = [
+        value
+        for value, asked in ((result.std, return_std), (result.pvalues, return_pvalues))
+        if asked
+    ]
+    return (result.mi, *extra) if extra else result.mi
 
 
 @validate_params(_CONSTRAINTS, prefer_skip_nested_validation=True)

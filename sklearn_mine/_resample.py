@@ -22,8 +22,24 @@ def _torch_generator(random_state, device="cpu"):
     return torch.Generator(device=device).manual_seed(int(seed))
 
 
-def _take_rows(data, indices):
-    """Rows ``indices`` of ``data``, keeping pandas containers and their names."""
+def draw_marginal_indices(n, size, replace, random_state):
+    """MarginalResampler's draw: ``J`` and ``K``, uniform, as numpy arrays.
+
+    Shared with :class:`ConditionalResampler`, whose draw given no Z this
+    is, so that the two give the same pairs for the same ``random_state``.
+    """
+    generator = _torch_generator(random_state)
+    J, K = sample_marginal_indices(n, size, replace=replace, generator=generator)
+    return J.numpy(), K.numpy()
+
+
+def take_rows(data, indices):
+    """Rows ``indices`` of ``data``, keeping pandas containers and their names.
+
+    Shared with :class:`ConditionalResampler`.
+    """
+    # scikit-learn's own row taker (``_safe_indexing``) is private, and
+    # ``sklearn.utils.resample`` draws its own indices: this is all we need.
     if hasattr(data, "iloc"):
         return data.iloc[indices].reset_index(drop=True)
     return np.asarray(data)[indices]
@@ -148,15 +164,11 @@ class MarginalResampler(BaseEstimator):
                 f"n_samples={size} exceeds the {n} samples available without "
                 "replacement; set replace=True to draw more pairs than samples."
             )
-        generator = _torch_generator(self.random_state)
-        J, K = sample_marginal_indices(
-            n, size, replace=self.replace, generator=generator
-        )
-        J, K = J.numpy(), K.numpy()
+        J, K = draw_marginal_indices(n, size, self.replace, self.random_state)
         self.sample_indices_ = (J, K)
         X_out = X if hasattr(X, "iloc") else X_checked
         y_out = y if hasattr(y, "iloc") else np.asarray(y)
-        return _take_rows(X_out, J), _take_rows(y_out, K)
+        return take_rows(X_out, J), take_rows(y_out, K)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -22,6 +22,7 @@ LAYERS = {
     "_utils": 0,
     "_engine": 1,
     "datasets": 1,
+    "_permutation": 1,
     # The public face: every top-level module and the selector's package.
     "<top>": 2,
     "_selection": 2,

@@ -8,8 +8,10 @@ import pytest
 import scipy.sparse as sp
 
 from sklearn_mine import (
+    ConditionalResampler,
     MarginalResampler,
     MINEEstimator,
+    conditional_independence_test,
     independence_test,
     mutual_info_mine,
     mutual_info_mine_classif,
@@ -254,3 +256,80 @@ def test_numbers_held_as_categories_still_fit():
     as_numbers = MINEEstimator(**FAST).fit(X, Y_GOOD).mutual_info_
     X["v"] = X["v"].astype("category")
     assert MINEEstimator(**FAST).fit(X, Y_GOOD).mutual_info_ == as_numbers
+
+
+# The conditional API: every bad input named, Z's as Z's.
+
+Z_GOOD = np.random.RandomState(1).standard_normal((50, 1))
+TEXT_Z = (
+    "column 0 of Z holds values that are not numbers (could not convert string "
+    "to float: np.str_('a')); encode it as numbers first "
+    "(sklearn.preprocessing.OrdinalEncoder or OneHotEncoder)."
+)
+
+
+def _conditional_test(X=X_GOOD, y=Y_GOOD, Z=Z_GOOD, **params):
+    params = {"n_permutations": 3, **FAST, **params}
+    return conditional_independence_test(X, y, Z, **params)
+
+
+@pytest.mark.parametrize(
+    "change, error, message",
+    [
+        ({"Z": Z_GOOD[:40]}, ValueError, "Z has 40 rows, but X and y have 50"),
+        ({"Z": _with(Z_GOOD, 3, np.nan)}, ValueError, "Input Z contains NaN"),
+        ({"Z": _with(Z_GOOD, 3, np.inf)}, ValueError, "Input Z contains infinity"),
+        ({"X": _with(X_GOOD, 3, np.nan)}, ValueError, "Input X contains NaN"),
+        ({"y": _with(Y_GOOD, 3, np.inf)}, ValueError, "Input y contains infinity"),
+        ({"Z": Z_GOOD.reshape(50, 1, 1)}, ValueError, "Z has 3 dimensions"),
+        ({"X": X_GOOD.reshape(50, 2, 1)}, ValueError, "dim 3"),
+        ({"Z": np.empty((50, 0))}, ValueError, "Z has no columns"),
+        ({"n_permutations": 0}, ValueError, "'n_permutations' parameter"),
+        ({"n_neighbors": 0}, ValueError, "'n_neighbors' parameter"),
+        ({"method": "split"}, TypeError, r"unexpected parameters \['method'\]"),
+        ({"objective": "nope"}, ValueError, "'objective' parameter"),
+        ({"y": np.ones(50)}, ValueError, "y is constant"),
+        ({"Z": np.ones(50)}, ValueError, "Z is constant"),
+        ({"Z": np.array([["a"]] * 50)}, ValueError, "column 0 of Z holds values"),
+        ({"Z": np.array(["a"] * 50)}, ValueError, "column 0 of Z holds values"),
+        ({"n_neighbors": 50}, ValueError, "n_neighbors=50 must be less than"),
+    ],
+)
+def test_conditional_test_names_each_bad_input(change, error, message):
+    with pytest.raises(error, match=message):
+        _conditional_test(**change)
+
+
+def test_a_text_column_of_z_is_named_as_z():
+    # It was reported as "column 0 of X" (issue of release 0.4).
+    Z = np.array([["a"]] * 50)
+    calls = [
+        lambda: _conditional_test(Z=Z),
+        lambda: mutual_info_mine(X_GOOD, Y_GOOD, Z=Z, return_pvalues=True, **FAST),
+        lambda: mutual_info_mine(X_GOOD, Y_GOOD, Z=Z, **FAST),
+        lambda: MINEEstimator(**FAST).fit(X_GOOD, Y_GOOD, Z=Z),
+        lambda: ConditionalResampler().fit_resample(X_GOOD, Y_GOOD, Z),
+    ]
+    for call in calls:
+        with pytest.raises(ValueError) as caught:
+            call()
+        assert str(caught.value) == TEXT_Z
+
+
+def test_n_neighbors_must_be_less_than_the_rows():
+    # 50 neighbours of 20 rows ran without a word (issue of release 0.4).
+    expected = (
+        "n_neighbors=50 must be less than the number of rows, 20: a "
+        "neighbourhood of every row conditions on nothing; lower n_neighbors."
+    )
+    X, y, Z = X_GOOD[:20], Y_GOOD[:20], Z_GOOD[:20]
+    with pytest.raises(ValueError) as caught:
+        _conditional_test(X, y, Z, n_neighbors=50)
+    assert str(caught.value) == expected
+    with pytest.raises(ValueError) as caught:
+        ConditionalResampler(n_neighbors=50).fit_resample(X, y, Z)
+    assert str(caught.value) == expected
+    # The resampler's neighbours leave the row itself out; the bound is the
+    # same.
+    with pytest.raises(ValueError, match="n_neighbors=20 must be less than"):
+        ConditionalResampler(n_neighbors=20).fit_resample(X, y, Z)

@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 from scipy.stats import chi2_contingency, chisquare, norm, rankdata
 
+from sklearn_mine import MarginalResampler
 from sklearn_mine._conditional_resample import ConditionalResampler
-from sklearn_mine._utils.local_permutation import (
+from sklearn_mine._permutation.local import (
     local_permutation,
     local_permutations,
     local_resample,
@@ -186,14 +187,17 @@ def test_with_replacement_draws_n_samples_triples_of_neighbours():
     assert _in_rows(K, neighbour_table(Z, 4)[J][:, 1:]).all()
 
 
-def test_tiny_samples_cap_the_neighbours():
-    X = np.arange(6.0).reshape(3, 2)
-    X_res, y_res, _ = ConditionalResampler(n_neighbors=10, random_state=0).fit_resample(
-        X, np.arange(3.0), np.arange(3.0)
-    )
+def test_neighbours_must_be_fewer_than_the_rows():
+    X, y, Z = np.arange(6.0).reshape(3, 2), np.arange(3.0), np.arange(3.0)
+    res = ConditionalResampler(n_neighbors=2, random_state=0)
+    _, y_res, _ = res.fit_resample(X, y, Z)
+    # Every other row is a neighbour, the row itself never.
+    assert (res.sample_indices_[1] != np.arange(3)).all()
     assert y_res.shape == (3,)
-    _, y_one, _ = ConditionalResampler(random_state=0).fit_resample(X[:1], [5.0], [1.0])
-    assert y_one.tolist() == [5.0]
+    with pytest.raises(ValueError, match="n_neighbors=3 must be less than .* 3:"):
+        ConditionalResampler(n_neighbors=3).fit_resample(X, y, Z)
+    with pytest.raises(ValueError, match="n_neighbors=5 must be less than .* 1:"):
+        ConditionalResampler(random_state=0).fit_resample(X[:1], [5.0], [1.0])
 
 
 @pytest.mark.parametrize(
@@ -203,7 +207,10 @@ def test_tiny_samples_cap_the_neighbours():
         ({"Z": np.arange(4.0)}, "X and y have 10, Z has 4"),
         ({"params": {"n_neighbors": 0}}, "'n_neighbors' parameter"),
         ({"Z": np.r_[np.nan, np.arange(9.0)]}, "Input Z contains NaN"),
-        ({"Z": np.array(list("abcdefghij"))}, "numeric"),
+        ({"Z": np.array(list("abcdefghij"))}, "column 0 of Z holds values"),
+        ({"Z": np.zeros((10, 2, 1))}, "Z has 3 dimensions"),
+        ({"Z": np.zeros((10, 0))}, "Z has no columns"),
+        ({"params": {"n_neighbors": 10}}, "n_neighbors=10 must be less than"),
         ({"params": {"n_samples": 11}}, "n_samples=11 differs from the 10 samples"),
         ({"params": {"n_samples": 9}}, "n_samples=9 differs from the 10 samples"),
     ],
@@ -257,3 +264,18 @@ def test_without_z_the_triples_are_the_marginal_pairs():
     resampler = ConditionalResampler(replace=True, n_samples=1000, random_state=0)
     X_res, y_res, _ = resampler.fit_resample(X, y)
     assert X_res.shape == (1000, 2) and y_res.shape == (1000,)
+
+
+@pytest.mark.parametrize("replace, n_samples", [(False, None), (True, 500)])
+def test_without_z_the_pairs_are_marginal_resamplers(replace, n_samples):
+    # The same draw for the same parameters; without replacement ordered by
+    # X's rows, which are kept as they are.
+    rng = np.random.RandomState(0)
+    X, y = rng.standard_normal((300, 2)), rng.standard_normal(300)
+    params = {"replace": replace, "n_samples": n_samples, "random_state": 7}
+    marginal = MarginalResampler(**params)
+    X_m, y_m = marginal.fit_resample(X, y)
+    X_c, y_c, _ = ConditionalResampler(**params).fit_resample(X, y)
+    order = np.arange(len(X_m)) if replace else np.argsort(marginal.sample_indices_[0])
+    np.testing.assert_array_equal(X_c, X_m[order])
+    np.testing.assert_array_equal(y_c, y_m[order])

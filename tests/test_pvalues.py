@@ -11,13 +11,14 @@ from sklearn.model_selection import cross_validate
 from sklearn.pipeline import make_pipeline
 
 from sklearn_mine import independence_test, mutual_info_mine, mutual_info_mine_classif
-from sklearn_mine._utils.permutation import (
+from sklearn_mine._permutation.pvalues import (
+    min_pvalue_combination,
+    permutation_pvalues,
+)
+from sklearn_mine._permutation.scores import normal_scores, score_vector
+from sklearn_mine._permutation.statistics import (
     CLOSED_FORM_PERMUTATIONS,
     linear_gaussian_mi,
-    min_pvalue_combination,
-    normal_scores,
-    permutation_pvalues,
-    score_vector,
 )
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")

@@ -20,8 +20,10 @@ __all__ = [
     "GROUPED_CONSTRAINTS",
     "TRAINING_CONSTRAINTS",
     "check_conditioning",
+    "check_conditioning_form",
     "check_critic_combination",
     "check_marginal_batch_size",
+    "check_n_neighbors",
     "check_not_constant",
     "check_numeric_columns",
     "constant_columns",
@@ -117,7 +119,7 @@ def check_marginal_batch_size(marginal_batch_size, batch_size, replace, n_train)
     return size
 
 
-def check_numeric_columns(X, *, discrete_features=False):
+def check_numeric_columns(X, *, discrete_features=False, input_name="X"):
     """Refuse a column of ``X`` that cannot be read as numbers, naming it.
 
     numpy's own error (``could not convert string to float: 'a'``) names
@@ -125,7 +127,8 @@ def check_numeric_columns(X, *, discrete_features=False):
     already (text, ``category``, ``object``) are tried, so numeric input
     costs nothing; a column of numbers held as text or categories passes,
     as it would have. ``discrete_features``: whether the caller reads
-    discrete features (``mutual_info_mine``), which the message then offers.
+    discrete features (``mutual_info_mine``), which the message then offers;
+    ``input_name``: the argument ``X`` is, which the message names.
     """
     names = getattr(X, "columns", None)
     if names is not None and hasattr(X, "iloc"):
@@ -157,8 +160,23 @@ def check_numeric_columns(X, *, discrete_features=False):
             # is neither text nor a number (a dict) a TypeError, as
             # scikit-learn's estimator checks expect.
             raise type(exc)(
-                f"{label} of X holds values that are not numbers ({exc}); {remedy}."
+                f"{label} of {input_name} holds values that are not numbers "
+                f"({exc}); {remedy}."
             ) from None
+
+
+def check_n_neighbors(n_neighbors, n_samples):
+    """Refuse a neighbourhood in Z of as many rows as there are, or more.
+
+    Such a neighbourhood holds every row: the permutation within it is no
+    longer local, and the result would be that of conditioning on nothing.
+    """
+    if n_neighbors >= n_samples:
+        raise ValueError(
+            f"n_neighbors={n_neighbors} must be less than the number of rows, "
+            f"{n_samples}: a neighbourhood of every row conditions on nothing; "
+            "lower n_neighbors."
+        )
 
 
 def check_critic_combination(reference, objective, critic, marginal_batch_size):
@@ -177,6 +195,28 @@ def check_critic_combination(reference, objective, critic, marginal_batch_size):
         )
 
 
+def check_conditioning_form(Z):
+    """Refuse a Z of more than two dimensions, of no columns, or of text, by name.
+
+    scikit-learn's own errors for these (``Found array with dim 3``) name no
+    argument, and Z comes beside X and y. A 1-D Z is one column.
+    """
+    shape = np.shape(Z)
+    if len(shape) > 2:
+        raise ValueError(
+            f"Z has {len(shape)} dimensions (shape={shape}): it must be 1-D or "
+            "2-D, one row of conditioning variables per pair."
+        )
+    if len(shape) == 2 and shape[1] == 0:
+        raise ValueError(
+            f"Z has no columns (shape={shape}): pass at least one conditioning "
+            "variable, or no Z."
+        )
+    check_numeric_columns(
+        Z if len(shape) == 2 else np.reshape(np.asarray(Z), (-1, 1)), input_name="Z"
+    )
+
+
 def check_conditioning(Z, n_samples, n_features=None):
     """Z as a 2-D float array of ``n_samples`` rows, or None when Z is None.
 
@@ -184,7 +224,7 @@ def check_conditioning(Z, n_samples, n_features=None):
     fitted with (0: fitted without Z); None accepts any.
     """
     if Z is not None:
-        check_numeric_columns(Z)
+        check_conditioning_form(Z)
         Z = check_array(
             Z, dtype=[np.float64, np.float32], ensure_2d=False, input_name="Z"
         )

@@ -15,7 +15,7 @@ import numpy as np
 from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_random_state
 
-from .permutation import target_scores
+from .scores import target_scores
 
 __all__ = [
     "local_permutation",
@@ -47,7 +47,7 @@ def neighbour_table(Z, n_neighbors):
     own = np.arange(n)[:, None]
     if k <= 1:
         return own
-    # Normal scores of average ranks, not permutation.normal_scores: breaking
+    # Normal scores of average ranks, not scores.normal_scores: breaking
     # ties at random would make the table random and put copies of one z at
     # a distance from each other. Nor QuantileTransformer: it interpolates
     # between at most 1000 quantiles (subsampled beyond 10,000 rows), which

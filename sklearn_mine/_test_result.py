@@ -1,0 +1,68 @@
+"""IndependenceTestResult: what independence_test and its conditional twin return."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._estimator import MINEEstimator
+
+__all__ = ["IndependenceTestResult"]
+
+
+@dataclass(repr=False)
+class IndependenceTestResult:
+    """The result of an independence test, conditional or not.
+
+    Parameters
+    ----------
+    statistic : float
+        The critic's statistic on the observed pairs, in nats. With
+        ``method="split"``, the mean pointwise mutual information of the test
+        pairs under the critic (an estimate of I(X; Y) from pairs the critic
+        never saw); with ``method="permutation"``, the bound of the critic
+        trained on the observed pairs, over all of them.
+    pvalue : float
+        The permutation p-value of independence against dependence.
+    null_distribution : ndarray of shape (n_permutations,)
+        The statistic on the permuted pairings.
+    estimator : MINEEstimator or None, default=None
+        With ``method="split"``, the estimator fitted on the other pairs,
+        whose critic is tested.
+    method : {"split", "permutation", "local_permutation"}, default="split"
+        The construction of the test (see :func:`independence_test`;
+        ``"local_permutation"``: :func:`conditional_independence_test`).
+    statistics : dict of ndarray or None, default=None
+        With ``method="permutation"``, each statistic the p-value combines,
+        on the observed pairing then the pairings the critics trained on, of
+        shape ``(1 + n_permutations,)``: ``"neural"`` (the critic's, as
+        ``statistic``), ``"linear"`` (the Gaussian-copula MI of the normal
+        scores, ``-0.5 * sum(log(1 - rho**2))`` over their canonical
+        correlations) and ``"quadratic"`` (the same with the scores'
+        squares beside them), in nats.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mine import independence_test
+    >>> rng = np.random.RandomState(0)
+    >>> X, y = rng.standard_normal((200, 1)), rng.standard_normal(200)
+    >>> result = independence_test(X, y, n_permutations=99, random_state=0)
+    >>> result.null_distribution.shape
+    (99,)
+    """
+
+    statistic: float
+    pvalue: float
+    null_distribution: np.ndarray
+    estimator: MINEEstimator | None = None
+    method: str = "split"
+    statistics: dict | None = None
+
+    def __repr__(self):
+        # The null distribution (999 values by default) and the estimator's
+        # parameters are there to be read, not printed.
+        return (
+            f"{type(self).__name__}(method={self.method!r}, "
+            f"statistic={self.statistic:.6g}, pvalue={self.pvalue:.6g}, "
+            f"n_permutations={len(self.null_distribution)})"
+        )
