@@ -3,13 +3,10 @@
 import numpy as np
 import pytest
 
-from sklearn_mine._utils.conditional_permutation import (
-    conditional_design,
-    local_permuter,
-    locally_permuted_design,
-)
-from sklearn_mine._utils.local_permutation import neighbour_table
-from sklearn_mine._utils.permutation import normal_scores, score_vector
+from sklearn_mine._per_group import Table, conditional_estimates_design
+from sklearn_mine._permutation.designs import local_permuter, locally_permuted_design
+from sklearn_mine._permutation.local import neighbour_table
+from sklearn_mine._permutation.scores import normal_scores, score_vector
 
 
 def _sources(copy, scores):
@@ -23,15 +20,28 @@ def _sources(copy, scores):
 
 
 def test_conditional_design_reads_each_group_with_zs_columns_then_z_alone():
-    # Features: x0 one column, x1 three one-hot columns, then z0 one
-    # column and z1 two.
-    feature_columns = [[0], [1, 2, 3], [4], [5, 6]]
-    groups = [[0], [1, 2, 3]]
-    design = conditional_design(feature_columns, groups, n_features=2)
-    assert design == [[0, 4, 5, 6], [1, 2, 3, 4, 5, 6], [4, 5, 6]]
-    # Groups over several features keep their own columns in their order.
-    design = conditional_design(feature_columns, [[3, 0]], n_features=2)
-    assert design == [[3, 0, 4, 5, 6], [4, 5, 6]]
+    # Features: x0 continuous (one column), x1 discrete with three categories
+    # (three one-hot columns), then Z's two columns, read as continuous.
+    rng = np.random.RandomState(0)
+    n = 40
+    X = np.column_stack([rng.randn(n), np.arange(n) % 3])
+    table = Table(
+        X=X,
+        y=rng.randn(n),
+        Z=rng.randn(n, 2),
+        discrete_mask=np.array([False, True]),
+        rows=np.arange(n),
+        n_train=28,
+        y_encoded=rng.randn(n, 1),
+        rng=rng,
+    )
+    design = conditional_estimates_design(table, None, "quantile")
+    assert design.z.shape == (n, 6)
+    assert design.fitted_groups == [[0, 4, 5], [1, 2, 3, 4, 5], [4, 5]]
+    assert design.conditioned
+    # One group of both features keeps their columns in their order.
+    design = conditional_estimates_design(table, np.array([0, 0]), "quantile")
+    assert design.fitted_groups == [[0, 1, 2, 3, 4, 5], [4, 5]]
 
 
 @pytest.fixture(scope="module")
