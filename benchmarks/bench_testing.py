@@ -45,9 +45,10 @@ import time
 import warnings
 from functools import partial
 
-import bench_uncertainty
 import numpy as np
 import torch
+from common.data import dependent_pair
+from common.internals import normal_scores, score_vector
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_selection import (
     SelectFdr,
@@ -56,7 +57,6 @@ from sklearn.feature_selection import (
 )
 
 from sklearn_mine import independence_test, mutual_info_mine
-from sklearn_mine._utils.permutation import normal_scores, score_vector
 
 ALPHA = 0.05
 FDR = 0.1
@@ -77,7 +77,7 @@ _SHARED = {
 def _dependent(family, n, rng):
     """One sample of the family's dependence: X of shape (n, d), y."""
     if family in _SHARED:
-        return bench_uncertainty._dependent(_SHARED[family], n, rng)
+        return dependent_pair(_SHARED[family], n, rng)
     x = rng.standard_normal(n)
     if family == "high-frequency sine":
         # y follows sin(4x): uncorrelated with x and with x^2 (an odd
