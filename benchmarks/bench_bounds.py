@@ -12,8 +12,8 @@ estimates, total seconds. Configurations differ from the defaults only in
 the parameters shown; ``mine`` is the defaults. ``--set`` overrides an
 estimator parameter in every configuration (e.g. ``--set hidden_layers=3``).
 
-``--quick`` (a smoke run) fits ``mine`` and ``infonce`` on the 1x1 Cauchy
-case, in a table.
+``--quick`` (a smoke run) fits ``mine`` and ``dv`` on the 1x1 Cauchy case for
+at most 300 steps, in a table.
 
 ``--coverage N`` instead fits the defaults on N fresh samples of a Gaussian
 case and reports how often the 95 % interval covers the truth, with the
@@ -196,7 +196,8 @@ def main():
     parser.add_argument("--quick", action="store_true", help="two fits, one case")
     args = parser.parse_args()
     if args.quick:
-        args.configs, args.cases = ["mine", "infonce"], ["Cauchy"]
+        args.configs, args.cases = ["mine", "dv"], ["Cauchy"]
+        args.set = ["max_steps=300", *args.set]
     if args.coverage:
         table = run_coverage(args.coverage)
     else:

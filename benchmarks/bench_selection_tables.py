@@ -433,14 +433,14 @@ def main():
         "--quick",
         action="store_true",
         help="a smoke run: score then report diabetes' first 2 folds, selectors "
-        "k, path, KSG and all trained for at most 200 steps, records in a "
-        "temporary directory",
+        "k, path (no pair rounds, at most 100 steps a critic), KSG and all, "
+        "records in a temporary directory",
     )
     args = parser.parse_args()
     if args.quick:
         args.sections, args.tables, args.repeats, args.folds = ["score"], QUICK, 1, 2
         args.selectors = ["k", "path", "KSG", "all"]
-        args.set = ["max_steps=200", *args.set]
+        args.set = ["max_steps=100", "interactions=False", *args.set]
         args.report = []
     SELECTOR_PARAMS.update(parse_overrides(args.set))
     args.records = records_dir(args.records, quick=args.quick) / RECORDS
