@@ -1,7 +1,7 @@
 """Accuracy and fit time of MINEEstimator's defaults on cases with known MI.
 
 Run: python benchmarks/bench_accuracy.py [--seeds 0 1 2] [--set name=value ...]
-         [--cases SUBSTR ...] [--data-offset N] [--same-data]
+         [--cases SUBSTR ...] [--data-offset N] [--same-data] [--quick]
 
 Prints, per case and seed, the estimate, the truth, the error and the fit
 seconds, then the mean absolute error and the worst error per case, and for
@@ -14,19 +14,18 @@ log density ratio of the held-out pairs under the Gaussian fitted to all n
 pairs. "estimate - held-out" is then the critic's shortfall, and
 "held-out - truth" the luck of the draw of held-out pairs. ``--set``
 overrides an estimator parameter (e.g. ``--set batch_size=128``), which is
-how the defaults were chosen (docs/defaults.md).
+how the defaults were chosen (docs/defaults.md). ``--quick`` (a smoke run)
+fits the bivariate case on seed 0 only.
 """
 
 import argparse
-import ast
 import time
 
 import numpy as np
-from scipy.stats import multivariate_normal
-from sklearn.utils import check_random_state
+from common.data import held_out_oracle
+from common.options import describe, parse_overrides
 
 from sklearn_mine import MINEEstimator
-from sklearn_mine._utils.validation import split_indices
 from sklearn_mine.datasets import make_gaussian
 
 # name -> (sampler keyword arguments, tolerance of docs/defaults.md). The
@@ -50,36 +49,6 @@ CASES = {
 TARGET_NATS, TARGET_SECONDS = 0.05, 5.0
 
 
-def held_out_oracle(X, y, est, seed):
-    """Mean log p(x, y) / (p(x) p(y)) of the held-out pairs, Gaussian fitted to all.
-
-    The split is the estimator's own: ``fit`` draws it first from
-    ``check_random_state(random_state)``.
-    """
-    _, valid = split_indices(len(X), est.validation_fraction, check_random_state(seed))
-    Z = np.hstack([X, y.reshape(len(y), -1)])
-    mean, cov = Z.mean(axis=0), np.cov(Z, rowvar=False)
-    d = X.shape[1]
-    z = Z[valid]
-    log_ratio = (
-        multivariate_normal(mean, cov).logpdf(z)
-        - multivariate_normal(mean[:d], cov[:d, :d]).logpdf(z[:, :d])
-        - multivariate_normal(mean[d:], cov[d:, d:]).logpdf(z[:, d:])
-    )
-    return log_ratio.mean()
-
-
-def parse_overrides(pairs):
-    params = {}
-    for pair in pairs:
-        name, _, value = pair.partition("=")
-        try:
-            params[name] = ast.literal_eval(value)
-        except (ValueError, SyntaxError):
-            params[name] = value
-    return params
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
@@ -91,10 +60,13 @@ def main():
     # One draw of data for every seed: the seeds then differ only in the
     # estimator's (its held-out pairs, its initial weights, its batches).
     parser.add_argument("--same-data", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="one case, one seed")
     args = parser.parse_args()
+    if args.quick:
+        args.seeds, args.cases = args.seeds[:1], args.cases or ["bivariate"]
     params = parse_overrides(args.set)
 
-    print(f"MINEEstimator({', '.join(f'{k}={v!r}' for k, v in params.items())})")
+    print(describe(params))
     header = f"{'case':36s} {'seed':>4s} {'estimate':>9s} {'truth':>7s} "
     header += f"{'error':>7s} {'ok':>3s} {'steps':>6s} {'fit s':>6s} {'held-out':>8s}"
     print(header)

@@ -1,7 +1,7 @@
 """Cost of weight averaging per gradient step: AveragedModel's update against
 torch's update functions applied to the parameter lists directly.
 
-Run: python benchmarks/bench_averaging.py [--steps N] [--repeat R]
+Run: python benchmarks/bench_averaging.py [--steps N] [--repeat R] [--quick]
 
 The default critic (2 x 50 ELU units, 5 + 5 inputs) takes Adam steps on
 batches of 512 rows; each row of the table adds one way of averaging the
@@ -14,18 +14,20 @@ import argparse
 import time
 
 import torch
+from common.internals import critics
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
-
-from sklearn_mine._engine.critics import ConcatCritic
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="50 steps, one run")
     args = parser.parse_args()
+    if args.quick:
+        args.steps, args.repeat = 50, 1
 
-    critic = ConcatCritic(5, 5, hidden_units=50)
+    critic = critics.ConcatCritic(5, 5, hidden_units=50)
     averaged = AveragedModel(critic, multi_avg_fn=get_ema_multi_avg_fn(0.99))
     params, average = list(critic.parameters()), list(averaged.parameters())
     ema = get_ema_multi_avg_fn(0.99)

@@ -3,6 +3,7 @@
 Run: python benchmarks/bench_bounds.py [--configs mine infonce ...]
      [--cases t- spiral ...] [--seed 0] [--set name=value ...] [--output table.md]
      python benchmarks/bench_bounds.py --coverage 50
+     python benchmarks/bench_bounds.py --quick
 
 The first form fits MINEEstimator once per (case, configuration) and prints
 a Markdown table of estimate, truth, error, standard error and seconds, then
@@ -10,6 +11,9 @@ a summary per configuration: cases within 10 % of the truth, non-finite
 estimates, total seconds. Configurations differ from the defaults only in
 the parameters shown; ``mine`` is the defaults. ``--set`` overrides an
 estimator parameter in every configuration (e.g. ``--set hidden_layers=3``).
+
+``--quick`` (a smoke run) fits ``mine`` and ``dv`` on the 1x1 Cauchy case for
+at most 300 steps, in a table.
 
 ``--coverage N`` instead fits the defaults on N fresh samples of a Gaussian
 case and reports how often the 95 % interval covers the truth, with the
@@ -24,7 +28,7 @@ import time
 import warnings
 
 import numpy as np
-from bench_accuracy import parse_overrides
+from common.options import parse_overrides
 
 from sklearn_mine import MINEEstimator
 from sklearn_mine.datasets import make_gaussian, make_student_t, spiral, transform_pair
@@ -189,7 +193,11 @@ def main():
     parser.add_argument("--coverage", type=int, default=None, metavar="TRIALS")
     parser.add_argument("--set", nargs="*", default=[], metavar="NAME=VALUE")
     parser.add_argument("--output", default=None, help="also write the table here")
+    parser.add_argument("--quick", action="store_true", help="two fits, one case")
     args = parser.parse_args()
+    if args.quick:
+        args.configs, args.cases = ["mine", "dv"], ["Cauchy"]
+        args.set = ["max_steps=300", *args.set]
     if args.coverage:
         table = run_coverage(args.coverage)
     else:

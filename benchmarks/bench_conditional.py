@@ -1,9 +1,13 @@
 """Conditional mutual information and conditional independence (docs/conditional.md).
 
 Four sections (``--sections`` picks some); each appends one JSON line per
-trial to ``--records`` (so that runs can be split with ``--shard I/K``,
-resumed, and read again), and ``--report`` prints the markdown tables of
-the records:
+trial to its records file, ``DIR/conditional_SECTION.jsonl`` (so that runs
+can be split with ``--shard I/K``, resumed, and read again), and
+``--report`` prints the markdown tables of the records. ``DIR`` is
+``--records DIR``, else ``$SKLEARN_MINE_BENCH_RECORDS``, else
+``benchmarks/records/`` (ignored by git); the reports the docs cite are in
+``benchmarks/results/conditional_*.md``, each with the command and commit
+that made it.
 
 - ``estimation``: I(X; Y | Z) at n = 5000 on the suite of
   ``sklearn_mine.datasets``' samplers with a known truth, over ``--seeds``
@@ -32,8 +36,15 @@ extra (``pip install -e ".[conditional]"``).
 Usage::
 
     python benchmarks/bench_conditional.py --sections estimation size ...
-        [--records FILE] [--shard I/K] [--seeds N] [--datasets N] [--quick]
-    python benchmarks/bench_conditional.py --report [--records FILE ...]
+        [--records DIR] [--shard I/K] [--seeds N] [--datasets N]
+    python benchmarks/bench_conditional.py --report [FILE ...] [--records DIR]
+    python benchmarks/bench_conditional.py --quick
+
+``--quick`` is a smoke run: every section on its first case or family, one
+seed or data set, n = 1000 for estimation and 200 for size and power, PC on
+one graph of 3 nodes and 200 samples, the package's conditional test with 19
+permutations of at most 100 steps; then the report, from records in a
+temporary directory.
 """
 
 import argparse
@@ -41,10 +52,15 @@ import json
 import math
 import time
 import warnings
-from pathlib import Path
 
 import numpy as np
 import torch
+from common.internals import (
+    min_pvalue_combination,
+    neighbour_table,
+    permutation_pvalues,
+)
+from common.records import append_record, read_records, records_dir
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import QuantileTransformer
 
@@ -54,11 +70,6 @@ from sklearn_mine import (
     mutual_info_mine,
     register_causal_learn_test,
 )
-from sklearn_mine._utils.local_permutation import neighbour_table
-from sklearn_mine._utils.permutation import (
-    min_pvalue_combination,
-    permutation_pvalues,
-)
 from sklearn_mine.datasets import (
     make_chain,
     make_collider,
@@ -67,7 +78,12 @@ from sklearn_mine.datasets import (
 )
 
 ALPHA = 0.05
-RECORDS = Path(__file__).parent / "results" / "conditional_records.jsonl"
+# Settings of this package's conditional test other than its defaults, in
+# the size, power and PC sections (--quick: fewer and shorter critics).
+MINE_TEST = {}
+QUICK_MINE_TEST = dict(n_permutations=19, max_steps=100)
+# A section's records file in the records directory (see common.records).
+RECORDS = "conditional_{section}.jsonl"
 
 # ------------------------------------------------------------------ families
 
@@ -219,7 +235,7 @@ ESTIMATORS = {
 def _mine_test(X, y, Z, seed):
     """The test's p-value, and beside it the min-p of its three statistics
     over the critics' pairings alone (the alternative combination)."""
-    result = conditional_independence_test(X, y, Z, random_state=seed)
+    result = conditional_independence_test(X, y, Z, random_state=seed, **MINE_TEST)
     rows = [result.statistics[name][None] for name in ("neural", "linear", "quadratic")]
     return {
         "pvalue": result.pvalue,
@@ -298,7 +314,7 @@ def _pc(data, method, seed):
 
     kwargs = {}
     if method == "mine":
-        register_causal_learn_test("mine", random_state=seed)
+        register_causal_learn_test("mine", random_state=seed, **MINE_TEST)
     graph = pc(data, ALPHA, method, show_progress=False, **kwargs)
     return graph
 
@@ -306,12 +322,12 @@ def _pc(data, method, seed):
 # -------------------------------------------------------------------- runner
 
 
-def _done(path):
-    keys = set()
-    if path.exists():
-        for line in path.read_text().splitlines():
-            keys.add(json.loads(line)["key"])
-    return keys
+def _records_files(directory):
+    return sorted(directory.glob(RECORDS.format(section="*")))
+
+
+def _done(directory):
+    return {record["key"] for record in read_records(_records_files(directory))}
 
 
 def _jobs(args):
@@ -319,7 +335,8 @@ def _jobs(args):
     jobs = []
     if "estimation" in args.sections:
         n = 1000 if args.quick else 5000
-        for case, (sampler, params, nonlinear) in ESTIMATION_CASES.items():
+        cases = list(ESTIMATION_CASES.items())
+        for case, (sampler, params, nonlinear) in cases[:1] if args.quick else cases:
             for seed in range(args.seeds):
                 for name, estimate in ESTIMATORS.items():
 
@@ -358,7 +375,7 @@ def _jobs(args):
         for family, (sampler, params) in families.items():
             if args.families and family not in args.families:
                 continue
-            for n in sizes:
+            for n in [200] if args.quick else sizes:
                 for seed in range(count):
                     for name, test in TESTS.items():
                         if name not in args.tests:
@@ -417,28 +434,18 @@ def _jobs(args):
 
 
 def run(args):
-    path = Path(args.records)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    done = _done(path)
+    done = _done(args.records)
     index, count = (int(v) for v in args.shard.split("/"))
     jobs = [job for i, job in enumerate(_jobs(args)) if i % count == index]
     for key, thunk in jobs:
         if key in done:
             continue
         record = thunk() | {"key": key}
-        with path.open("a") as stream:
-            stream.write(json.dumps(record) + "\n")
+        append_record(args.records / RECORDS.format(section=record["section"]), record)
         print(json.dumps(record), flush=True)
 
 
 # -------------------------------------------------------------------- report
-
-
-def _records(paths):
-    out = []
-    for path in paths:
-        out += [json.loads(line) for line in Path(path).read_text().splitlines()]
-    return out
 
 
 def _estimation_report(records):
@@ -548,7 +555,7 @@ def _pc_report(records):
 
 
 def report(paths):
-    records = _records(paths)
+    records = read_records(paths)
     _estimation_report(records)
     _rates_report(records, "size", "Size: rejections at alpha = 0.05 under X ⟂ Y | Z")
     _rates_report(records, "power", "Power: rejections at alpha = 0.05")
@@ -563,7 +570,13 @@ def main():
         default=["estimation"],
         choices=["estimation", "size", "power", "pc"],
     )
-    parser.add_argument("--records", default=str(RECORDS))
+    parser.add_argument(
+        "--records",
+        default=None,
+        metavar="DIR",
+        help="directory of the raw records, one file a section (see "
+        "common.records; --quick: a temporary one)",
+    )
     parser.add_argument("--shard", default="0/1")
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--datasets", type=int, default=300)
@@ -581,15 +594,24 @@ def main():
     )
     parser.add_argument("--pc-methods", nargs="+", default=["mine", "kci", "fisherz"])
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--report", nargs="*")
+    parser.add_argument("--report", nargs="*", metavar="FILE")
     args = parser.parse_args()
+    args.records = records_dir(args.records, quick=args.quick)
     if args.report is not None:
-        report(args.report or [args.records])
+        report(args.report or _records_files(args.records))
         return
+    if args.quick:
+        args.sections = ["estimation", "size", "power", "pc"]
+        args.seeds = args.datasets = args.power_datasets = args.graphs = 1
+        args.families = [next(iter(NULL_FAMILIES)), next(iter(POWER_FAMILIES))]
+        args.pc_configs = ["3:200"]
+        MINE_TEST.update(QUICK_MINE_TEST)
     torch.set_num_threads(1)
     warnings.simplefilter("ignore", ConvergenceWarning)
     warnings.simplefilter("ignore", UserWarning)
     run(args)
+    if args.quick:
+        report(_records_files(args.records))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """What the critic's inputs do on the hard-dependence suite.
 
 Run: python benchmarks/bench_critic_inputs.py [--seeds 0] [--cases SUBSTR ...]
-                                              [--inputs NAME ...]
+                                              [--inputs NAME ...] [--quick]
 
 Fits ``MINEEstimator(reference="resample", batch_size=256, lr=2e-3,
 hidden_units=50, hidden_layers=2)`` (the steps and critic of version 0.1, on
@@ -18,7 +18,8 @@ which the inputs were compared) on cases of
 
 The last two are not options of the library: they are defined here, as
 critics that subclass :class:`~sklearn_mine._engine.critics.ConcatCritic`, to
-measure them against the radial features that were adopted.
+measure them against the radial features that were adopted. ``--quick`` (a
+smoke run) fits every input on the lecture's case, seed 0, n = 1000.
 """
 
 import argparse
@@ -26,9 +27,9 @@ import time
 import warnings
 
 import torch
-from bench_hard import CASES, N_SAMPLES, within
+from common.hard_cases import CASES, N_SAMPLES, within
+from common.internals import critics
 
-import sklearn_mine._engine.critics as critics
 from sklearn_mine import MINEEstimator
 
 N_FREQUENCIES = 32
@@ -75,7 +76,11 @@ def main():
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--cases", nargs="*", default=None, help="substrings")
     parser.add_argument("--inputs", nargs="+", default=list(INPUTS), choices=INPUTS)
+    parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
+    n_samples = N_SAMPLES
+    if args.quick:
+        args.seeds, args.cases, n_samples = args.seeds[:1], ["lecture"], 1000
     names = [n for n in CASES if not args.cases or any(c in n for c in args.cases)]
     print("| case | seed | truth | " + " | ".join(args.inputs) + " |")
     print("| --- | --- | --- |" + " --- |" * len(args.inputs))
@@ -83,7 +88,7 @@ def main():
     original = critics.CRITICS["concat"]
     for name in names:
         for seed in args.seeds:
-            X, y, truth = CASES[name][1](N_SAMPLES, 1000 + seed)
+            X, y, truth = CASES[name][1](n_samples, 1000 + seed)
             cells = []
             for inputs in args.inputs:
                 critics.CRITICS["concat"] = INPUTS[inputs] or original

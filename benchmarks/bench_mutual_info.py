@@ -2,7 +2,7 @@
 
 Run: python benchmarks/bench_mutual_info.py
          [--parts accuracy nonlinear batch scale defaults]
-         [--scale-rows 1000000] [--earlier]
+         [--scale-rows 1000000] [--earlier] [--quick]
 
 Parts:
 - accuracy: 20 Gaussian features whose correlations with y span 0 to 0.95,
@@ -23,20 +23,20 @@ Parts:
   feature, and the diabetes features' mean and spread over the seeds.
 
 ``--earlier`` runs the accuracy, nonlinear and scale parts with the earlier
-schedule.
+schedule. ``--quick`` (a smoke run) runs the accuracy part at n = 1000.
 """
 
 import argparse
-import time
 from functools import partial
 
 import numpy as np
+from common.data import gaussian_features
+from common.options import timed
 from scipy.stats import spearmanr
 from sklearn.datasets import load_diabetes
 from sklearn.feature_selection import mutual_info_regression
 
 from sklearn_mine import mutual_info_mine
-from sklearn_mine.datasets import gaussian_mi
 
 EARLIER = dict(lr=3e-3, steps_per_epoch=100, patience=10, weight_ema_rate=0.01)
 # mutual_info_mine as the accuracy, nonlinear and scale parts call it
@@ -44,25 +44,10 @@ EARLIER = dict(lr=3e-3, steps_per_epoch=100, patience=10, weight_ema_rate=0.01)
 MINE = mutual_info_mine
 
 
-def gaussian_features(n, rhos, rng):
-    """Features x_k = rho_k y + sqrt(1 - rho_k^2) e_k: I(x_k; y) in closed form."""
-    y = rng.standard_normal(n)
-    noise = rng.standard_normal((n, len(rhos)))
-    X = np.outer(y, rhos) + noise * np.sqrt(1 - np.asarray(rhos) ** 2)
-    truth = np.array([gaussian_mi(r) if r else 0.0 for r in rhos])
-    return X, y, truth
-
-
-def timed(func, *args, **kwargs):
-    start = time.perf_counter()
-    result = func(*args, **kwargs)
-    return result, time.perf_counter() - start
-
-
-def accuracy(seed):
+def accuracy(seed, n=10_000):
     rng = np.random.RandomState(seed)
-    X, y, truth = gaussian_features(10_000, np.linspace(0, 0.95, 20), rng)
-    print("## Accuracy: 20 Gaussian features, rho 0 to 0.95, n = 10,000\n")
+    X, y, truth = gaussian_features(n, np.linspace(0, 0.95, 20), rng)
+    print(f"## Accuracy: 20 Gaussian features, rho 0 to 0.95, n = {n:,}\n")
     print("| estimator | MAE (nats) | Spearman | seconds |")
     print("| --- | --- | --- | --- |")
     for name, func in [
@@ -200,7 +185,11 @@ def main():
         action="store_true",
         help="the accuracy, nonlinear and scale parts with the earlier schedule",
     )
+    parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
+    if args.quick:
+        accuracy(args.seed, n=1000)
+        return
     if args.earlier:
         global MINE
         MINE = partial(mutual_info_mine, **EARLIER)

@@ -4,8 +4,16 @@ Run::
 
     python benchmarks/bench_selection_tables.py --sections score
         [--tables diabetes breast-cancer ...] [--repeats 2] [--shard I/K]
-        [--records FILE] [--set NAME=VALUE ...]
-    python benchmarks/bench_selection_tables.py --report [--records FILE ...]
+        [--records DIR] [--set NAME=VALUE ...]
+    python benchmarks/bench_selection_tables.py --report [FILE ...] [--records DIR]
+    python benchmarks/bench_selection_tables.py --quick
+
+The raw records go to ``DIR/selection_tables.jsonl`` (``--records DIR``, else
+``$SKLEARN_MINE_BENCH_RECORDS``, else ``benchmarks/records/``, which git
+ignores); ``--report`` reads that file, or the files given. The report the
+docs cite is ``benchmarks/results/selection_tables.md``. ``--quick`` is a
+smoke run (seconds): the scores of diabetes' first two folds, then their
+report, records in a temporary directory.
 
 Needs the ``compare`` extra (``mrmr-selection``, and ``statsmodels`` for three
 of the tables).
@@ -23,7 +31,7 @@ The tables (all offline: bundled with scikit-learn or statsmodels):
 - ``anes96``: statsmodels' 1996 American National Election Study, 944 x 9,
   the vote (Clinton or Dole); k = 4.
 
-``score`` (one JSON line per fold and selector in ``--records``, so that runs
+``score`` (one JSON line per fold and selector in the records, so that runs
 can be split with ``--shard``, resumed and reported together): a shuffled
 5-fold cross-validation repeated ``--repeats`` times (stratified for the
 classes), the downstream model's test score with each selector fitted on the
@@ -52,14 +60,13 @@ The speed targets are measured by ``bench_selection.py --tables speed``.
 """
 
 import argparse
-import ast
-import json
 import time
 import warnings
-from pathlib import Path
 
 import numpy as np
-from bench_selection import (
+from common.options import parse_overrides
+from common.records import append_record, read_records, records_dir
+from common.selection import (
     SELECTOR_PARAMS,
     StepCounter,
     markdown,
@@ -77,7 +84,8 @@ from sklearn.model_selection import (
 
 from sklearn_mine import MutualInfoSelector
 
-RECORDS = Path(__file__).parent / "results" / "selection_tables.jsonl"
+# The records' file in the records directory (--records, see common.records).
+RECORDS = "selection_tables.jsonl"
 
 N_FOLDS = 5
 
@@ -130,6 +138,9 @@ TABLES = {
     "fair": (_fair, True, 4),
     "anes96": (_anes96, True, 4),
 }
+
+# --quick's table.
+QUICK = ["diabetes"]
 
 SELECTORS = ("auto", "k", "path", "KSG", "MINE", "mRMR", "SFS", "all")
 
@@ -209,10 +220,7 @@ def run_fold(table, fold, X, y, train, test, name):
 
 
 def _done(path):
-    if not path.exists():
-        return set()
-    with path.open() as lines:
-        return {(r["table"], r["fold"], r["selector"]) for r in map(json.loads, lines)}
+    return {(r["table"], r["fold"], r["selector"]) for r in read_records([path])}
 
 
 def run_scores(args):
@@ -221,7 +229,7 @@ def run_scores(args):
     jobs = [
         (table, fold, name)
         for table in args.tables
-        for fold in range(N_FOLDS * args.repeats)
+        for fold in range(args.folds or N_FOLDS * args.repeats)
         for name in args.selectors
     ]
     for i, (table, fold, name) in enumerate(jobs):
@@ -231,8 +239,7 @@ def run_scores(args):
         train, test = folds[fold]
         record = run_fold(table, fold, X, y, train, test, name)
         record["settings"] = SELECTOR_PARAMS
-        with args.records.open("a") as out:
-            out.write(json.dumps(record) + "\n")
+        append_record(args.records, record)
         print(
             table,
             fold,
@@ -324,7 +331,7 @@ def rules_report(records):
 
 
 def report(paths):
-    records = [json.loads(line) for p in paths for line in p.open()]
+    records = read_records(paths)
     tables = [t for t in TABLES if any(r["table"] == t for r in records)]
     score_rows, target_rows = [], []
     for table in tables:
@@ -411,13 +418,32 @@ def main():
     parser.add_argument("--selectors", nargs="+", default=SELECTORS, choices=SELECTORS)
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--shard", default="0/1")
-    parser.add_argument("--records", type=Path, default=RECORDS)
-    parser.add_argument("--report", nargs="*", type=Path, default=None)
+    parser.add_argument(
+        "--records",
+        default=None,
+        metavar="DIR",
+        help=f"directory of the raw records, {RECORDS} (see common.records)",
+    )
+    parser.add_argument("--report", nargs="*", default=None, metavar="FILE")
     parser.add_argument("--set", nargs="+", default=[], metavar="NAME=VALUE")
+    parser.add_argument(
+        "--folds", type=int, default=None, help="only the first folds (default: all)"
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a smoke run: score then report diabetes' first 2 folds, selectors "
+        "k, path (no pair rounds, at most 100 steps a critic), KSG and all, "
+        "records in a temporary directory",
+    )
     args = parser.parse_args()
-    for setting in args.set:
-        name, _, value = setting.partition("=")
-        SELECTOR_PARAMS[name] = ast.literal_eval(value)
+    if args.quick:
+        args.sections, args.tables, args.repeats, args.folds = ["score"], QUICK, 1, 2
+        args.selectors = ["k", "path", "KSG", "all"]
+        args.set = ["max_steps=100", "interactions=False", *args.set]
+        args.report = []
+    SELECTOR_PARAMS.update(parse_overrides(args.set))
+    args.records = records_dir(args.records, quick=args.quick) / RECORDS
     warnings.filterwarnings("ignore")
     if "score" in args.sections:
         run_scores(args)

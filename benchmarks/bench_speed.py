@@ -42,8 +42,19 @@ import warnings
 
 import numpy as np
 import torch
-from bench_accuracy import held_out_oracle
-from bench_mutual_info import gaussian_features
+from common.data import (
+    gaussian_features,
+    held_out_oracle,
+    sparse_signal,
+    top_10_recovered,
+)
+from common.internals import (
+    critics,
+    dv_bound,
+    marginal_eval_size,
+    mine_loss,
+    sample_marginal_indices,
+)
 from sklearn.datasets import load_diabetes
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_selection import SelectKBest, mutual_info_regression
@@ -52,10 +63,6 @@ from sklearn.model_selection import cross_val_score
 from sklearn.pipeline import make_pipeline
 
 from sklearn_mine import MINEEstimator, mutual_info_mine
-from sklearn_mine._engine.batches import marginal_eval_size
-from sklearn_mine._engine.bounds import dv_bound, mine_loss
-from sklearn_mine._engine.critics import ConcatCritic
-from sklearn_mine._engine.sampling import sample_marginal_indices
 from sklearn_mine.datasets import gaussian_mi, make_gaussian
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -122,7 +129,7 @@ def plain_loop(X, y, *, steps, seed=0):
     train, valid = order[n_valid:], order[:n_valid]
     x_t, y_t = torch.as_tensor(X[train]), torch.as_tensor(y[train])
     x_v, y_v = torch.as_tensor(X[valid]), torch.as_tensor(y[valid])
-    critic = ConcatCritic(
+    critic = critics.ConcatCritic(
         X.shape[1],
         y.shape[1],
         hidden_units=defaults["hidden_units"],
@@ -209,21 +216,6 @@ def rows_for_pairs(label, X, y, truth, steps, repeat):
     )
     plain = (label, "plain torch loop", steps, min(plain_s), plain_m, value)
     return rows + [fixed, plain], fixed[3] / plain[3]
-
-
-def sparse_signal(n, d, seed=0):
-    """y a sum of five kinds of function of features 0-9, each scaled to unit
-    spread, plus unit noise: every informative feature carries little MI."""
-    rng = np.random.RandomState(seed)
-    X = rng.standard_normal((n, d))
-    kinds = [lambda v: v, np.sin, np.abs, np.square, np.tanh]
-    terms = [kinds[k % 5](X[:, k]) for k in range(10)]
-    y = sum(t / t.std() for t in terms) + rng.standard_normal(n)
-    return X, y
-
-
-def top_10_recovered(scores):
-    return len(set(np.argsort(-scores, kind="stable")[:10]) & set(range(10)))
 
 
 def ksg_and_mine(X, y, seed=0, repeat=1):

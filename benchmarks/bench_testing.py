@@ -25,7 +25,9 @@ Three sections, each printed as markdown tables (``--sections`` picks some):
 
 Every process is held to one thread (torch's; hyppo's ``workers=1``), so
 that sections can run side by side on two cores and the seconds compare like
-with like. ``--quick`` runs a few trials at the smallest sizes (a smoke run).
+with like. ``--quick`` runs a few trials at the smallest sizes, 19 permutations,
+tables of 10 noise features (a smoke run). ``--families`` picks the families
+of the joint and cost sections.
 The comparison packages are in the ``compare`` extra
 (``pip install -e ".[compare]"``).
 
@@ -45,9 +47,10 @@ import time
 import warnings
 from functools import partial
 
-import bench_uncertainty
 import numpy as np
 import torch
+from common.data import dependent_pair
+from common.internals import normal_scores, score_vector
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_selection import (
     SelectFdr,
@@ -56,7 +59,6 @@ from sklearn.feature_selection import (
 )
 
 from sklearn_mine import independence_test, mutual_info_mine
-from sklearn_mine._utils.permutation import normal_scores, score_vector
 
 ALPHA = 0.05
 FDR = 0.1
@@ -77,7 +79,7 @@ _SHARED = {
 def _dependent(family, n, rng):
     """One sample of the family's dependence: X of shape (n, d), y."""
     if family in _SHARED:
-        return bench_uncertainty._dependent(_SHARED[family], n, rng)
+        return dependent_pair(_SHARED[family], n, rng)
     x = rng.standard_normal(n)
     if family == "high-frequency sine":
         # y follows sin(4x): uncorrelated with x and with x^2 (an odd
@@ -233,10 +235,10 @@ SCORE_FUNCTIONS = {
 }
 
 
-def per_feature(n_tables, n=1000):
+def per_feature(n_tables, n=1000, n_noise=100):
     print(
         f"## Per-feature p-values: SelectFdr(alpha={FDR}), {n_tables} tables of "
-        f"{n} rows, 10 informative among 110 features\n"
+        f"{n} rows, 10 informative among {10 + n_noise} features\n"
     )
     print(
         "| kind | p-values | mean false discovery proportion | "
@@ -247,7 +249,8 @@ def per_feature(n_tables, n=1000):
         for name, score in SCORE_FUNCTIONS.items():
             fdp, found, seconds = [], [], []
             for table in range(n_tables):
-                X, y = _table(kind, n, np.random.default_rng(30_000 + table))
+                rng = np.random.default_rng(30_000 + table)
+                X, y = _table(kind, n, rng, n_noise=n_noise)
                 start = time.perf_counter()
                 pvalues = score(X, y, table)
                 seconds.append(time.perf_counter() - start)
@@ -266,7 +269,7 @@ def per_feature(n_tables, n=1000):
     print("| kind | mutual_info_mine s | with return_pvalues s | ratio |")
     print("| --- | --- | --- | --- |")
     for kind in ["linear", "non-monotone"]:
-        X, y = _table(kind, n, np.random.default_rng(30_000))
+        X, y = _table(kind, n, np.random.default_rng(30_000), n_noise=n_noise)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             start = time.perf_counter()
@@ -282,13 +285,13 @@ def per_feature(n_tables, n=1000):
 # ---------------------------------------------------------------------- cost
 
 
-def cost(n=1000, repeats=3):
+def cost(families, n=1000, repeats=3):
     from hyppo.independence import Hsic
 
     print(f"## Cost at n = {n}: the default test against hyppo's HSIC\n")
     print("| family | test | s (median of 3) |")
     print("| --- | --- | --- |")
-    for family in FAMILIES:
+    for family in families:
         X, y = _dependent(family, n, np.random.default_rng(40_000))
         runs = {
             "independence_test (default)": lambda: independence_test(
@@ -394,6 +397,7 @@ def main():
     ]
     if args.quick:
         args.trials, args.size_trials, args.sizes, args.tables = 2, 2, [100], 1
+        args.permutations = 19
     if "joint" in args.sections:
         joint(
             args.trials,
@@ -404,9 +408,12 @@ def main():
             args.permutations,
         )
     if "per-feature" in args.sections:
-        per_feature(args.tables, n=200 if args.quick else 1000)
+        if args.quick:
+            per_feature(args.tables, n=200, n_noise=10)
+        else:
+            per_feature(args.tables)
     if "cost" in args.sections:
-        cost(n=200 if args.quick else 1000, repeats=1 if args.quick else 3)
+        cost(families, n=200 if args.quick else 1000, repeats=1 if args.quick else 3)
 
 
 if __name__ == "__main__":

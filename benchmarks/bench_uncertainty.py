@@ -54,7 +54,8 @@ import warnings
 
 import numpy as np
 import torch
-from bench_hard import CASES
+from common.data import dependent_pair
+from common.hard_cases import CASES
 from scipy.special import logsumexp
 from scipy.stats import norm
 from sklearn.datasets import load_diabetes
@@ -162,27 +163,6 @@ def _independent(family, n, rng):
         return rng.standard_cauchy((n, 2)), rng.standard_cauchy(n)
     if family == "uniform, discrete y":
         return rng.uniform(size=(n, 3)), rng.integers(0, 3, n).astype(float)
-    raise ValueError(family)
-
-
-def _dependent(family, n, rng):
-    # Weak enough that the tests differ at n = 200, but for the non-monotone
-    # case, which every test finds there.
-    x = rng.standard_normal(n)
-    if family == "linear":
-        return x[:, None], 0.15 * x + rng.standard_normal(n)
-    if family == "non-monotone":
-        return x[:, None], 0.3 * x**2 + rng.standard_normal(n)
-    if family == "Student-t identity":
-        # Uncorrelated, dependent through a shared scale: 2x2, df = 5.
-        z = rng.standard_normal((n, 4)) / np.sqrt(rng.chisquare(5, (n, 1)) / 5)
-        return z[:, :2], z[:, 2:]
-    if family == "multimodal":
-        # Four clusters on a ring; y is a noisy reading of the cluster's angle.
-        angle = rng.integers(0, 4, n) * np.pi / 2
-        X = np.column_stack([np.cos(angle), np.sin(angle)])
-        X = X + 1.2 * rng.standard_normal((n, 2))
-        return X, np.sin(angle + np.pi / 4) + 1.2 * rng.standard_normal(n)
     raise ValueError(family)
 
 
@@ -330,7 +310,9 @@ def power(n_trials, sizes, families, tests, ideal_trials=IDEAL_TRIALS):
             for name in tests:
                 rejected, seconds = [], []
                 for trial in range(n_trials):
-                    X, y = _dependent(family, n, np.random.default_rng(20_000 + trial))
+                    X, y = dependent_pair(
+                        family, n, np.random.default_rng(20_000 + trial)
+                    )
                     start = time.perf_counter()
                     rejected.append(TESTS[name](X, y, trial) <= ALPHA)
                     seconds.append(time.perf_counter() - start)
@@ -339,7 +321,9 @@ def power(n_trials, sizes, families, tests, ideal_trials=IDEAL_TRIALS):
                 rejected = [
                     _ideal_pvalue(
                         family,
-                        *_dependent(family, n, np.random.default_rng(20_000 + trial)),
+                        *dependent_pair(
+                            family, n, np.random.default_rng(20_000 + trial)
+                        ),
                         trial,
                         fraction,
                     )
