@@ -24,25 +24,24 @@ does not expose, and a rename inside the package is fixed here once (CI's
 - ``neighbour_table``: the local permutation's neighbours in Z, the marginal
   draws of the direct conditional bound (``bench_conditional.py``).
 
-The permutation arithmetic (``score_vector``, ``normal_scores``,
-``permutation_pvalues``, ``min_pvalue_combination``) is copied below from
-``sklearn_mine/_utils/permutation.py`` as of release 0.4 rather than
-imported: it is pure numpy, and the module is being moved, which would break
-``bench_testing.py`` and ``bench_conditional.py`` for no change of theirs.
-``bench_testing.py`` builds KSG p-values by the same construction as
-``mutual_info_mine``'s; ``bench_conditional.py`` recombines the conditional
-test's statistics.
+- ``score_vector``, ``normal_scores``, ``permutation_pvalues``,
+  ``min_pvalue_combination``: the permutation tests' arithmetic, with which
+  ``bench_testing.py`` builds KSG p-values by the same construction as
+  ``mutual_info_mine``'s and ``bench_conditional.py`` recombines the
+  conditional test's statistics.
 """
-
-import numpy as np
-from scipy.stats import norm
 
 from sklearn_mine._engine import critics, grouped
 from sklearn_mine._engine.batches import PairDataset, marginal_eval_size
 from sklearn_mine._engine.bounds import dv_bound, mine_loss
 from sklearn_mine._engine.net import build_net
 from sklearn_mine._engine.sampling import sample_marginal_indices
-from sklearn_mine._utils.local_permutation import neighbour_table
+from sklearn_mine._permutation.local import neighbour_table
+from sklearn_mine._permutation.pvalues import (
+    min_pvalue_combination,
+    permutation_pvalues,
+)
+from sklearn_mine._permutation.scores import normal_scores, score_vector
 from sklearn_mine._utils.validation import split_indices
 
 __all__ = [
@@ -61,52 +60,3 @@ __all__ = [
     "score_vector",
     "split_indices",
 ]
-
-
-def score_vector(n):
-    """The normal scores of the ranks 1..n: every tie-free column's multiset."""
-    return norm.ppf((np.arange(n) + 0.5) / n)
-
-
-def normal_scores(X, rng):
-    """Each column's ranks as normal scores, ties broken at random."""
-    X = np.asarray(X, dtype=float).reshape(len(X), -1)
-    n = len(X)
-    scores = score_vector(n)
-    out = np.empty(X.shape)
-    for j in range(X.shape[1]):
-        order = np.lexsort((rng.random_sample(n), X[:, j]))
-        out[order, j] = scores
-    return out
-
-
-def permutation_pvalues(statistics):
-    """Each row's first statistic against the rest: ``(1 + k) / (1 + B)``."""
-    statistics = np.asarray(statistics, dtype=float)
-    return (statistics >= statistics[:, :1]).sum(axis=1) / statistics.shape[1]
-
-
-def min_pvalue_combination(*statistics):
-    """The exact p-value of the smallest of several statistics' p-values
-    (Westfall & Young's min-p; ties broken by Fisher's product)."""
-    counts = []
-    for values in statistics:
-        values = np.asarray(values, dtype=float)
-        # For each entry, the count of its row's entries at least as large.
-        ordered = np.sort(values, axis=1)
-        counts.append(
-            np.stack(
-                [
-                    row.size - np.searchsorted(row, entries, side="left")
-                    for row, entries in zip(ordered, values, strict=True)
-                ]
-            )
-        )
-    counts = np.stack(counts)
-    smallest = counts.min(axis=0)
-    fisher = np.log(counts).sum(axis=0)
-    # Lexicographic: the smallest p-value, then the product.
-    at_most = (smallest < smallest[:, :1]) | (
-        (smallest == smallest[:, :1]) & (fisher <= fisher[:, :1])
-    )
-    return at_most.sum(axis=1) / smallest.shape[1]
