@@ -279,10 +279,10 @@ def test_classif_counterpart():
 @pytest.mark.slow
 def test_feature_selection_pipeline_clone_and_grid_search():
     X, y, _ = _gaussian_features(600, [0.0, 0.9, 0.0, 0.8])
-    # 100 steps rank these as 300 do: over seeds 0-4 (data and critic), on all 600 rows
-    # and on either half (the folds' size), the informative features read
-    # 0.37-0.88 nats, the others at most 0.009, and rho 0.9 leads 0.8 by
-    # 0.17 nats or more.
+    # 100 steps rank these as 300 do: over seeds 0-4 (data and critic), on
+    # all 600 rows and on either half (the folds' size), the informative ones
+    # read 0.37-0.88 nats, the others at most 0.009, and rho 0.9 leads 0.8
+    # by 0.17 nats or more.
     score = partial(mutual_info_mine, max_steps=100, random_state=0)
     selector = SelectKBest(score, k=2).fit(X, y)
     np.testing.assert_array_equal(selector.get_support(indices=True), [1, 3])
