@@ -44,11 +44,16 @@ def test_scale_does_not_change_the_default_estimate(gaussian):
 def test_near_deterministic_relation_warns_at_the_cap():
     # I = 10 nats: far more than 1000 held-out pairs can show (log 300 = 5.7).
     X, y, true_mi = make_gaussian(1000, mi=10.0, random_state=0)
+    # 800 steps of the default batches reach the cap's neighbourhood: over
+    # seeds 0-4 (data and critic) the estimate read 4.58-4.90 nats, at least
+    # 0.87 above the lower line below and 0.8 below the upper one, and warned
+    # each time (the default 4000 steps: 4.45).
     with pytest.warns(UserWarning, match="near log\\(300\\)"):
-        est = MINEEstimator(reference="resample", random_state=0).fit(X, y)
+        est = MINEEstimator(reference="resample", max_steps=800, random_state=0)
+        est.fit(X, y)
     # The cap, not the truth of 10 nats, is what bounds the estimate: an
     # ideal critic would read log 300 - log(1 + 299 e^-10) = 5.69 nats.
-    # Measured: 4.45.
+    # Measured: 4.89.
     assert true_mi == pytest.approx(10.0)
     assert np.log(300) - 2.0 < est.mutual_info_ < np.log(300)
 

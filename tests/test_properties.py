@@ -20,6 +20,15 @@ from sklearn_mine.datasets import make_gaussian
 # themselves are tested in test_hard_defaults.py and the docstrings.
 QUICK = dict(max_steps=600, steps_per_epoch=50, random_state=0, batch_size=256, lr=2e-3)
 FEW = settings(max_examples=4, deadline=None, derandomize=True)
+# The invariances (rows permuted, monotone maps, X and y swapped) need no
+# converged critic: a third of QUICK's steps reads the same held-out pairs
+# and tests the same property. Measured on 5 draws (rho 0.6-0.9, seeds
+# 1-5) against the failing line of each assertion: rows permuted at most
+# 0.37 of the 3-sigma tolerance (0.37 with 600 steps too), the decreasing
+# map 0.26 of its 0.5-sigma one (0.10), X and y swapped 0.16 (0.12), the
+# increasing maps below 1e-4 nats of 0.02; and the estimates stay within
+# 0.03 nats of the truth, so that "tolerance < truth" still holds.
+INVARIANCE = {**QUICK, "max_steps": 200}
 
 # Each property compares several fits (4-20 s of CPU a test), and the n_jobs
 # one starts worker processes.
@@ -41,10 +50,11 @@ def _data(seed, rho, n=1000):
 def _close(a, b, true_mi, sigmas=3.0):
     """Two estimates agree within their joint sampling error.
 
-    Measured on the derandomized examples: the tolerance is 0.34 to 0.74 of
-    the truth, and the differences at most 1.5 joint standard errors (rows
-    permuted: another held-out split), 0.54 (X and y swapped) and 0.03 (a
-    decreasing map: the same held-out pairs, mirrored).
+    Measured with QUICK's 600 steps on the derandomized examples: the
+    tolerance is 0.34 to 0.74 of the truth, and the differences at most 1.5
+    joint standard errors (rows permuted: another held-out split), 0.54 (X
+    and y swapped) and 0.03 (a decreasing map: the same held-out pairs,
+    mirrored); see INVARIANCE for the 200 steps these tests now train.
     """
     tolerance = sigmas * np.hypot(a.standard_error_, b.standard_error_)
     # A tolerance as wide as the effect could not fail on an estimate of 0.
@@ -57,8 +67,8 @@ def _close(a, b, true_mi, sigmas=3.0):
 def test_permuting_rows_changes_only_the_split(seed, rho):
     X, y, true_mi = _data(seed, rho)
     order = np.random.RandomState(seed).permutation(len(X))
-    a = MINEEstimator(**QUICK).fit(X, y)
-    b = MINEEstimator(**QUICK).fit(X[order], y[order])
+    a = MINEEstimator(**INVARIANCE).fit(X, y)
+    b = MINEEstimator(**INVARIANCE).fit(X[order], y[order])
     assert _close(a, b, true_mi)
 
 
@@ -81,8 +91,8 @@ def test_increasing_maps_leave_the_estimate_unchanged(seed, rho, x_map, y_map):
     # Normal scores undo any increasing map of a column, so the critic sees
     # (nearly) the same data: the estimates agree far within sampling error.
     X, y, _ = _data(seed, rho)
-    a = MINEEstimator(**QUICK).fit(X, y)
-    b = MINEEstimator(**QUICK).fit(increasing[x_map](X), increasing[y_map](y))
+    a = MINEEstimator(**INVARIANCE).fit(X, y)
+    b = MINEEstimator(**INVARIANCE).fit(increasing[x_map](X), increasing[y_map](y))
     assert abs(a.mutual_info_ - b.mutual_info_) < 0.02
 
 
@@ -91,10 +101,10 @@ def test_increasing_maps_leave_the_estimate_unchanged(seed, rho, x_map, y_map):
 def test_decreasing_maps_change_only_the_critic(seed, rho):
     # A decreasing map mirrors the data: the same MI, learnt by another critic.
     X, y, true_mi = _data(seed, rho)
-    a = MINEEstimator(**QUICK).fit(X, y)
-    b = MINEEstimator(**QUICK).fit(-(X**3), y)
+    a = MINEEstimator(**INVARIANCE).fit(X, y)
+    b = MINEEstimator(**INVARIANCE).fit(-(X**3), y)
     # The same held-out pairs, mirrored: far closer than sampling error
-    # (measured: at most 0.03 joint standard errors).
+    # (measured: at most 0.13 joint standard errors with 200 steps).
     assert _close(a, b, true_mi, sigmas=0.5)
 
 
@@ -104,8 +114,8 @@ def test_mi_is_symmetric(seed, rho):
     X, y, true_mi = make_gaussian(
         1000, n_features_x=2, n_features_y=1, rho=rho, random_state=seed
     )
-    a = MINEEstimator(**QUICK).fit(X, y)
-    b = MINEEstimator(**QUICK).fit(y.reshape(-1, 1), X)
+    a = MINEEstimator(**INVARIANCE).fit(X, y)
+    b = MINEEstimator(**INVARIANCE).fit(y.reshape(-1, 1), X)
     assert _close(a, b, true_mi)
 
 
@@ -124,7 +134,8 @@ def test_fits_in_threads_match_fits_in_sequence():
     cases = [_data(seed, 0.8, n=500)[:2] for seed in range(4)]
 
     def fit(case):
-        return MINEEstimator(**{**QUICK, "max_steps": 300}).fit(*case).mutual_info_
+        # Equality, not accuracy, is tested: a short training suffices.
+        return MINEEstimator(**{**QUICK, "max_steps": 100}).fit(*case).mutual_info_
 
     sequential = [fit(case) for case in cases]
     with ThreadPoolExecutor(max_workers=2) as pool:
