@@ -24,6 +24,7 @@ _CONSTRAINTS = {
     "return_std": ["boolean"],
     "return_pvalues": ["boolean"],
     "n_permutations": [Interval(Integral, 1, None, closed="left")],
+    "critic": [StrOptions({"concat", "convex"})],
     **GROUPED_CONSTRAINTS,
 }
 
@@ -56,6 +57,7 @@ def mutual_info_mine(
     return_std=False,
     return_pvalues=False,
     n_permutations=99,
+    critic="concat",
     objective="mine",
     tau=5.0,
     hidden_units=16,
@@ -127,6 +129,7 @@ def mutual_info_mine(
         n_jobs=n_jobs,
         n_permutations=n_permutations if return_pvalues else None,
         Z=Z,
+        critic=critic,
         **{
             name: value
             for name, value in locals().items()
@@ -151,6 +154,7 @@ def mutual_info_mine_classif(
     return_std=False,
     return_pvalues=False,
     n_permutations=99,
+    critic="concat",
     objective="mine",
     tau=5.0,
     hidden_units=16,
@@ -206,6 +210,7 @@ def mutual_info_mine_classif(
         n_jobs=n_jobs,
         n_permutations=n_permutations if return_pvalues else None,
         Z=Z,
+        critic=critic,
         **{
             name: value
             for name, value in locals().items()

@@ -24,6 +24,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import validate_parameter_constraints
 from sklearn.utils.validation import check_X_y
 
+from ._engine.convex import fit_convex_groups
 from ._engine.grouped import fit_groups
 from ._permutation.designs import (
     local_permuter,
@@ -133,11 +134,15 @@ def estimate_per_group(
     n_permutations=None,
     Z=None,
     n_neighbors=5,
+    critic="concat",
     **params,
 ):
     """Each group's estimate, and with ``n_permutations`` its test.
 
-    X is read, never written. Returns a :class:`PerGroupResult`.
+    ``critic``: ``"concat"`` trains an MLP critic per group,
+    ``"convex"`` solves a random-feature critic per group (the same
+    designs and readout either way). X is read, never written. Returns a
+    :class:`PerGroupResult`.
     """
     table = _read_table(
         X, y, Z, discrete_features, discrete_target, random_state, params
@@ -167,7 +172,7 @@ def estimate_per_group(
             }
         return result
 
-    fitted = _fit(design, table, n_jobs, params)
+    fitted = _fit(design, table, n_jobs, params, critic)
     result = _read_estimates(design, fitted, n_groups)
     if design.null_of is not None:
         result.pvalues, result.statistics = _read_tests(
@@ -295,7 +300,7 @@ def _constant_groups(data, groups):
     return np.array([constant[group].all() for group in groups])
 
 
-def _fit(design, table, n_jobs, params):
+def _fit(design, table, n_jobs, params, critic):
     """The critics of ``design`` trained: fit_groups' readings."""
     params["device"] = resolve_device(params["device"])
     params["marginal_batch_size"] = check_marginal_batch_size(
@@ -311,7 +316,8 @@ def _fit(design, table, n_jobs, params):
     # That is also what makes a feature and its permuted copies
     # exchangeable under independence.
     seeds = (draw_seed(table.rng), draw_seed(table.rng))
-    return fit_groups(
+    fit = fit_convex_groups if critic == "convex" else fit_groups
+    return fit(
         design.z,
         design.fitted_groups,
         table.y_encoded,

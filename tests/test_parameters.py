@@ -48,6 +48,7 @@ OWN = {
         "return_std",
         "return_pvalues",
         "n_permutations",
+        "critic",
     },
     "MutualInfoSelector": {
         "n_features_to_select",

@@ -19,6 +19,8 @@ does not expose, and a rename inside the package is fixed here once (CI's
   ``torch.compile`` on it (``bench_compile.py``).
 - ``marginal_eval_size``, ``sample_marginal_indices``, ``dv_bound``,
   ``mine_loss``: the batches and bound of the plain loop (``bench_speed.py``).
+- ``CONVEX_SETTINGS``: the convex critics' feature map and solver settings,
+  set to each value measured (``bench_convex.py``).
 - ``grouped``: its ``_GROUPS_PER_FIT``, the chunk of critics trained at once,
   set to each value measured (``bench_wide.py``).
 - ``neighbour_table``: the local permutation's neighbours in Z, the marginal
@@ -34,6 +36,7 @@ does not expose, and a rename inside the package is fixed here once (CI's
 from sklearn_mine._engine import critics, grouped
 from sklearn_mine._engine.batches import PairDataset, marginal_eval_size
 from sklearn_mine._engine.bounds import dv_bound, mine_loss
+from sklearn_mine._engine.convex import CONVEX_SETTINGS
 from sklearn_mine._engine.net import build_net
 from sklearn_mine._engine.sampling import sample_marginal_indices
 from sklearn_mine._permutation.local import neighbour_table
@@ -45,6 +48,7 @@ from sklearn_mine._permutation.scores import normal_scores, score_vector
 from sklearn_mine._utils.validation import split_indices
 
 __all__ = [
+    "CONVEX_SETTINGS",
     "PairDataset",
     "build_net",
     "critics",

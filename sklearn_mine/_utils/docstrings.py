@@ -82,6 +82,17 @@ default=None
         features selects ``k`` of them only if their p-values are at most
         ``q * k / m``: for features only the critics find, raise
         ``n_permutations`` as ``m / (q * k)`` grows.
+    critic : {"concat", "convex"}, default="concat"
+        ``"concat"``: each feature's critic is an MLP on ``[x_j, y]``,
+        trained by gradient steps with the training parameters below.
+        ``"convex"``: a linear readout of fixed random Fourier features of
+        ``[x_j, y]`` and of their coordinates' products, solved by a few
+        Newton steps on the Donsker-Varadhan bound (concave in the readout),
+        its ridge chosen by the held-out bound; the training parameters
+        below then do not apply, but ``validation_fraction``,
+        ``preprocessing`` and ``device``. Many times faster, as accurate on
+        smooth dependence, less on sharp or high-frequency dependence
+        (``docs/convex.md``).
 
     Returns
     -------

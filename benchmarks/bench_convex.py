@@ -1,0 +1,213 @@
+"""Convex critics against MLP critics in the per-feature functions.
+
+Run: python benchmarks/bench_convex.py
+         [--parts accuracy cost pvalues marginal]
+         [--seeds 5] [--marginal-factor N] [--quick]
+
+Parts (one job at a time; each timing after a warm-up call):
+- accuracy: ``mutual_info_mine`` with ``critic="concat"`` (the default MLP
+  critics) and ``critic="convex"``, and scikit-learn's
+  ``mutual_info_regression``, at n = 500 and 2000 over ``--seeds`` data seeds:
+  20 Gaussian features whose correlations with y span 0 to 0.95 (mean
+  absolute error against the closed form, Spearman rank correlation with
+  the truth), and a non-linear table (y = sin(3 x0) + |x1| + x2^2 / 2 +
+  noise, seven noise features: the signal's smallest MI less the noise's
+  largest, the margin a ranking needs). Mean seconds per call.
+- cost: ``mutual_info_mine_classif`` on scikit-learn's breast cancer table
+  (569 x 30) and ``mutual_info_mine`` on its diabetes table (442 x 10), each
+  critic, against ``mutual_info_classif`` / ``mutual_info_regression``: the
+  median of three calls, and the ratio.
+- pvalues: ``return_pvalues=True`` (99 permutations) on the diabetes table:
+  seconds for each critic; and the convex critics' size over 200 features
+  independent of y (n = 200, one call a seed): the share of p-values at
+  most 0.05 (the MLP critics' size is ``bench_testing.py``'s).
+
+- marginal: the convex critics with 10, 30 (the setting) and 60 marginal
+  pairs a training pair, at n = 500 over ``--seeds`` data seeds: Gaussian
+  MAE, non-linear margin, mean seconds.
+
+``--marginal-factor N`` sets the convex critics' marginal pairs a training
+pair for the other parts (30 by default).
+
+``--quick`` (a smoke run) runs the accuracy part at n = 500 with one seed.
+"""
+
+import argparse
+import warnings
+
+import numpy as np
+from common.data import gaussian_features
+from common.internals import CONVEX_SETTINGS
+from common.options import timed
+from scipy.stats import spearmanr
+from sklearn.datasets import load_breast_cancer, load_diabetes
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.feature_selection import mutual_info_classif, mutual_info_regression
+
+from sklearn_mine import mutual_info_mine, mutual_info_mine_classif
+
+CRITICS = ("concat", "convex")
+
+
+def _nonlinear(n, rng):
+    X = rng.standard_normal((n, 10))
+    y = np.sin(3 * X[:, 0]) + np.abs(X[:, 1]) + X[:, 2] ** 2 / 2
+    return X, y + 0.5 * rng.standard_normal(n)
+
+
+def _estimators():
+    """Name -> function of (X, y, seed), the per-feature estimators compared."""
+    out = {
+        f"mutual_info_mine, {critic}": (
+            lambda X, y, s, critic=critic: mutual_info_mine(
+                X, y, random_state=s, critic=critic
+            )
+        )
+        for critic in CRITICS
+    }
+    out["mutual_info_regression"] = lambda X, y, s: mutual_info_regression(
+        X, y, random_state=s
+    )
+    return out
+
+
+def accuracy(seeds, sizes=(500, 2000)):
+    print(f"## Accuracy: {len(seeds)} data seeds\n")
+    print("| n | estimator | Gaussian MAE | Spearman | non-linear margin (min) | s |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    estimators = _estimators()
+    for func in estimators.values():  # warm-up
+        func(*gaussian_features(300, [0.5], np.random.RandomState(0))[:2], 0)
+    for n in sizes:
+        for name, func in estimators.items():
+            mae, rank, margin, seconds = [], [], [], []
+            for s in seeds:
+                X, y, truth = gaussian_features(
+                    n, np.linspace(0, 0.95, 20), np.random.RandomState(s)
+                )
+                mi, t = timed(func, X, y, s)
+                mae.append(np.abs(mi - truth).mean())
+                rank.append(spearmanr(mi, truth).statistic)
+                X, y = _nonlinear(n, np.random.RandomState(1000 + s))
+                mi, t2 = timed(func, X, y, s)
+                margin.append(mi[:3].min() - mi[3:].max())
+                seconds.append((t + t2) / 2)
+            print(
+                f"| {n} | {name} | {np.mean(mae):.4f} | {np.mean(rank):.3f} | "
+                f"{np.mean(margin):.3f} ({np.min(margin):.3f}) | "
+                f"{np.mean(seconds):.2f} |"
+            )
+    print()
+
+
+def _median_time(func, X, y):
+    func(X, y)  # warm-up
+    return float(np.median([timed(func, X, y)[1] for _ in range(3)]))
+
+
+def cost():
+    print("## Cost on scikit-learn's tables: median of 3 calls\n")
+    print("| table | estimator | s | ratio to scikit-learn |")
+    print("| --- | --- | --- | --- |")
+    tables = [
+        ("breast cancer", load_breast_cancer, mutual_info_mine_classif),
+        ("diabetes", load_diabetes, mutual_info_mine),
+    ]
+    peers = [mutual_info_classif, mutual_info_regression]
+    for (table, load, ours), peer in zip(tables, peers):
+        X, y = load(return_X_y=True)
+        base = _median_time(lambda X, y: peer(X, y, random_state=0), X, y)
+        print(f"| {table} | {peer.__name__} | {base:.3f} | 1 |")
+        for critic in CRITICS:
+            seconds = _median_time(
+                lambda X, y: ours(X, y, random_state=0, critic=critic), X, y
+            )
+            print(
+                f"| {table} | {ours.__name__}, {critic} | {seconds:.3f} | "
+                f"{seconds / base:.1f} |"
+            )
+    print()
+
+
+def pvalues(seeds):
+    print("## p-values: 99 permutations\n")
+    print("| critic | diabetes s |")
+    print("| --- | --- |")
+    X, y = load_diabetes(return_X_y=True)
+    for critic in CRITICS:
+        _, seconds = timed(
+            mutual_info_mine, X, y, random_state=0, critic=critic, return_pvalues=True
+        )
+        print(f"| {critic} | {seconds:.1f} |")
+    rejected = []
+    for s in seeds:
+        rng = np.random.RandomState(s)
+        _, p = mutual_info_mine(
+            rng.standard_normal((200, 200)),
+            rng.standard_normal(200),
+            random_state=s,
+            critic="convex",
+            return_pvalues=True,
+        )
+        rejected.append(np.mean(p <= 0.05))
+    print(
+        f"\nConvex critics' size at 0.05, {len(seeds)} x 200 null features: "
+        f"{np.mean(rejected):.3f} (per seed: {np.round(rejected, 3).tolist()})\n"
+    )
+
+
+def marginal(seeds, n=500):
+    print(f"## Convex critics' marginal pairs a training pair, n = {n}\n")
+    print("| pairs | Gaussian MAE | non-linear margin (min) | s |")
+    print("| --- | --- | --- | --- |")
+    setting = CONVEX_SETTINGS["marginal_factor"]
+    for factor in (10, 30, 60):
+        CONVEX_SETTINGS.update(marginal_factor=factor, max_marginal=max(20_000, 60 * n))
+        mae, margin, seconds = [], [], []
+        for s in seeds:
+            X, y, truth = gaussian_features(
+                n, np.linspace(0, 0.95, 20), np.random.RandomState(s)
+            )
+            mi, t = timed(mutual_info_mine, X, y, random_state=s, critic="convex")
+            mae.append(np.abs(mi - truth).mean())
+            X, y = _nonlinear(n, np.random.RandomState(1000 + s))
+            mi, t2 = timed(mutual_info_mine, X, y, random_state=s, critic="convex")
+            margin.append(mi[:3].min() - mi[3:].max())
+            seconds.append((t + t2) / 2)
+        print(
+            f"| {factor} | {np.mean(mae):.4f} | {np.mean(margin):.3f} "
+            f"({np.min(margin):.3f}) | {np.mean(seconds):.2f} |"
+        )
+    CONVEX_SETTINGS.update(marginal_factor=setting, max_marginal=20_000)
+    print()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parts = ["accuracy", "cost", "pvalues", "marginal"]
+    parser.add_argument("--parts", nargs="+", default=parts, choices=parts)
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--marginal-factor", type=int, default=None)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    if args.marginal_factor is not None:
+        CONVEX_SETTINGS["marginal_factor"] = args.marginal_factor
+    # Short MLP trainings that stop at their budget warn; the tables say so.
+    warnings.simplefilter("ignore", ConvergenceWarning)
+    if args.quick:
+        accuracy([0], sizes=(500,))
+        return
+    seeds = list(range(args.seeds))
+    for part in args.parts:
+        if part == "accuracy":
+            accuracy(seeds)
+        elif part == "cost":
+            cost()
+        elif part == "pvalues":
+            pvalues(seeds)
+        else:
+            marginal(seeds)
+
+
+if __name__ == "__main__":
+    main()
