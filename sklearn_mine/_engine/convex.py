@@ -75,11 +75,19 @@ def _feature_map(width, generator, device):
 def _features(u, feature_map):
     """phi(u) for inputs ``u`` of shape (..., n, width): (..., n, n_features)."""
     omega, bias = feature_map
-    fourier = torch.cos(u @ omega + bias) * math.sqrt(2.0 / omega.shape[1])
+    n_fourier, width = omega.shape[1], u.shape[-1]
     # The products of the inputs' coordinates (squares included): a
     # Gaussian dependence's log ratio is a quadratic form of them.
-    a, b = torch.triu_indices(u.shape[-1], u.shape[-1], device=u.device)
-    return torch.cat([fourier, u[..., a] * u[..., b]], dim=-1)
+    a, b = torch.triu_indices(width, width, device=u.device)
+    # Written into one tensor in place: these are the largest arrays of a
+    # call, and each temporary copy of them costs as much as computing them.
+    out = u.new_empty(*u.shape[:-1], n_fourier + len(a))
+    projected = torch.addmm(bias, u.reshape(-1, width), omega)
+    fourier = out[..., :n_fourier]
+    torch.cos(projected.reshape(fourier.shape), out=fourier)
+    fourier.mul_(math.sqrt(2.0 / n_fourier))
+    torch.mul(u[..., a], u[..., b], out=out[..., n_fourier:])
+    return out
 
 
 def solve_readouts(joint, marginal, ridges, max_iter, tol=1e-6):
