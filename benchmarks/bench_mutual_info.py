@@ -2,7 +2,7 @@
 
 Run: python benchmarks/bench_mutual_info.py
          [--parts accuracy nonlinear batch scale defaults]
-         [--scale-rows 1000000] [--earlier] [--quick]
+         [--scale-rows 1000000] [--earlier] [--critic convex] [--quick]
 
 Parts:
 - accuracy: 20 Gaussian features whose correlations with y span 0 to 0.95,
@@ -23,7 +23,8 @@ Parts:
   feature, and the diabetes features' mean and spread over the seeds.
 
 ``--earlier`` runs the accuracy, nonlinear and scale parts with the earlier
-schedule. ``--quick`` (a smoke run) runs the accuracy part at n = 1000.
+schedule; ``--critic convex`` runs them with ``critic="convex"``
+(``docs/convex.md``). ``--quick`` (a smoke run) runs the accuracy part at n = 1000.
 """
 
 import argparse
@@ -40,7 +41,7 @@ from sklearn_mine import mutual_info_mine
 
 EARLIER = dict(lr=3e-3, steps_per_epoch=100, patience=10, weight_ema_rate=0.01)
 # mutual_info_mine as the accuracy, nonlinear and scale parts call it
-# (--earlier: with the earlier schedule).
+# (--earlier: with the earlier schedule; --critic: with that critic).
 MINE = mutual_info_mine
 
 
@@ -185,14 +186,16 @@ def main():
         action="store_true",
         help="the accuracy, nonlinear and scale parts with the earlier schedule",
     )
+    parser.add_argument("--critic", choices=["concat", "convex"], default="concat")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
+    global MINE
+    MINE = partial(mutual_info_mine, critic=args.critic)
     if args.quick:
         accuracy(args.seed, n=1000)
         return
     if args.earlier:
-        global MINE
-        MINE = partial(mutual_info_mine, **EARLIER)
+        MINE = partial(mutual_info_mine, critic=args.critic, **EARLIER)
     for part in args.parts:
         if part == "scale":
             scale(args.seed, args.scale_rows)

@@ -38,12 +38,14 @@ __all__ = ["CONVEX_SETTINGS", "fit_convex_groups", "solve_readouts"]
 
 # The feature map and the solver's settings, chosen on Gaussian features
 # (rho 0 to 0.95) and a non-linear table (sin, abs and square of three of
-# ten features) at n = 500 and 2000, five seeds each (docs/convex.md).
-# Four bandwidths reach the sine's frequency that two miss. The marginal
-# pairs matter most: the readout otherwise learns the sample of marginal
-# pairs it is fitted on, and reads low on new ones (at n = 500, ten per
-# training pair gave a mean error of 0.046 nats, thirty 0.035, sixty
-# 0.034 at twice the time). Newton's gains stop within about eight steps.
+# ten features) at n = 500 and 2000, five to ten seeds each
+# (docs/convex.md, benchmarks/bench_convex.py). Four bandwidths reach the
+# sine's frequency that two miss. The marginal pairs matter most: the
+# readout otherwise learns the sample of marginal pairs it is fitted on and
+# reads low on new ones. Drawn in rounds, each pairing every training x
+# with a different training y, ten rounds were as accurate as thirty
+# independent draws a pair, at a third of the cost. Newton's gains stop
+# within about eight steps.
 CONVEX_SETTINGS = {
     "n_features": 128,
     # Bandwidths, in units of sqrt(width) standard scores (the typical
@@ -53,8 +55,12 @@ CONVEX_SETTINGS = {
     # objective shrinks as 1 / n, and so should the penalty.
     "ridges": (1.0, 10.0, 100.0),
     "max_iter": 8,
-    "marginal_factor": 30,
+    # Rounds of marginal pairs, fewer where they would pass max_marginal;
+    # "rounds": False draws marginal_rounds * n_train independent pairs
+    # instead (measured against, in bench_convex.py).
+    "marginal_rounds": 10,
     "max_marginal": 20_000,
+    "rounds": True,
 }
 
 # Most features x pairs x critics held in one batch (float32: 4 bytes each).
@@ -181,6 +187,31 @@ def _dv_reading(z, y, groups, w, feature_map, rows, n_marginal, generator):
     return estimate, error
 
 
+def _training_marginals(n_train, generator):
+    """Indices ``J, K`` of the marginal pairs a critic is fitted on.
+
+    In rounds: each pairs every training x with a different training y
+    (two permutations, the resampling trick without replacement), so that
+    every x and every y enters each round once; n_train pairs a round.
+    """
+    rounds = max(
+        1,
+        min(
+            CONVEX_SETTINGS["marginal_rounds"],
+            CONVEX_SETTINGS["max_marginal"] // n_train,
+        ),
+    )
+    if not CONVEX_SETTINGS["rounds"]:
+        return sample_marginal_indices(
+            n_train, rounds * n_train, replace=True, generator=generator
+        )
+    draws = [
+        sample_marginal_indices(n_train, n_train, replace=False, generator=generator)
+        for _ in range(rounds)
+    ]
+    return torch.cat([J for J, _ in draws]), torch.cat([K for _, K in draws])
+
+
 def _fit_chunk(z, groups, y, n_train, seed, all_pairs):
     """The held-out estimates of one batch of critics of the same width."""
     generator = torch.Generator(device=z.device).manual_seed(seed)
@@ -188,12 +219,7 @@ def _fit_chunk(z, groups, y, n_train, seed, all_pairs):
     n = len(z)
     train = torch.arange(n_train, device=z.device)
     valid = torch.arange(n_train, n, device=z.device)
-    n_marginal = min(
-        CONVEX_SETTINGS["marginal_factor"] * n_train, CONVEX_SETTINGS["max_marginal"]
-    )
-    J, K = sample_marginal_indices(
-        n_train, n_marginal, replace=True, generator=generator
-    )
+    J, K = _training_marginals(n_train, generator)
     w = solve_readouts(
         _features(_inputs(z, y, groups, train, train), feature_map),
         _features(_inputs(z, y, groups, J, K), feature_map),
