@@ -208,10 +208,12 @@ def _table(kind, n, rng, n_informative=10, n_noise=100):
     return X, signal + rng.standard_normal(n)
 
 
-def _mine_pvalues(X, y, seed):
+def _mine_pvalues(X, y, seed, critic="concat"):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        return mutual_info_mine(X, y, return_pvalues=True, random_state=seed)[1]
+        return mutual_info_mine(
+            X, y, return_pvalues=True, random_state=seed, critic=critic
+        )[1]
 
 
 def _ksg_pvalues(X, y, seed, permutations=199):
@@ -230,12 +232,13 @@ def _ksg_pvalues(X, y, seed, permutations=199):
 
 SCORE_FUNCTIONS = {
     "mutual_info_mine": _mine_pvalues,
+    "mutual_info_mine, convex": partial(_mine_pvalues, critic="convex"),
     "f_regression": lambda X, y, seed: f_regression(X, y)[1],
     "mutual_info_regression, permutation": _ksg_pvalues,
 }
 
 
-def per_feature(n_tables, n=1000, n_noise=100):
+def per_feature(n_tables, n=1000, n_noise=100, scores=None):
     print(
         f"## Per-feature p-values: SelectFdr(alpha={FDR}), {n_tables} tables of "
         f"{n} rows, 10 informative among {10 + n_noise} features\n"
@@ -247,6 +250,8 @@ def per_feature(n_tables, n=1000, n_noise=100):
     print("| --- | --- | --- | --- | --- |")
     for kind in ["linear", "non-monotone"]:
         for name, score in SCORE_FUNCTIONS.items():
+            if scores and not any(part in name for part in scores):
+                continue
             fdp, found, seconds = [], [], []
             for table in range(n_tables):
                 rng = np.random.default_rng(30_000 + table)
@@ -381,6 +386,9 @@ def main():
     parser.add_argument("--permutations", type=int, default=99)
     parser.add_argument("--tables", type=int, default=50)
     parser.add_argument(
+        "--scores", nargs="+", help="substrings of the per-feature p-values' names"
+    )
+    parser.add_argument(
         "--plot",
         nargs="+",
         metavar="MD",
@@ -409,9 +417,9 @@ def main():
         )
     if "per-feature" in args.sections:
         if args.quick:
-            per_feature(args.tables, n=200, n_noise=10)
+            per_feature(args.tables, n=200, n_noise=10, scores=args.scores)
         else:
-            per_feature(args.tables)
+            per_feature(args.tables, scores=args.scores)
     if "cost" in args.sections:
         cost(families, n=200 if args.quick else 1000, repeats=1 if args.quick else 3)
 

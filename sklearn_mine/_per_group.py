@@ -24,7 +24,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import validate_parameter_constraints
 from sklearn.utils.validation import check_X_y
 
-from ._engine.convex import fit_convex_groups
+from ._engine.convex_groups import fit_convex_groups
 from ._engine.grouped import fit_groups
 from ._permutation.designs import (
     local_permuter,
@@ -316,17 +316,16 @@ def _fit(design, table, n_jobs, params, critic):
     # That is also what makes a feature and its permuted copies
     # exchangeable under independence.
     seeds = (draw_seed(table.rng), draw_seed(table.rng))
-    fit = fit_convex_groups if critic == "convex" else fit_groups
-    return fit(
-        design.z,
-        design.fitted_groups,
-        table.y_encoded,
-        table.n_train,
-        seeds,
-        n_jobs,
-        params,
-        all_pairs=design.null_of is not None,
-    )
+    args = (design.z, design.fitted_groups, table.y_encoded, table.n_train, seeds)
+    tested = design.null_of is not None
+    if critic == "convex":
+        # A copy's held-out estimate is never read: only the given groups'
+        # (and Z's critic's) are, which spares the convex critics reading
+        # the others (fit_groups reads all as it trains).
+        copies = {g for null in design.null_of or [] for g in null}
+        read = [g for g in range(len(design.fitted_groups)) if g not in copies]
+        return fit_convex_groups(*args, n_jobs, params, all_pairs=tested, read=read)
+    return fit_groups(*args, n_jobs, params, all_pairs=tested)
 
 
 def _read_estimates(design, fitted, n_groups):

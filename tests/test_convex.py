@@ -153,7 +153,7 @@ def test_batches_of_critics_and_widths_leave_each_estimate_alone(monkeypatch):
     groups = [0, 1, 1, 2, 3]  # {0}, {1, 2}, {3}, {4}
     whole = mutual_info_mine(X, y, critic="convex", groups=groups, random_state=0)
     # A budget of one critic a batch.
-    monkeypatch.setattr("sklearn_mine._engine.convex._BATCH_BUDGET", 1)
+    monkeypatch.setattr("sklearn_mine._engine.convex_groups._BATCH_BUDGET", 1)
     one_by_one = mutual_info_mine(X, y, critic="convex", groups=groups, random_state=0)
     # float32 rounding of the batched products only (up to 2e-6 measured).
     np.testing.assert_allclose(one_by_one, whole, rtol=1e-4, atol=1e-5)

@@ -19,22 +19,30 @@ a call, at every ridge, is solved at once as a batch; each critic's ridge
 is chosen by its held-out bound, as early stopping chooses an MLP critic's
 epoch, and the estimate is read on the held-out pairs.
 
-``fit_convex_groups`` has :func:`~sklearn_mine._engine.grouped.fit_groups`'
-call and return, so that the per-feature functions' designs (estimates,
-conditional estimates, permutation tests) run on either kind of critic.
+``convex_groups.fit_convex_groups`` fits the critics of a call with these,
+with :func:`~sklearn_mine._engine.grouped.fit_groups`' call and return.
 """
 
 import math
 
-import numpy as np
 import torch
-from sklearn.utils.parallel import Parallel, delayed
 
 from .batches import marginal_eval_size
 from .bounds import make_objective, resampled_standard_error
 from .sampling import sample_marginal_indices
 
-__all__ = ["CONVEX_SETTINGS", "fit_convex_groups", "solve_readouts"]
+__all__ = [
+    "CONVEX_SETTINGS",
+    "dv_reading",
+    "random_feature_map",
+    "features",
+    "fit_chunk",
+    "inputs",
+    "newton",
+    "feature_metric",
+    "solve_readouts",
+    "training_marginals",
+]
 
 # The feature map and the solver's settings, chosen on Gaussian features
 # (rho 0 to 0.95) and a non-linear table (sin, abs and square of three of
@@ -63,13 +71,10 @@ CONVEX_SETTINGS = {
     "rounds": True,
 }
 
-# Most features x pairs x critics held in one batch (float32: 4 bytes each).
-_BATCH_BUDGET = 2**25
-
 _DV = make_objective("dv")
 
 
-def _feature_map(width, generator, device):
+def random_feature_map(width, generator, device):
     """Random frequencies and phases for inputs of ``width`` columns."""
     n, scales = CONVEX_SETTINGS["n_features"], CONVEX_SETTINGS["scales"]
     scale = torch.tensor(scales).repeat_interleave(math.ceil(n / len(scales)))[:n]
@@ -78,7 +83,7 @@ def _feature_map(width, generator, device):
     return omega.to(device), bias.to(device)
 
 
-def _features(u, feature_map):
+def features(u, feature_map):
     """phi(u) for inputs ``u`` of shape (..., n, width): (..., n, n_features)."""
     omega, bias = feature_map
     n_fourier, width = omega.shape[1], u.shape[-1]
@@ -106,7 +111,7 @@ def solve_readouts(joint, marginal, ridges, max_iter, tol=1e-6):
     marginal : torch.Tensor of shape (n_critics, m, n_features)
         Features of the marginal pairs.
     ridges : sequence of float
-        Penalties :math:`\\lambda`.
+        Penalties, one readout each.
     max_iter : int
         Most Newton steps.
     tol : float
@@ -116,35 +121,56 @@ def solve_readouts(joint, marginal, ridges, max_iter, tol=1e-6):
     -------
     w : torch.Tensor of shape (n_critics, n_ridges, n_features)
     """
-    n_critics, _, n_features = joint.shape
     mean = joint.mean(dim=1)
-    centred = (joint - mean.unsqueeze(1)).double()
-    covariance = centred.transpose(1, 2) @ centred / joint.shape[1]
-    # One eigendecomposition per critic serves every ridge: the metric's
-    # inverse is V diag(1 / (e + lambda)) V^T.
-    evals, evecs = torch.linalg.eigh(covariance)
-    evals, evecs = evals.to(joint.dtype).clamp(min=0), evecs.to(joint.dtype)
     lam = torch.tensor(ridges, dtype=joint.dtype, device=joint.device)
-    w = joint.new_zeros(n_critics, len(lam), n_features)
-    scores = joint.new_zeros(n_critics, len(lam), marginal.shape[1])
+    return newton(
+        mean.unsqueeze(1).expand(-1, len(lam), -1),
+        feature_metric(joint),
+        marginal,
+        lam,
+        max_iter,
+        tol,
+    )
+
+
+def feature_metric(features):
+    """Eigenvalues and vectors of the features' covariance, for each batch.
+
+    ``features`` has shape (batch, n, n_features). One eigendecomposition
+    serves every ridge: the metric's inverse is V diag(1 / (e + lambda)) V^T.
+    """
+    centred = (features - features.mean(dim=1, keepdim=True)).double()
+    evals, evecs = torch.linalg.eigh(
+        centred.transpose(1, 2) @ centred / len(centred[0])
+    )
+    return evals.to(features.dtype).clamp(min=0), evecs.to(features.dtype)
+
+
+def newton(mean, metric, marginal, lam, max_iter, tol):
+    """Readouts ``w`` of shape (batch, k, n_features) maximising the DV bound.
+
+    Readout ``[b, j]`` has joint features' mean ``mean[b, j]``, penalty
+    ``lam[j]`` and the marginal features ``marginal[b]``, which the ``k``
+    readouts of a batch share (one wide matrix product a step serves them
+    all); ``metric``: :func:`feature_metric` of each batch.
+    """
+    evals, evecs = metric
+    w = torch.zeros_like(mean)
+    scores = mean.new_zeros(*mean.shape[:2], marginal.shape[1])
 
     def objective(w, scores):
         log_mean = torch.logsumexp(scores, -1) - math.log(scores.shape[-1])
-        return (
-            torch.einsum("cf,crf->cr", mean, w) - log_mean - 0.5 * lam * (w * w).sum(-1)
-        )
+        return (mean * w).sum(-1) - log_mean - 0.5 * lam * (w * w).sum(-1)
 
     value = objective(w, scores)
     for _ in range(max_iter):
         tilted = torch.softmax(scores, dim=-1)
-        gradient = mean.unsqueeze(1) - tilted @ marginal - lam[:, None] * w
-        coordinates = torch.einsum("cfh,crf->crh", evecs, gradient)
-        step = torch.einsum(
-            "cfh,crh->crf", evecs, coordinates / (evals[:, None] + lam[:, None])
-        )
+        gradient = mean - tilted @ marginal - lam[:, None] * w
+        coordinates = gradient @ evecs
+        step = (coordinates / (evals[:, None] + lam[:, None])) @ evecs.transpose(1, 2)
         moved = (marginal @ step.transpose(1, 2)).transpose(1, 2)
         # Backtracking: the longest of 1, 1/4, 1/16, ... that does not
-        # lower a critic's objective; none (a step of 0) where all do.
+        # lower a readout's objective; none (a step of 0) where all do.
         t = torch.ones_like(value).unsqueeze(-1)
         for _ in range(8):
             candidate = objective(w + t * step, scores + t * moved)
@@ -161,14 +187,14 @@ def solve_readouts(joint, marginal, ridges, max_iter, tol=1e-6):
     return w
 
 
-def _inputs(z, y, groups, rows_x, rows_y):
+def inputs(z, y, groups, rows_x, rows_y):
     """``[x, y]`` of each group's critic, x from ``rows_x``, y from ``rows_y``."""
     x = torch.stack([z[rows_x][:, group] for group in groups])
     y = y[rows_y].expand(len(groups), -1, -1)
     return torch.cat([x, y], dim=-1)
 
 
-def _dv_reading(z, y, groups, w, feature_map, rows, n_marginal, generator):
+def dv_reading(z, y, groups, w, feature_map, rows, n_marginal, generator):
     """Each readout's DV bound on the pairs of ``rows``, and its standard error.
 
     ``w`` has shape (n_critics, n_readouts, n_features); so do the returns,
@@ -177,8 +203,8 @@ def _dv_reading(z, y, groups, w, feature_map, rows, n_marginal, generator):
     J, K = sample_marginal_indices(
         len(rows), n_marginal, replace=True, generator=generator
     )
-    joint = _features(_inputs(z, y, groups, rows, rows), feature_map)
-    marginal = _features(_inputs(z, y, groups, rows[J], rows[K]), feature_map)
+    joint = features(inputs(z, y, groups, rows, rows), feature_map)
+    marginal = features(inputs(z, y, groups, rows[J], rows[K]), feature_map)
     t_joint = joint @ w.transpose(1, 2)
     t_marginal = marginal @ w.transpose(1, 2)
     t_joint, t_marginal = t_joint.transpose(1, 2), t_marginal.transpose(1, 2)
@@ -187,7 +213,7 @@ def _dv_reading(z, y, groups, w, feature_map, rows, n_marginal, generator):
     return estimate, error
 
 
-def _training_marginals(n_train, generator):
+def training_marginals(n_train, generator):
     """Indices ``J, K`` of the marginal pairs a critic is fitted on.
 
     In rounds: each pairs every training x with a different training y
@@ -212,17 +238,17 @@ def _training_marginals(n_train, generator):
     return torch.cat([J for J, _ in draws]), torch.cat([K for _, K in draws])
 
 
-def _fit_chunk(z, groups, y, n_train, seed, all_pairs):
+def fit_chunk(z, groups, y, n_train, seed):
     """The held-out estimates of one batch of critics of the same width."""
     generator = torch.Generator(device=z.device).manual_seed(seed)
-    feature_map = _feature_map(len(groups[0]) + y.shape[1], generator, z.device)
+    feature_map = random_feature_map(len(groups[0]) + y.shape[1], generator, z.device)
     n = len(z)
     train = torch.arange(n_train, device=z.device)
     valid = torch.arange(n_train, n, device=z.device)
-    J, K = _training_marginals(n_train, generator)
+    J, K = training_marginals(n_train, generator)
     w = solve_readouts(
-        _features(_inputs(z, y, groups, train, train), feature_map),
-        _features(_inputs(z, y, groups, J, K), feature_map),
+        features(inputs(z, y, groups, train, train), feature_map),
+        features(inputs(z, y, groups, J, K), feature_map),
         [ridge / n_train for ridge in CONVEX_SETTINGS["ridges"]],
         CONVEX_SETTINGS["max_iter"],
     )
@@ -232,65 +258,15 @@ def _fit_chunk(z, groups, y, n_train, seed, all_pairs):
     # marginal_eval_size of them, drawn anew.
     n_valid = n - n_train
     selection_pairs = max(n_valid, min(marginal_eval_size(n_valid), 3000))
-    chosen, _ = _dv_reading(
+    chosen, _ = dv_reading(
         z, y, groups, w, feature_map, valid, selection_pairs, generator
     )
     best = chosen.argmax(dim=1)
     w = w[torch.arange(len(groups)), best].unsqueeze(1)
-    estimate, error = _dv_reading(
+    estimate, error = dv_reading(
         z, y, groups, w, feature_map, valid, marginal_eval_size(n_valid), generator
     )
-    out = {
+    return {
         "estimates": estimate[:, 0].double().cpu().numpy(),
         "standard_errors": error[:, 0].double().cpu().numpy(),
-    }
-    if all_pairs:
-        every = torch.arange(n, device=z.device)
-        reading, _ = _dv_reading(
-            z, y, groups, w, feature_map, every, marginal_eval_size(n), generator
-        )
-        out["all_pairs"] = reading[:, 0].double().cpu().numpy()
-    return out
-
-
-def _chunks(groups, n_rows, width_y):
-    """Indices of the groups, in batches of one width that fit the budget."""
-    pairs = n_rows + marginal_eval_size(n_rows) + CONVEX_SETTINGS["max_marginal"]
-    by_width = {}
-    for g, group in enumerate(groups):
-        by_width.setdefault(len(group), []).append(g)
-    for width, members in by_width.items():
-        d = width + width_y
-        size = CONVEX_SETTINGS["n_features"] + d * (d + 1) // 2
-        per_batch = max(1, _BATCH_BUDGET // (pairs * size))
-        for start in range(0, len(members), per_batch):
-            yield members[start : start + per_batch]
-
-
-def fit_convex_groups(z, groups, y, n_train, seeds, n_jobs, params, all_pairs=False):
-    """Each group's convex critic, and its held-out estimate.
-
-    The call and return of :func:`~sklearn_mine._engine.grouped.fit_groups`:
-    ``z`` and ``y`` encoded, rows in split order (the first ``n_train``
-    train). Every critic of a width gets the same feature map and the same
-    marginal pairs, from ``seeds[0]``, so that a group's result does not
-    depend on the other groups, and a feature and its permuted copies are
-    treated alike (what makes a permutation test exact). Of ``params`` only
-    ``device`` is read: the MLP's training parameters do not apply.
-    """
-    device = params["device"]
-    z = torch.as_tensor(np.asarray(z), dtype=torch.float32, device=device)
-    y = torch.as_tensor(np.asarray(y), dtype=torch.float32, device=device)
-    y = y.reshape(len(y), -1)
-    chunks = list(_chunks(groups, len(z), y.shape[1]))
-    results = Parallel(n_jobs=n_jobs)(
-        delayed(_fit_chunk)(
-            z, [groups[g] for g in chunk], y, n_train, seeds[0], all_pairs
-        )
-        for chunk in chunks
-    )
-    order = np.argsort(np.concatenate(chunks), kind="stable")
-    return {
-        key: np.concatenate([result[key] for result in results])[order]
-        for key in results[0]
     }
