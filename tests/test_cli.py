@@ -31,7 +31,11 @@ def run_cli(*args):
 
 
 def run_main(capsys, *args):
-    """``main`` in this process, which spares the import of torch."""
+    """``main`` in this process, which spares the import of torch.
+
+    With ``capfd`` for ``capsys``, what is written to the file descriptors
+    (by C code, say) is read too, as from a subprocess's pipes.
+    """
     status = main(["estimate", *map(str, args)])
     out, err = capsys.readouterr()
     return status, out, err
@@ -373,10 +377,8 @@ def test_module_entry_point_runs():
 
 
 @pytest.mark.slow
-def test_estimate_ranks_the_informative_feature_first(data_csv):
-    status, out, err = run_cli(
-        "estimate", data_csv, "--target", "y", "--progress", *FAST
-    )
+def test_estimate_ranks_the_informative_feature_first(data_csv, capfd):
+    status, out, err = run_main(capfd, data_csv, "--target", "y", "--progress", *FAST)
     assert status == 0, err
     lines = out.splitlines()
     assert str(data_csv) in lines[0]
@@ -396,9 +398,9 @@ def test_estimate_ranks_the_informative_feature_first(data_csv):
 
 
 @pytest.mark.slow
-def test_estimate_json_with_several_targets(data_csv):
-    status, out, err = run_cli(
-        "estimate",
+def test_estimate_json_with_several_targets(data_csv, capfd):
+    status, out, err = run_main(
+        capfd,
         data_csv,
         # Both forms of a list: repeated, and comma-separated.
         "--target",
@@ -441,9 +443,9 @@ def _mi_of_three_shifts(shifts=(-2.0, 0.0, 2.0), sigma=0.3):
 
 
 @pytest.mark.slow
-def test_estimate_joint_csv_with_a_categorical_feature(data_csv):
-    status, out, err = run_cli(
-        "estimate",
+def test_estimate_joint_csv_with_a_categorical_feature(data_csv, capfd):
+    status, out, err = run_main(
+        capfd,
         data_csv,
         "--target",
         "y2",
@@ -493,12 +495,12 @@ def test_estimate_with_a_categorical_target(data_csv, capsys):
 
 
 @pytest.mark.slow
-def test_estimate_reads_parquet(tmp_path):
+def test_estimate_reads_parquet(tmp_path, capfd):
     pytest.importorskip("pyarrow")
     path = tmp_path / "data.parquet"
     make_frame(300).to_parquet(path)
-    status, out, err = run_cli(
-        "estimate", path, "--target", "y", "--format", "json", "--max-steps", "100"
+    status, out, err = run_main(
+        capfd, path, "--target", "y", "--format", "json", "--max-steps", "100"
     )
     assert status == 0, err
     assert len(json.loads(out)) == 4
