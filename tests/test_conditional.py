@@ -24,6 +24,10 @@ from sklearn_mine.datasets import (
 from sklearn_mine.io import dump, load
 
 QUICK = dict(max_steps=600, random_state=0)
+# For the identities of the conditional fit (its parts, its errors, its
+# round trip) and the routing of Z: a small critic on small batches, a
+# fraction of the default critic's cost a step.
+SMALL = dict(hidden_units=16, hidden_layers=2, batch_size=256)
 
 
 @pytest.mark.slow
@@ -47,7 +51,7 @@ def test_estimator_with_z_estimates_the_conditional_mi_not_the_mi():
 @pytest.mark.slow
 def test_conditional_error_adds_both_fits_errors():
     X, y, Z, _ = make_conditional_gaussian(800, rho=0.5, random_state=1)
-    short = dict(max_steps=200, random_state=0)
+    short = dict(max_steps=200, random_state=0, **SMALL)
     est = MINEEstimator(**short).fit(X, y, Z=Z)
     conditioning = est.conditioning_estimator_
     # Refit the joint part alone, as fit does ([X, Z] against y, same seed
@@ -104,7 +108,8 @@ def test_bad_z_is_refused_by_name(Z, message):
 @pytest.mark.slow
 def test_z_is_routed_by_metadata_routing():
     X, y, Z, truth = make_conditional_gaussian(1200, rho=0.6, random_state=0)
-    est = MINEEstimator(**QUICK)
+    # The routing is tested: the small critic (whose fits read as close).
+    est = MINEEstimator(**QUICK, **SMALL)
     with sklearn.config_context(enable_metadata_routing=True):
         est.set_fit_request(Z=True).set_score_request(Z=True)
         scores = cross_validate(
@@ -114,14 +119,15 @@ def test_z_is_routed_by_metadata_routing():
         assert fitted.n_conditioning_features_ == 1
     # Each fold's score is the conditional bound on the other fold: near
     # the CMI (0.223), far below the plain MI of X and y (0.51, for their
-    # correlation of 0.8).
+    # correlation of 0.8). Measured -0.042 and -0.034; over random_state 0-4
+    # within 0.044 of the truth (the default critic's within 0.039).
     assert np.all(np.abs(scores["test_score"] - truth) < 0.12)
 
 
 @pytest.mark.slow
 def test_a_conditional_estimator_survives_dump_and_load():
     X, y, Z, _ = make_conditional_gaussian(600, rho=0.5, dim_z=2, random_state=0)
-    est = MINEEstimator(max_steps=200, random_state=0).fit(X, y, Z=Z)
+    est = MINEEstimator(max_steps=200, random_state=0, **SMALL).fit(X, y, Z=Z)
     buffer = io.BytesIO()
     dump(est, buffer)
     buffer.seek(0)
