@@ -1,7 +1,7 @@
 """Convex critics against MLP critics in the per-feature functions.
 
 Run: python benchmarks/bench_convex.py
-         [--parts accuracy cost pvalues marginal]
+         [--parts accuracy cost pvalues settings]
          [--seeds 5] [--marginal-rounds N] [--quick]
 
 Parts (one job at a time; each timing after a warm-up call):
@@ -22,10 +22,12 @@ Parts (one job at a time; each timing after a warm-up call):
   independent of y (n = 200, one call a seed): the share of p-values at
   most 0.05 (the MLP critics' size is ``bench_testing.py``'s).
 
-- marginal: the convex critics' marginal pairs, at n = 500 and 2000 over
-  ``--seeds`` data seeds: 10 or 30 independent draws a training pair, or 5,
-  10 (the setting) or 20 rounds that each pair every training x with a
-  different training y: Gaussian MAE, non-linear margin, mean seconds.
+- settings: the convex critics with one setting changed at a time, at
+  n = 500 and 2000 over ``--seeds`` data seeds: their marginal pairs (10 or
+  30 independent draws a training pair, or 5, 10 or 20 rounds that each
+  pair every training x with a different training y) and the products of
+  the coordinates (unsquashed, or squashed at 2 or 3 standard scores):
+  Gaussian MAE and worst error, non-linear margin, mean seconds.
 
 ``--marginal-rounds N`` sets the convex critics' rounds of marginal pairs
 for the other parts (10 by default).
@@ -157,47 +159,61 @@ def pvalues(seeds):
     )
 
 
-def marginal(seeds, sizes=(500, 2000)):
-    print("## Convex critics' marginal pairs: independent draws or rounds\n")
-    print("| n | marginal pairs | Gaussian MAE | non-linear margin (min) | s |")
-    print("| --- | --- | --- | --- | --- |")
-    setting = dict(CONVEX_SETTINGS)
+# The settings compared by the settings part: (what, label, overrides).
+SETTINGS = [
+    (
+        "marginal pairs",
+        "10 a pair, independent",
+        dict(rounds=False, marginal_rounds=10),
+    ),
+    (
+        "marginal pairs",
+        "30 a pair, independent",
+        dict(rounds=False, marginal_rounds=30),
+    ),
+    ("marginal pairs", "5 rounds", dict(marginal_rounds=5)),
+    ("marginal pairs", "10 rounds (the setting)", dict(marginal_rounds=10)),
+    ("marginal pairs", "20 rounds", dict(marginal_rounds=20)),
+    ("products", "unsquashed", dict(squash=None)),
+    ("products", "squashed at 2 (the setting)", dict(squash=2.0)),
+    ("products", "squashed at 3", dict(squash=3.0)),
+]
+
+
+def settings(seeds, sizes=(500, 2000)):
+    print("## Convex critics' settings, one at a time\n")
+    print("| n | setting | Gaussian MAE | worst error | non-linear margin (min) | s |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    default = dict(CONVEX_SETTINGS)
     for n in sizes:
-        for rounds, count in [
-            (False, 10),
-            (False, 30),
-            (True, 5),
-            (True, 10),
-            (True, 20),
-        ]:
-            # No cap: each setting as written, at both sizes.
-            CONVEX_SETTINGS.update(
-                rounds=rounds, marginal_rounds=count, max_marginal=count * n
-            )
-            mae, margin, seconds = [], [], []
+        for what, label, overrides in SETTINGS:
+            # No cap on the marginal pairs: each setting as written.
+            CONVEX_SETTINGS.update(default, max_marginal=10**9, **overrides)
+            mae, worst, margin, seconds = [], [], [], []
             for s in seeds:
                 X, y, truth = gaussian_features(
                     n, np.linspace(0, 0.95, 20), np.random.RandomState(s)
                 )
                 mi, t = timed(mutual_info_mine, X, y, random_state=s, critic="convex")
                 mae.append(np.abs(mi - truth).mean())
+                worst.append((mi - truth).min())
                 X, y = _nonlinear(n, np.random.RandomState(1000 + s))
                 mi, t2 = timed(mutual_info_mine, X, y, random_state=s, critic="convex")
                 margin.append(mi[:3].min() - mi[3:].max())
                 seconds.append((t + t2) / 2)
-            label = f"{count} rounds" if rounds else f"{count} a pair, independent"
             print(
-                f"| {n} | {label} | {np.mean(mae):.4f} | {np.mean(margin):.3f} "
+                f"| {n} | {what}: {label} | {np.mean(mae):.4f} | "
+                f"{np.min(worst):.3f} | {np.mean(margin):.3f} "
                 f"({np.min(margin):.3f}) | {np.mean(seconds):.2f} |",
                 flush=True,
             )
-    CONVEX_SETTINGS.update(setting)
+    CONVEX_SETTINGS.update(default)
     print()
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parts = ["accuracy", "cost", "pvalues", "marginal"]
+    parts = ["accuracy", "cost", "pvalues", "settings"]
     parser.add_argument("--parts", nargs="+", default=parts, choices=parts)
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--marginal-rounds", type=int, default=None)
@@ -219,7 +235,7 @@ def main():
         elif part == "pvalues":
             pvalues(seeds)
         else:
-            marginal(seeds)
+            settings(seeds)
 
 
 if __name__ == "__main__":
