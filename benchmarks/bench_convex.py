@@ -26,7 +26,8 @@ Parts (one job at a time; each timing after a warm-up call):
   n = 500 and 2000 over ``--seeds`` data seeds: their marginal pairs (10 or
   30 independent draws a training pair, or 5, 10 or 20 rounds that each
   pair every training x with a different training y) and the products of
-  the coordinates (unsquashed, or squashed at 2 or 3 standard scores):
+  the coordinates (unsquashed, or squashed at 2 or 3 standard scores), the
+  most Newton steps (4, 8 or 16):
   Gaussian MAE and worst error, non-linear margin, mean seconds.
 
 ``--marginal-rounds N`` sets the convex critics' rounds of marginal pairs
@@ -177,6 +178,9 @@ SETTINGS = [
     ("products", "unsquashed", dict(squash=None)),
     ("products", "squashed at 2 (the setting)", dict(squash=2.0)),
     ("products", "squashed at 3", dict(squash=3.0)),
+    ("Newton steps", "4", dict(max_iter=4)),
+    ("Newton steps", "8 (the setting)", dict(max_iter=8)),
+    ("Newton steps", "16", dict(max_iter=16)),
 ]
 
 

@@ -44,16 +44,17 @@ __all__ = [
     "training_marginals",
 ]
 
-# The feature map and the solver's settings, chosen on Gaussian features
+# The feature map and the solver's settings, measured on Gaussian features
 # (rho 0 to 0.95) and a non-linear table (sin, abs and square of three of
-# ten features) at n = 500 and 2000, five to ten seeds each
-# (docs/convex.md, benchmarks/bench_convex.py). Four bandwidths reach the
-# sine's frequency that two miss. The marginal pairs matter most: the
-# readout otherwise learns the sample of marginal pairs it is fitted on and
-# reads low on new ones. Drawn in rounds, each pairing every training x
-# with a different training y, ten rounds were as accurate as thirty
-# independent draws a pair, at a third of the cost. Newton's gains stop
-# within about eight steps.
+# ten features) at n = 500 and 2000, eight seeds each (docs/convex.md,
+# benchmarks/bench_convex.py). Bandwidths from a quarter of to twice the
+# typical distance between two pairs: features at the scale of sharp and of
+# smooth dependence. The marginal pairs matter most: the readout otherwise
+# learns the sample of marginal pairs it is fitted on and reads low on new
+# ones. Drawn in rounds, each pairing every training x with a different
+# training y, ten rounds were as accurate as thirty independent draws a
+# pair at n = 500, at half the cost, and a little less at n = 2000, at a
+# third. Newton's gains stop within about eight steps.
 CONVEX_SETTINGS = {
     "n_features": 128,
     # Bandwidths, in units of sqrt(width) standard scores (the typical
@@ -95,8 +96,8 @@ def features(u, feature_map):
     # coordinate is first squashed, s tanh(u / s): near-linear within s
     # standard scores, where most pairs lie, bounded beyond, so that a
     # rare extreme marginal pair cannot carry a score that swamps the log
-    # term (unsquashed, one held-out pair in about forty pulled a high MI
-    # 0.3-0.6 nats low; docs/convex.md).
+    # term (unsquashed, the worst of 160 estimates read 0.6 nats low, 0.19
+    # squashed; docs/convex.md).
     a, b = torch.triu_indices(width, width, device=u.device)
     # Written into one tensor in place: these are the largest arrays of a
     # call, and each temporary copy of them costs as much as computing them.
