@@ -166,36 +166,53 @@ def newton(mean, metric, marginal, lam, max_iter, tol):
     all); ``metric``: :func:`feature_metric` of each batch.
     """
     evals, evecs = metric
+    shape, m = mean.shape, marginal.shape[1]
+    # The readouts' state, one row each; the batches' shape for the products.
+    mean = mean.reshape(-1, shape[-1])
+    lam = lam.repeat(shape[0])
     w = torch.zeros_like(mean)
-    scores = mean.new_zeros(*mean.shape[:2], marginal.shape[1])
+    scores = mean.new_zeros(len(mean), m)
 
-    def objective(w, scores):
-        log_mean = torch.logsumexp(scores, -1) - math.log(scores.shape[-1])
-        return (mean * w).sum(-1) - log_mean - 0.5 * lam * (w * w).sum(-1)
+    def objective(rows, w, scores):
+        log_mean = torch.logsumexp(scores, -1) - math.log(m)
+        return (mean[rows] * w).sum(-1) - log_mean - 0.5 * lam[rows] * (w * w).sum(-1)
 
-    value = objective(w, scores)
+    every = slice(None)
+    value = objective(every, w, scores)
     for _ in range(max_iter):
-        tilted = torch.softmax(scores, dim=-1)
-        gradient = mean - tilted @ marginal - lam[:, None] * w
-        coordinates = gradient @ evecs
-        step = (coordinates / (evals[:, None] + lam[:, None])) @ evecs.transpose(1, 2)
-        moved = (marginal @ step.transpose(1, 2)).transpose(1, 2)
+        tilted = torch.softmax(scores, dim=-1).reshape(*shape[:2], m)
+        gradient = mean - (tilted @ marginal).reshape(mean.shape) - lam[:, None] * w
+        coordinates = gradient.reshape(shape) @ evecs
+        step = (coordinates / (evals[:, None] + lam.reshape(shape[:2])[..., None])) @ (
+            evecs.transpose(1, 2)
+        )
+        step = step.reshape(mean.shape)
+        moved = (step.reshape(shape) @ marginal.transpose(1, 2)).reshape(len(mean), m)
         # Backtracking: the longest of 1, 1/4, 1/16, ... that does not
-        # lower a readout's objective; none (a step of 0) where all do.
-        t = torch.ones_like(value).unsqueeze(-1)
-        for _ in range(8):
-            candidate = objective(w + t * step, scores + t * moved)
-            ascent = candidate >= value
-            if ascent.all():
+        # lower a readout's objective; none (a step of 0) where all do. The
+        # shorter steps are tried on the readouts that need them only.
+        t = torch.ones_like(value)
+        candidate = objective(every, w + step, scores + moved)
+        pending = torch.nonzero(candidate < value).squeeze(-1)
+        for _ in range(7):
+            if len(pending) == 0:
                 break
-            t = torch.where(ascent.unsqueeze(-1), t, t / 4)
-        t = torch.where(ascent.unsqueeze(-1), t, 0.0)
-        w, scores = w + t * step, scores + t * moved
-        gain = torch.where(ascent, candidate - value, 0.0)
-        value = torch.where(ascent, candidate, value)
-        if gain.max() <= tol:
+            t[pending] /= 4
+            tp = t[pending, None]
+            candidate[pending] = objective(
+                pending,
+                w[pending] + tp * step[pending],
+                scores[pending] + tp * moved[pending],
+            )
+            pending = pending[candidate[pending] < value[pending]]
+        t[pending] = 0.0
+        candidate[pending] = value[pending]
+        w, scores = w + t[:, None] * step, scores + t[:, None] * moved
+        gain = (candidate - value).max()
+        value = candidate
+        if gain <= tol:
             break
-    return w
+    return w.reshape(shape)
 
 
 def inputs(z, y, groups, rows_x, rows_y):
