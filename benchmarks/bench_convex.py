@@ -75,6 +75,26 @@ def _estimators():
     return out
 
 
+def _suite(func, n, seeds):
+    """``func(X, y, seed)`` on the Gaussian and non-linear tables of each seed:
+    the Gaussian MAE, Spearman and worst error, the non-linear margin, and
+    the mean seconds of a call, one value a seed each."""
+    out = {key: [] for key in ("mae", "rank", "worst", "margin", "seconds")}
+    for s in seeds:
+        X, y, truth = gaussian_features(
+            n, np.linspace(0, 0.95, 20), np.random.RandomState(s)
+        )
+        mi, t = timed(func, X, y, s)
+        out["mae"].append(np.abs(mi - truth).mean())
+        out["rank"].append(spearmanr(mi, truth).statistic)
+        out["worst"].append((mi - truth).min())
+        X, y = _nonlinear(n, np.random.RandomState(1000 + s))
+        mi, t2 = timed(func, X, y, s)
+        out["margin"].append(mi[:3].min() - mi[3:].max())
+        out["seconds"].append((t + t2) / 2)
+    return out
+
+
 def accuracy(seeds, sizes=(500, 2000)):
     print(f"## Accuracy: {len(seeds)} data seeds\n")
     print("| n | estimator | Gaussian MAE | Spearman | non-linear margin (min) | s |")
@@ -84,22 +104,11 @@ def accuracy(seeds, sizes=(500, 2000)):
         func(*gaussian_features(300, [0.5], np.random.RandomState(0))[:2], 0)
     for n in sizes:
         for name, func in estimators.items():
-            mae, rank, margin, seconds = [], [], [], []
-            for s in seeds:
-                X, y, truth = gaussian_features(
-                    n, np.linspace(0, 0.95, 20), np.random.RandomState(s)
-                )
-                mi, t = timed(func, X, y, s)
-                mae.append(np.abs(mi - truth).mean())
-                rank.append(spearmanr(mi, truth).statistic)
-                X, y = _nonlinear(n, np.random.RandomState(1000 + s))
-                mi, t2 = timed(func, X, y, s)
-                margin.append(mi[:3].min() - mi[3:].max())
-                seconds.append((t + t2) / 2)
+            r = _suite(func, n, seeds)
             print(
-                f"| {n} | {name} | {np.mean(mae):.4f} | {np.mean(rank):.3f} | "
-                f"{np.mean(margin):.3f} ({np.min(margin):.3f}) | "
-                f"{np.mean(seconds):.2f} |"
+                f"| {n} | {name} | {np.mean(r['mae']):.4f} | "
+                f"{np.mean(r['rank']):.3f} | {np.mean(r['margin']):.3f} "
+                f"({np.min(r['margin']):.3f}) | {np.mean(r['seconds']):.2f} |"
             )
     print()
 
@@ -193,22 +202,11 @@ def settings(seeds, sizes=(500, 2000)):
         for what, label, overrides in SETTINGS:
             # No cap on the marginal pairs: each setting as written.
             CONVEX_SETTINGS.update(default, max_marginal=10**9, **overrides)
-            mae, worst, margin, seconds = [], [], [], []
-            for s in seeds:
-                X, y, truth = gaussian_features(
-                    n, np.linspace(0, 0.95, 20), np.random.RandomState(s)
-                )
-                mi, t = timed(mutual_info_mine, X, y, random_state=s, critic="convex")
-                mae.append(np.abs(mi - truth).mean())
-                worst.append((mi - truth).min())
-                X, y = _nonlinear(n, np.random.RandomState(1000 + s))
-                mi, t2 = timed(mutual_info_mine, X, y, random_state=s, critic="convex")
-                margin.append(mi[:3].min() - mi[3:].max())
-                seconds.append((t + t2) / 2)
+            r = _suite(_estimators()["mutual_info_mine, convex"], n, seeds)
             print(
-                f"| {n} | {what}: {label} | {np.mean(mae):.4f} | "
-                f"{np.min(worst):.3f} | {np.mean(margin):.3f} "
-                f"({np.min(margin):.3f}) | {np.mean(seconds):.2f} |",
+                f"| {n} | {what}: {label} | {np.mean(r['mae']):.4f} | "
+                f"{np.min(r['worst']):.3f} | {np.mean(r['margin']):.3f} "
+                f"({np.min(r['margin']):.3f}) | {np.mean(r['seconds']):.2f} |",
                 flush=True,
             )
     CONVEX_SETTINGS.update(default)

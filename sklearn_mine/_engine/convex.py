@@ -222,11 +222,14 @@ def inputs(z, y, groups, rows_x, rows_y):
     return torch.cat([x, y], dim=-1)
 
 
-def dv_reading(z, y, groups, w, feature_map, rows, n_marginal, generator):
+def dv_reading(
+    z, y, groups, w, feature_map, rows, n_marginal, generator, with_error=True
+):
     """Each readout's DV bound on the pairs of ``rows``, and its standard error.
 
     ``w`` has shape (n_critics, n_readouts, n_features); so do the returns,
     less the last axis. The marginal pairs are resampled from ``rows``.
+    Without ``with_error`` the error returned is None.
     """
     J, K = sample_marginal_indices(
         len(rows), n_marginal, replace=True, generator=generator
@@ -237,6 +240,8 @@ def dv_reading(z, y, groups, w, feature_map, rows, n_marginal, generator):
     t_marginal = marginal @ w.transpose(1, 2)
     t_joint, t_marginal = t_joint.transpose(1, 2), t_marginal.transpose(1, 2)
     estimate = _DV.estimate(t_joint, t_marginal)
+    if not with_error:
+        return estimate, None
     error = resampled_standard_error(t_joint, _DV.weights(t_marginal), J, K)
     return estimate, error
 
@@ -287,7 +292,7 @@ def fit_chunk(z, groups, y, n_train, seed):
     n_valid = n - n_train
     selection_pairs = max(n_valid, min(marginal_eval_size(n_valid), 3000))
     chosen, _ = dv_reading(
-        z, y, groups, w, feature_map, valid, selection_pairs, generator
+        z, y, groups, w, feature_map, valid, selection_pairs, generator, False
     )
     best = chosen.argmax(dim=1)
     w = w[torch.arange(len(groups)), best].unsqueeze(1)

@@ -29,7 +29,7 @@ import torch
 from sklearn.utils.parallel import Parallel, delayed
 
 from .batches import marginal_eval_size
-from .bounds import make_objective
+from .bounds import dv_bound
 from .convex import (
     CONVEX_SETTINGS,
     dv_reading,
@@ -47,8 +47,6 @@ __all__ = ["fit_convex_groups"]
 
 # Most features x pairs x critics held in one batch (float32: 4 bytes each).
 _BATCH_BUDGET = 2**25
-
-_DV = make_objective("dv")
 
 
 def _n_features(width):
@@ -70,24 +68,28 @@ def _by_width(groups):
 
 
 def _families(z, groups):
-    """Indices of the groups whose columns hold the same values, by family."""
+    """The groups whose columns hold the same values, by family: each
+    family's members, and those values (rows sorted as wholes)."""
     out = {}
     for g, group in enumerate(groups):
         block = z[:, group]
         # Rows sorted as wholes: the values of the block, whatever its order.
         canonical = block[np.lexsort(block.T[::-1])]
-        out.setdefault((len(group), canonical.tobytes()), []).append(g)
+        key = (len(group), canonical.tobytes())
+        out.setdefault(key, ([], canonical))[0].append(g)
     return list(out.values())
 
 
-def _fit_family(z, groups, y, n_train, seed, read):
-    """A family's critics: their readings on every pair, and ``read``'s estimates."""
+def _fit_family(z, groups, values, y, n_train, seed, read):
+    """A family's critics: their readings on every pair, and ``read``'s estimates.
+
+    ``values``: the family's sorted values (:func:`_families`).
+    """
     device = z.device
     generator = torch.Generator(device=device).manual_seed(seed)
     feature_map = random_feature_map(len(groups[0]) + y.shape[1], generator, device)
     n, n_valid = len(z), len(z) - n_train
-    block = z[:, groups[0]].cpu().numpy()
-    values = torch.as_tensor(block[np.lexsort(block.T[::-1])], device=device)
+    values = torch.as_tensor(values, device=device)
 
     def shared(J, K):
         # Marginal pairs of the family's values and y, and their features.
@@ -127,13 +129,13 @@ def _fit_family(z, groups, y, n_train, seed, read):
             1e-6,
         ).reshape(len(batch), len(ridges), -1)
         # The ridge that reads the most on the held-out pairs, as in fit_chunk.
-        chosen = _DV.estimate(
+        chosen = dv_bound(
             (joint[:, n_train:] @ w.transpose(1, 2)).transpose(1, 2),
             (selection @ w.reshape(-1, w.shape[-1]).T).T.reshape(*w.shape[:2], -1),
         )
         w = w[torch.arange(len(batch)), chosen.argmax(dim=1)]
         all_pairs.append(
-            _DV.estimate((joint @ w.unsqueeze(-1)).squeeze(-1), (every @ w.T).T)
+            dv_bound((joint @ w.unsqueeze(-1)).squeeze(-1), (every @ w.T).T)
         )
         kept.append(w)
     w = torch.cat(kept)
@@ -179,7 +181,15 @@ def fit_convex_groups(
     y = y.reshape(len(y), -1)
     read = set(range(len(groups)) if read is None else read)
     if all_pairs:
-        jobs = _families(z.cpu().numpy(), groups)
+        families = _families(z.cpu().numpy(), groups)
+        jobs = [members for members, _ in families]
+        tasks = (
+            delayed(_fit_family)(
+                z, [groups[g] for g in members], values, y, n_train, seeds[0],
+                [i for i, g in enumerate(members) if g in read],
+            )
+            for members, values in families
+        )  # fmt: skip
     else:
         pairs = len(z) + marginal_eval_size(len(z)) + CONVEX_SETTINGS["max_marginal"]
         jobs = [
@@ -187,15 +197,6 @@ def fit_convex_groups(
             for width, members in _by_width(groups).items()
             for batch in _batches(members, pairs, width + y.shape[1])
         ]
-    if all_pairs:
-        tasks = (
-            delayed(_fit_family)(
-                z, [groups[g] for g in job], y, n_train, seeds[0],
-                [i for i, g in enumerate(job) if g in read],
-            )
-            for job in jobs
-        )  # fmt: skip
-    else:
         tasks = (
             delayed(fit_chunk)(z, [groups[g] for g in job], y, n_train, seeds[0])
             for job in jobs
