@@ -52,6 +52,7 @@ import json
 import math
 import time
 import warnings
+from functools import partial
 
 import numpy as np
 import torch
@@ -232,10 +233,12 @@ ESTIMATORS = {
 # -------------------------------------------------------------------- tests
 
 
-def _mine_test(X, y, Z, seed):
+def _mine_test(X, y, Z, seed, critic="concat"):
     """The test's p-value, and beside it the min-p of its three statistics
     over the critics' pairings alone (the alternative combination)."""
-    result = conditional_independence_test(X, y, Z, random_state=seed, **MINE_TEST)
+    result = conditional_independence_test(
+        X, y, Z, random_state=seed, critic=critic, **MINE_TEST
+    )
     rows = [result.statistics[name][None] for name in ("neural", "linear", "quadratic")]
     return {
         "pvalue": result.pvalue,
@@ -266,6 +269,7 @@ def _cmiknn(X, y, Z, seed):
 
 TESTS = {
     "MINE (local permutation)": _mine_test,
+    "MINE convex (local permutation)": partial(_mine_test, critic="convex"),
     "KCI": _causal_learn_test("kci"),
     "FisherZ": _causal_learn_test("fisherz"),
     "CMIknn": _cmiknn,

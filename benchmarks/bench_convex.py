@@ -1,7 +1,7 @@
-"""Convex critics against MLP critics in the per-feature functions.
+"""Convex critics against MLP critics in the per-feature functions and the tests.
 
 Run: python benchmarks/bench_convex.py
-         [--parts accuracy cost pvalues settings]
+         [--parts accuracy cost pvalues tests settings]
          [--seeds 5] [--marginal-rounds N] [--quick]
 
 Parts (one job at a time; each timing after a warm-up call):
@@ -21,7 +21,11 @@ Parts (one job at a time; each timing after a warm-up call):
   seconds for each critic; and the convex critics' size over 200 features
   independent of y (n = 200, one call a seed): the share of p-values at
   most 0.05 (the MLP critics' size is ``bench_testing.py``'s).
-
+- tests: ``independence_test`` (n = 1000, 2-D X, a sine) and
+  ``conditional_independence_test`` (n = 500, 1-D Z, a common cause), 99
+  permutations, with each critic, beside distance correlation (``dcor``, 99
+  resamples) and causal-learn's KCI on the same samples: the median of three
+  calls and the p-value. Needs the ``compare`` and ``conditional`` extras.
 - settings: the convex critics with one setting changed at a time, at
   n = 500 and 2000 over ``--seeds`` data seeds: their marginal pairs (10 or
   30 independent draws a training pair, or 5, 10 or 20 rounds that each
@@ -48,7 +52,12 @@ from sklearn.datasets import load_breast_cancer, load_diabetes
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_selection import mutual_info_classif, mutual_info_regression
 
-from sklearn_mine import mutual_info_mine, mutual_info_mine_classif
+from sklearn_mine import (
+    conditional_independence_test,
+    independence_test,
+    mutual_info_mine,
+    mutual_info_mine_classif,
+)
 
 CRITICS = ("concat", "convex")
 
@@ -142,6 +151,57 @@ def cost():
     print()
 
 
+def tests():
+    """The two tests with each critic, beside their peers, on one sample."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((1000, 2))
+    y = np.sin(3 * X[:, 0]) + 0.5 * rng.standard_normal(1000)
+    Z = rng.standard_normal((500, 1))
+    # A common cause: X and y both depend on Z, and not on each other.
+    Xz = np.tanh(Z) + 0.5 * rng.standard_normal((500, 1))
+    yz = Z[:, 0] ** 2 + 0.5 * rng.standard_normal(500)
+    runs = [
+        ("independence, n = 1000, 2-D X", f"independence_test, {c}",
+         lambda X, y, c=c: independence_test(X, y, random_state=0, critic=c), X, y)
+        for c in CRITICS
+    ]  # fmt: skip
+    runs.append(("independence, n = 1000, 2-D X", "dcor, 99 resamples", _dcor, X, y))
+    for c in CRITICS:
+        runs.append((
+            "conditional, n = 500, 1-D Z", f"conditional_independence_test, {c}",
+            lambda X, y, c=c: conditional_independence_test(
+                X, y, Z, random_state=0, critic=c
+            ).pvalue,
+            Xz, yz,
+        ))  # fmt: skip
+    runs.append(("conditional, n = 500, 1-D Z", "KCI (causal-learn)",
+                 lambda X, y: _kci(X, y, Z), Xz, yz))  # fmt: skip
+    print("## The tests' cost: median of 3 calls (99 permutations)\n")
+    print("| test | call | s | p-value |")
+    print("| --- | --- | --- | --- |")
+    for test, name, func, a, b in runs:
+        seconds = _median_time(func, a, b)
+        result = func(a, b)
+        pvalue = result if np.isscalar(result) else result.pvalue
+        print(f"| {test} | {name} | {seconds:.3f} | {pvalue:.3f} |", flush=True)
+    print()
+
+
+def _dcor(X, y):
+    import dcor
+
+    return dcor.independence.distance_covariance_test(
+        X, y, num_resamples=99, random_state=0
+    ).pvalue
+
+
+def _kci(X, y, Z):
+    from causallearn.utils.cit import CIT
+
+    data = np.column_stack([X, y, Z])
+    return float(CIT(data, "kci")(0, 1, [2]))
+
+
 def pvalues(seeds):
     print("## p-values: 99 permutations\n")
     print("| critic | diabetes s |")
@@ -215,7 +275,7 @@ def settings(seeds, sizes=(500, 2000)):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parts = ["accuracy", "cost", "pvalues", "settings"]
+    parts = ["accuracy", "cost", "pvalues", "tests", "settings"]
     parser.add_argument("--parts", nargs="+", default=parts, choices=parts)
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--marginal-rounds", type=int, default=None)
@@ -236,6 +296,8 @@ def main():
             cost()
         elif part == "pvalues":
             pvalues(seeds)
+        elif part == "tests":
+            tests()
         else:
             settings(seeds)
 

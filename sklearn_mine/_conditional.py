@@ -69,7 +69,9 @@ def conditional_independence_test(
     random_state : int, RandomState instance or None, default=None
         Seeds the split, the critics and the permutations.
     **params
-        Training parameters of :func:`mutual_info_mine`.
+        Training parameters of :func:`mutual_info_mine`, and its
+        ``critic``: ``"convex"`` solves each critic by Newton's method in
+        place of training it (``docs/convex.md``).
 
     Returns
     -------

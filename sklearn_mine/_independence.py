@@ -21,7 +21,7 @@ from ._test_result import IndependenceTestResult
 from ._utils import parameters
 from ._utils.constants import MIN_SAMPLES
 from ._utils.docstrings import with_pairs_doc
-from ._utils.validation import draw_seed
+from ._utils.validation import GROUPED_CRITICS, draw_seed
 
 __all__ = ["IndependenceTestResult", "independence_test"]
 
@@ -111,8 +111,11 @@ def independence_test(
         Seeds the split, the critics and the permutations.
     **params
         With ``"permutation"``, training parameters of
-        :func:`mutual_info_mine`; with ``"split"``, parameters of
-        :class:`MINEEstimator`.
+        :func:`mutual_info_mine`, and its ``critic``: ``"convex"`` solves
+        each critic by Newton's method in place of training it (several
+        times cheaper, ``docs/convex.md``); with ``"split"``, parameters of
+        :class:`MINEEstimator` (a ``critic`` other than ``"concat"`` or
+        ``"convex"``, such as ``"separable"``, asks for the split).
 
     Returns
     -------
@@ -149,7 +152,12 @@ def independence_test(
     if method == "auto":
         # The split's own options ask for it: calls written for 0.3 keep
         # their meaning.
+        # critic is both's: the permutation test's critics are
+        # mutual_info_mine's ("concat" or "convex"), the split's
+        # MINEEstimator's ("concat" or "separable").
         split_only = set(params) - set(parameters.names("mutual_info_mine"))
+        if params.get("critic", "concat") in GROUPED_CRITICS:
+            split_only.discard("critic")
         method = "split" if test_fraction is not None or split_only else "permutation"
     if n_permutations is None:
         n_permutations = _DEFAULT_PERMUTATIONS[method]
@@ -160,6 +168,12 @@ def independence_test(
                 "method='permutation' tests every pair."
             )
         return retraining_test(X, y, n_permutations, random_state, params)
+    if params.get("critic") == "convex":
+        raise ValueError(
+            "critic='convex' is an option of method='permutation'; "
+            "method='split' fits a MINEEstimator, whose critics are 'concat' "
+            "and 'separable'."
+        )
     test_fraction = _SPLIT_TEST_FRACTION if test_fraction is None else test_fraction
     return _split_test(X, y, n_permutations, test_fraction, random_state, params)
 

@@ -8,7 +8,7 @@ from sklearn.utils._param_validation import Interval, StrOptions, validate_param
 from ._per_group import estimate_per_group
 from ._utils.constants import DEFAULT_MAX_STEPS
 from ._utils.docstrings import with_parameters_doc
-from ._utils.validation import GROUPED_CONSTRAINTS
+from ._utils.validation import GROUPED_CONSTRAINTS, GROUPED_CRITICS
 
 __all__ = ["mutual_info_mine", "mutual_info_mine_classif"]
 
@@ -24,7 +24,7 @@ _CONSTRAINTS = {
     "return_std": ["boolean"],
     "return_pvalues": ["boolean"],
     "n_permutations": [Interval(Integral, 1, None, closed="left")],
-    "critic": [StrOptions({"concat", "convex"})],
+    "critic": [StrOptions(set(GROUPED_CRITICS))],
     **GROUPED_CONSTRAINTS,
 }
 

@@ -322,9 +322,15 @@ def _fit(design, table, n_jobs, params, critic):
         # A copy's held-out estimate is never read: only the given groups'
         # (and Z's critic's) are, which spares the convex critics reading
         # the others (fit_groups reads all as it trains).
-        copies = {g for null in design.null_of or [] for g in null}
+        # A group and its copies share their marginal pairs (a locally
+        # permuted copy's values differ from the group's, so they are
+        # linked as one family explicitly).
+        linked = [[g, *null] for g, null in enumerate(design.null_of or [])]
+        copies = {g for link in linked for g in link[1:]}
         read = [g for g in range(len(design.fitted_groups)) if g not in copies]
-        return fit_convex_groups(*args, n_jobs, params, all_pairs=tested, read=read)
+        return fit_convex_groups(
+            *args, n_jobs, params, all_pairs=tested, read=read, linked=linked
+        )
     return fit_groups(*args, n_jobs, params, all_pairs=tested)
 
 

@@ -8,13 +8,21 @@ are the pairings, and its statistics become an
 """
 
 import numpy as np
+from sklearn.utils._param_validation import (
+    StrOptions,
+    validate_parameter_constraints,
+)
 from sklearn.utils.validation import check_X_y
 
 from ._per_group import estimate_per_group, grouped_training_parameters
 from ._permutation.statistics import NEURAL_STATISTIC
 from ._test_result import IndependenceTestResult
 from ._utils.constants import MIN_SAMPLES
-from ._utils.validation import check_conditioning, check_not_constant
+from ._utils.validation import (
+    GROUPED_CRITICS,
+    check_conditioning,
+    check_not_constant,
+)
 
 __all__ = ["retraining_test"]
 
@@ -44,6 +52,15 @@ def retraining_test(X, y, n_permutations, random_state, params, Z=None, n_neighb
         if Z is None
         else "conditional_independence_test"
     )
+    # critic is the per-group body's own argument, not a training
+    # parameter of the table: "convex" solves the critics (docs/convex.md).
+    params = dict(params)
+    critic = params.pop("critic", "concat")
+    validate_parameter_constraints(
+        {"critic": [StrOptions(set(GROUPED_CRITICS))]},
+        {"critic": critic},
+        caller_name=caller,
+    )
     params = grouped_training_parameters(params, caller)
     # One group of all X's columns: its permuted copies are the pairings.
     result = estimate_per_group(
@@ -57,6 +74,7 @@ def retraining_test(X, y, n_permutations, random_state, params, Z=None, n_neighb
         n_permutations=n_permutations,
         Z=Z,
         n_neighbors=n_neighbors,
+        critic=critic,
         **params,
     )
     statistics = {name: rows[0] for name, rows in result.statistics.items()}

@@ -34,12 +34,14 @@ from .sampling import sample_marginal_indices
 __all__ = [
     "CONVEX_SETTINGS",
     "dv_reading",
+    "dv_scores",
     "random_feature_map",
     "features",
     "fit_chunk",
     "inputs",
     "newton",
     "feature_metric",
+    "solve_and_choose",
     "solve_readouts",
     "training_marginals",
 ]
@@ -222,6 +224,24 @@ def inputs(z, y, groups, rows_x, rows_y):
     return torch.cat([x, y], dim=-1)
 
 
+def dv_scores(z, y, groups, w, feature_map, rows, n_marginal, generator):
+    """Each readout's scores on the pairs of ``rows`` and on marginal pairs.
+
+    ``w`` has shape (n_critics, n_readouts, n_features). The marginal pairs
+    are resampled from ``rows``, the same for every critic. Returns the
+    joint and marginal scores, of shape (n_critics, n_readouts, pairs),
+    and the marginal pairs' indices ``J, K`` into ``rows``.
+    """
+    J, K = sample_marginal_indices(
+        len(rows), n_marginal, replace=True, generator=generator
+    )
+    joint = features(inputs(z, y, groups, rows, rows), feature_map)
+    marginal = features(inputs(z, y, groups, rows[J], rows[K]), feature_map)
+    t_joint = joint @ w.transpose(1, 2)
+    t_marginal = marginal @ w.transpose(1, 2)
+    return t_joint.transpose(1, 2), t_marginal.transpose(1, 2), J, K
+
+
 def dv_reading(
     z, y, groups, w, feature_map, rows, n_marginal, generator, with_error=True
 ):
@@ -231,14 +251,9 @@ def dv_reading(
     less the last axis. The marginal pairs are resampled from ``rows``.
     Without ``with_error`` the error returned is None.
     """
-    J, K = sample_marginal_indices(
-        len(rows), n_marginal, replace=True, generator=generator
+    t_joint, t_marginal, J, K = dv_scores(
+        z, y, groups, w, feature_map, rows, n_marginal, generator
     )
-    joint = features(inputs(z, y, groups, rows, rows), feature_map)
-    marginal = features(inputs(z, y, groups, rows[J], rows[K]), feature_map)
-    t_joint = joint @ w.transpose(1, 2)
-    t_marginal = marginal @ w.transpose(1, 2)
-    t_joint, t_marginal = t_joint.transpose(1, 2), t_marginal.transpose(1, 2)
     estimate = _DV.estimate(t_joint, t_marginal)
     if not with_error:
         return estimate, None
@@ -246,17 +261,18 @@ def dv_reading(
     return estimate, error
 
 
-def training_marginals(n_train, generator):
+def training_marginals(n_train, generator, rounds=None):
     """Indices ``J, K`` of the marginal pairs a critic is fitted on.
 
     In rounds: each pairs every training x with a different training y
     (two permutations, the resampling trick without replacement), so that
     every x and every y enters each round once; n_train pairs a round.
+    ``rounds``: at most this many (the settings' by default).
     """
     rounds = max(
         1,
         min(
-            CONVEX_SETTINGS["marginal_rounds"],
+            rounds or CONVEX_SETTINGS["marginal_rounds"],
             CONVEX_SETTINGS["max_marginal"] // n_train,
         ),
     )
@@ -271,6 +287,37 @@ def training_marginals(n_train, generator):
     return torch.cat([J for J, _ in draws]), torch.cat([K for _, K in draws])
 
 
+def solve_and_choose(
+    z, groups, y, train, choose, feature_map, generator, rounds=None, max_iter=None
+):
+    """Each critic's readout, solved on ``train``'s pairs at every ridge,
+    at the ridge that reads the most on ``choose``'s.
+
+    ``groups`` all of one width. Each critic's ridge is chosen as an MLP
+    critic's epoch is: by its bound on held-out pairs, against as many
+    marginal pairs (at least 3000). ``rounds`` of marginal pairs and
+    ``max_iter`` Newton steps: the settings' by default. Returns the
+    readouts, of shape (n_critics, 1, n_features), and their bounds on
+    ``choose``.
+    """
+    J, K = training_marginals(len(train), generator, rounds)
+    n_train = len(train)
+    w = solve_readouts(
+        features(inputs(z, y, groups, train, train), feature_map),
+        features(inputs(z, y, groups, train[J], train[K]), feature_map),
+        [ridge / n_train for ridge in CONVEX_SETTINGS["ridges"]],
+        max_iter or CONVEX_SETTINGS["max_iter"],
+    )
+    n_choose = len(choose)
+    selection_pairs = max(n_choose, min(marginal_eval_size(n_choose), 3000))
+    chosen, _ = dv_reading(
+        z, y, groups, w, feature_map, choose, selection_pairs, generator, False
+    )
+    best = chosen.argmax(dim=1)
+    every = torch.arange(len(groups), device=z.device)
+    return w[every, best].unsqueeze(1), chosen[every, best]
+
+
 def fit_chunk(z, groups, y, n_train, seed):
     """The held-out estimates of one batch of critics of the same width."""
     generator = torch.Generator(device=z.device).manual_seed(seed)
@@ -278,26 +325,10 @@ def fit_chunk(z, groups, y, n_train, seed):
     n = len(z)
     train = torch.arange(n_train, device=z.device)
     valid = torch.arange(n_train, n, device=z.device)
-    J, K = training_marginals(n_train, generator)
-    w = solve_readouts(
-        features(inputs(z, y, groups, train, train), feature_map),
-        features(inputs(z, y, groups, J, K), feature_map),
-        [ridge / n_train for ridge in CONVEX_SETTINGS["ridges"]],
-        CONVEX_SETTINGS["max_iter"],
-    )
-    # Each critic's ridge is the one whose readout reads the most on the
-    # held-out pairs, against as many marginal pairs (at least 3000), as an
-    # MLP critic's epoch is chosen; the estimate is then read on
-    # marginal_eval_size of them, drawn anew.
-    n_valid = n - n_train
-    selection_pairs = max(n_valid, min(marginal_eval_size(n_valid), 3000))
-    chosen, _ = dv_reading(
-        z, y, groups, w, feature_map, valid, selection_pairs, generator, False
-    )
-    best = chosen.argmax(dim=1)
-    w = w[torch.arange(len(groups)), best].unsqueeze(1)
+    # The estimate is read on marginal_eval_size pairs, drawn anew.
+    w, _ = solve_and_choose(z, groups, y, train, valid, feature_map, generator)
     estimate, error = dv_reading(
-        z, y, groups, w, feature_map, valid, marginal_eval_size(n_valid), generator
+        z, y, groups, w, feature_map, valid, marginal_eval_size(n - n_train), generator
     )
     return {
         "estimates": estimate[:, 0].double().cpu().numpy(),

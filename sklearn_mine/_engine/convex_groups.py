@@ -20,8 +20,13 @@ measured on this 2-core machine). A critic's statistic then depends on
 its own pairing of x with y through its joint pairs alone, and on what its
 family shares, which is the same whichever of its members' rows are
 permuted: a feature and its copies stay exchangeable under independence,
-and the test exact (``docs/convex.md``). The held-out estimates are read,
-as in the batches, for the groups in ``read`` only (a copy's is never used).
+and the test exact (``docs/convex.md``). A conditional test's copies are
+X permuted within neighbourhoods of Z, beside Z's own columns: their rows
+differ from the observed ``[X, Z]``'s, so the design links a group and its
+copies into one family, whose marginal pairs draw x from the pool of all
+its members' values, a function of the set of members alone. The held-out
+estimates are read, as in the batches, for the groups in ``read`` only (a
+copy's is never used).
 """
 
 import numpy as np
@@ -29,7 +34,7 @@ import torch
 from sklearn.utils.parallel import Parallel, delayed
 
 from .batches import marginal_eval_size
-from .bounds import dv_bound
+from .bounds import dv_bound, make_objective, resampled_standard_error
 from .convex import (
     CONVEX_SETTINGS,
     dv_reading,
@@ -39,14 +44,23 @@ from .convex import (
     inputs,
     newton,
     random_feature_map,
+    solve_and_choose,
     training_marginals,
 )
 from .sampling import sample_marginal_indices
 
-__all__ = ["fit_convex_groups"]
+__all__ = ["fit_convex_groups", "solve_and_compare"]
+
+_DV = make_objective("dv")
 
 # Most features x pairs x critics held in one batch (float32: 4 bytes each).
 _BATCH_BUDGET = 2**25
+
+# The first, cheaper solve of screened critics (solve_and_compare): a
+# quarter of the random features (every ``stride``-th, so every bandwidth
+# keeps its share), two rounds of marginal pairs and four Newton steps;
+# its choice ranks them, and no test is read.
+_SCREEN = {"stride": 4, "rounds": 2, "max_iter": 4}
 
 
 def _n_features(width):
@@ -67,23 +81,56 @@ def _by_width(groups):
     return out
 
 
-def _families(z, groups):
-    """The groups whose columns hold the same values, by family: each
-    family's members, and those values (rows sorted as wholes)."""
-    out = {}
+def _families(z, groups, linked=()):
+    """The critics that share their marginal pairs, by family: each
+    family's members, and its pool of values, of shape (n_blocks, n, width).
+
+    Groups whose columns hold the same values (rows sorted as wholes) are
+    one family, its pool those values. ``linked``: lists of groups that
+    must also be one family (a conditional test's group and its locally
+    permuted copies, whose rows differ); such a family's pool stacks the
+    distinct values of its members. Either way the pool is the same
+    whichever member is the observed pairing.
+    """
+    by_values = {}
     for g, group in enumerate(groups):
         block = z[:, group]
         # Rows sorted as wholes: the values of the block, whatever its order.
         canonical = block[np.lexsort(block.T[::-1])]
         key = (len(group), canonical.tobytes())
-        out.setdefault(key, ([], canonical))[0].append(g)
-    return list(out.values())
+        by_values.setdefault(key, ([], canonical))[0].append(g)
+    # Value families joined through ``linked``, in order of first member.
+    root = list(range(len(by_values)))
+    family_of = {
+        g: f for f, (members, _) in enumerate(by_values.values()) for g in members
+    }
+
+    def find(f):
+        while root[f] != f:
+            f = root[f]
+        return f
+
+    for link in linked:
+        first = find(family_of[link[0]])
+        for g in link[1:]:
+            root[find(family_of[g])] = first
+    out = {}
+    for f, (members, canonical) in enumerate(by_values.values()):
+        entry = out.setdefault(find(f), ([], []))
+        entry[0].extend(members)
+        entry[1].append(canonical)
+    # The pool's blocks in an order of their own values, so that the pool
+    # is the same array whichever member holds which values.
+    return [
+        (sorted(members), np.stack(sorted(blocks, key=np.ndarray.tobytes)))
+        for members, blocks in out.values()
+    ]
 
 
 def _fit_family(z, groups, values, y, n_train, seed, read):
     """A family's critics: their readings on every pair, and ``read``'s estimates.
 
-    ``values``: the family's sorted values (:func:`_families`).
+    ``values``: the family's pool of values (:func:`_families`).
     """
     device = z.device
     generator = torch.Generator(device=device).manual_seed(seed)
@@ -92,8 +139,14 @@ def _fit_family(z, groups, values, y, n_train, seed, read):
     values = torch.as_tensor(values, device=device)
 
     def shared(J, K):
-        # Marginal pairs of the family's values and y, and their features.
-        return features(torch.cat([values[J], y[K]], dim=-1), feature_map)
+        # Marginal pairs of the family's values and y, and their features;
+        # with a pool of several blocks, each x from a block drawn at random.
+        blocks = (
+            torch.randint(len(values), J.shape, generator=generator, device=device)
+            if len(values) > 1
+            else torch.zeros_like(J)
+        )
+        return features(torch.cat([values[blocks, J], y[K]], dim=-1), feature_map)
 
     marginal = shared(*training_marginals(n, generator))
     metric = feature_metric(marginal.unsqueeze(0))
@@ -162,7 +215,7 @@ def _fit_family(z, groups, values, y, n_train, seed, read):
 
 
 def fit_convex_groups(
-    z, groups, y, n_train, seeds, n_jobs, params, all_pairs=False, read=None
+    z, groups, y, n_train, seeds, n_jobs, params, all_pairs=False, read=None, linked=()
 ):
     """Each group's convex critic, and its held-out estimate.
 
@@ -172,8 +225,10 @@ def fit_convex_groups(
     ``seeds[0]``; a group's result does not depend on the other groups.
     With ``all_pairs`` (a permutation test) the critics are fitted by
     family, and only the groups in ``read`` (all by default) get their
-    held-out estimates; the others' are NaN. Of ``params`` only ``device``
-    is read: the MLP's training parameters do not apply.
+    held-out estimates; the others' are NaN. ``linked``: lists of groups
+    fitted as one family though their values differ (:func:`_families`).
+    Of ``params`` only ``device`` is read: the MLP's training parameters do
+    not apply.
     """
     device = params["device"]
     z = torch.as_tensor(np.asarray(z), dtype=torch.float32, device=device)
@@ -181,7 +236,7 @@ def fit_convex_groups(
     y = y.reshape(len(y), -1)
     read = set(range(len(groups)) if read is None else read)
     if all_pairs:
-        families = _families(z.cpu().numpy(), groups)
+        families = _families(z.cpu().numpy(), groups, linked)
         jobs = [members for members, _ in families]
         tasks = (
             delayed(_fit_family)(
@@ -207,3 +262,98 @@ def fit_convex_groups(
         key: np.concatenate([result[key] for result in results])[order]
         for key in results[0]
     }
+
+
+def solve_and_compare(z, groups, y, sizes, seed, baseline=None, screen=None, keep=0):
+    """Convex critics solved, chosen, and read against a baseline's.
+
+    The convex counterpart of training a selection round's critics and
+    reading them with ``readout.evaluate``: rows in order, the first
+    ``sizes[0]`` fit each critic's readouts, the next ``sizes[1]`` choose
+    its ridge (the bound read there is its ``"choice"``), and the rest
+    test: each critic's bound there (``"estimates"``, ``"errors"``) and,
+    with ``baseline`` (the index of one of ``groups``), its difference with
+    the baseline's on the same pairs, and the difference's error from the
+    pairs' differenced influences (``"gains"``, ``"gain_errors"``). Groups
+    may differ in width; critics of one width share a feature map drawn
+    from ``seed``, every batch's marginal pairs come from ``seed`` too (a
+    group's readings do not depend on the others), and every critic is
+    tested on the same marginal pairs.
+
+    ``screen``: groups that may be screened (a pair round's). They are
+    first solved with fewer features, marginal pairs and Newton steps
+    (``_SCREEN``); the ``keep`` whose choice reads the most are then solved
+    in full, beside the groups not in ``screen``. A screened-out group's
+    choice is its cheap critic's, and its readings on the test rows NaN:
+    it cannot be a round's move.
+    """
+    n_train, n_choose = sizes
+    device = z.device
+    rows = torch.arange(len(z), device=device)
+    train, choose = rows[:n_train], rows[n_train : n_train + n_choose]
+    test = rows[n_train + n_choose :]
+    # The test's marginal pairs, from a stream of their own.
+    generator = torch.Generator(device=device).manual_seed(seed + 1)
+    J, K = sample_marginal_indices(
+        len(test), marginal_eval_size(len(test)), replace=True, generator=generator
+    )
+    choice = torch.empty(len(groups), device=device)
+    t_joint = torch.empty(len(groups), len(test), device=device)
+    t_marginal = torch.empty(len(groups), len(J), device=device)
+    rounds = min(
+        CONVEX_SETTINGS["marginal_rounds"], CONVEX_SETTINGS["max_marginal"] // n_train
+    )
+    pairs = n_train * (1 + max(1, rounds)) + len(J)
+
+    def solve(members, screening=False):
+        for width, indices in _by_width([groups[g] for g in members]).items():
+            width += y.shape[1]
+            for batch in _batches([members[i] for i in indices], pairs, width):
+                generator = torch.Generator(device=device).manual_seed(seed)
+                feature_map = random_feature_map(width, generator, device)
+                chunk = [groups[g] for g in batch]
+                if screening:
+                    # Every fourth random feature (each bandwidth's share)
+                    # and _SCREEN's settings; only the choice is read.
+                    omega, bias = feature_map
+                    cheap = omega[:, :: _SCREEN["stride"]], bias[:: _SCREEN["stride"]]
+                    _, choice[batch] = solve_and_choose(
+                        z, chunk, y, train, choose, cheap, generator,
+                        _SCREEN["rounds"], _SCREEN["max_iter"],
+                    )  # fmt: skip
+                    continue
+                w, choice[batch] = solve_and_choose(
+                    z, chunk, y, train, choose, feature_map, generator
+                )
+                w = w[:, 0, :, None]
+                joint = features(inputs(z, y, chunk, test, test), feature_map)
+                marginal = features(inputs(z, y, chunk, test[J], test[K]), feature_map)
+                t_joint[batch] = (joint @ w)[..., 0]
+                t_marginal[batch] = (marginal @ w)[..., 0]
+
+    solved = list(range(len(groups)))
+    if screen is not None and len(screen) > keep:
+        screen = sorted(screen)
+        solve(screen, screening=True)
+        best = torch.argsort(-choice[screen], stable=True)[:keep].tolist()
+        dropped = set(screen) - {screen[i] for i in best}
+        solved = [g for g in solved if g not in dropped]
+    solve(solved)
+    t_joint, t_marginal = t_joint[solved], t_marginal[solved]
+    weights = _DV.weights(t_marginal)
+    out = {
+        "estimates": _DV.estimate(t_joint, t_marginal),
+        "errors": resampled_standard_error(t_joint, weights, J, K),
+    }
+    if baseline is not None:
+        b = solved.index(baseline)
+        out["gains"] = out["estimates"] - out["estimates"][b]
+        out["gain_errors"] = resampled_standard_error(
+            t_joint - t_joint[b], weights - weights[b], J, K
+        )
+    # A screened-out critic's readings on the test rows: NaN, unread.
+    result = {"choice": choice.double().cpu().numpy()}
+    for key, value in out.items():
+        result[key] = np.full(len(groups), np.nan)
+        result[key][solved] = value.double().cpu().numpy()
+    return result

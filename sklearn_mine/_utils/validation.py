@@ -18,6 +18,7 @@ from .stack import warn
 
 __all__ = [
     "GROUPED_CONSTRAINTS",
+    "GROUPED_CRITICS",
     "TRAINING_CONSTRAINTS",
     "check_conditioning",
     "check_conditioning_form",
@@ -43,6 +44,10 @@ MAX_VALID = 50_000
 # less the renamed ones), from the one table of sklearn_mine._utils.parameters.
 TRAINING_CONSTRAINTS = constraints("MINEEstimator")
 GROUPED_CONSTRAINTS = constraints("mutual_info_mine")
+# The critics of the per-group body (mutual_info_mine and the retraining
+# tests): an MLP trained by gradient steps, or a random-feature critic solved
+# by Newton's method (docs/convex.md).
+GROUPED_CRITICS = ("concat", "convex")
 
 
 def resolve_device(device):
