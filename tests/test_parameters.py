@@ -62,6 +62,7 @@ OWN = {
         "random_state",
         "n_jobs",
         "cv",
+        "critic",
     },
 }
 OWN["mutual_info_mine_classif"] = OWN["mutual_info_mine"]

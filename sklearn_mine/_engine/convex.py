@@ -114,7 +114,7 @@ def features(u, feature_map):
     return out
 
 
-def solve_readouts(joint, marginal, ridges, max_iter, tol=1e-6):
+def solve_readouts(joint, marginal, ridges, max_iter, tol=1e-6, offset=None):
     """The readouts maximising the ridge-penalised DV bound, for each ridge.
 
     Parameters
@@ -129,6 +129,9 @@ def solve_readouts(joint, marginal, ridges, max_iter, tol=1e-6):
         Most Newton steps.
     tol : float
         Steps stop once none raises a critic's objective by more.
+    offset : torch.Tensor of shape (m,) or None
+        A fixed critic's scores on the marginal pairs, which every readout
+        adds its own to (:func:`newton`).
 
     Returns
     -------
@@ -143,6 +146,7 @@ def solve_readouts(joint, marginal, ridges, max_iter, tol=1e-6):
         lam,
         max_iter,
         tol,
+        offset,
     )
 
 
@@ -159,13 +163,18 @@ def feature_metric(features):
     return evals.to(features.dtype).clamp(min=0), evecs.to(features.dtype)
 
 
-def newton(mean, metric, marginal, lam, max_iter, tol):
+def newton(mean, metric, marginal, lam, max_iter, tol, offset=None):
     """Readouts ``w`` of shape (batch, k, n_features) maximising the DV bound.
 
     Readout ``[b, j]`` has joint features' mean ``mean[b, j]``, penalty
     ``lam[j]`` and the marginal features ``marginal[b]``, which the ``k``
     readouts of a batch share (one wide matrix product a step serves them
-    all); ``metric``: :func:`feature_metric` of each batch.
+    all); ``metric``: :func:`feature_metric` of each batch. ``offset``: a
+    fixed critic's scores on the marginal pairs, shape (m,), added to every
+    readout's (the critic is then that one plus the readout's features:
+    at w = 0 it reads the fixed critic's bound, and Newton's steps only
+    raise it). Its joint scores add a constant to the objective, which
+    does not move w.
     """
     evals, evecs = metric
     shape, m = mean.shape, marginal.shape[1]
@@ -173,7 +182,11 @@ def newton(mean, metric, marginal, lam, max_iter, tol):
     mean = mean.reshape(-1, shape[-1])
     lam = lam.repeat(shape[0])
     w = torch.zeros_like(mean)
-    scores = mean.new_zeros(len(mean), m)
+    scores = (
+        mean.new_zeros(len(mean), m)
+        if offset is None
+        else offset.expand(len(mean), m).clone()
+    )
 
     def objective(rows, w, scores):
         log_mean = torch.logsumexp(scores, -1) - math.log(m)
@@ -224,35 +237,50 @@ def inputs(z, y, groups, rows_x, rows_y):
     return torch.cat([x, y], dim=-1)
 
 
-def dv_scores(z, y, groups, w, feature_map, rows, n_marginal, generator):
+def dv_scores(z, y, groups, w, feature_map, rows, n_marginal, generator, offset=None):
     """Each readout's scores on the pairs of ``rows`` and on marginal pairs.
 
     ``w`` has shape (n_critics, n_readouts, n_features). The marginal pairs
-    are resampled from ``rows``, the same for every critic. Returns the
-    joint and marginal scores, of shape (n_critics, n_readouts, pairs),
-    and the marginal pairs' indices ``J, K`` into ``rows``.
+    are resampled from ``rows``, the same for every critic. ``offset``:
+    None, or ``offset(rows_x, rows_y)``, a fixed critic's scores on pairs,
+    added to every readout's. Returns the joint and marginal scores, of
+    shape (n_critics, n_readouts, pairs), and the marginal pairs' indices
+    ``J, K`` into ``rows``.
     """
     J, K = sample_marginal_indices(
         len(rows), n_marginal, replace=True, generator=generator
     )
     joint = features(inputs(z, y, groups, rows, rows), feature_map)
     marginal = features(inputs(z, y, groups, rows[J], rows[K]), feature_map)
-    t_joint = joint @ w.transpose(1, 2)
-    t_marginal = marginal @ w.transpose(1, 2)
-    return t_joint.transpose(1, 2), t_marginal.transpose(1, 2), J, K
+    t_joint = (joint @ w.transpose(1, 2)).transpose(1, 2)
+    t_marginal = (marginal @ w.transpose(1, 2)).transpose(1, 2)
+    if offset is not None:
+        t_joint = t_joint + offset(rows, rows)
+        t_marginal = t_marginal + offset(rows[J], rows[K])
+    return t_joint, t_marginal, J, K
 
 
 def dv_reading(
-    z, y, groups, w, feature_map, rows, n_marginal, generator, with_error=True
+    z,
+    y,
+    groups,
+    w,
+    feature_map,
+    rows,
+    n_marginal,
+    generator,
+    with_error=True,
+    offset=None,
 ):
     """Each readout's DV bound on the pairs of ``rows``, and its standard error.
 
     ``w`` has shape (n_critics, n_readouts, n_features); so do the returns,
     less the last axis. The marginal pairs are resampled from ``rows``.
-    Without ``with_error`` the error returned is None.
+    Without ``with_error`` the error returned is None; ``offset``: as
+    :func:`dv_scores`'.
     """
     t_joint, t_marginal, J, K = dv_scores(
-        z, y, groups, w, feature_map, rows, n_marginal, generator
+        z, y, groups, w, feature_map, rows, n_marginal, generator, offset
     )
     estimate = _DV.estimate(t_joint, t_marginal)
     if not with_error:
@@ -288,7 +316,16 @@ def training_marginals(n_train, generator, rounds=None):
 
 
 def solve_and_choose(
-    z, groups, y, train, choose, feature_map, generator, rounds=None, max_iter=None
+    z,
+    groups,
+    y,
+    train,
+    choose,
+    feature_map,
+    generator,
+    rounds=None,
+    max_iter=None,
+    offset=None,
 ):
     """Each critic's readout, solved on ``train``'s pairs at every ridge,
     at the ridge that reads the most on ``choose``'s.
@@ -296,9 +333,11 @@ def solve_and_choose(
     ``groups`` all of one width. Each critic's ridge is chosen as an MLP
     critic's epoch is: by its bound on held-out pairs, against as many
     marginal pairs (at least 3000). ``rounds`` of marginal pairs and
-    ``max_iter`` Newton steps: the settings' by default. Returns the
-    readouts, of shape (n_critics, 1, n_features), and their bounds on
-    ``choose``.
+    ``max_iter`` Newton steps: the settings' by default. ``offset``: None,
+    or a fixed critic that every critic adds its readout to, as
+    ``offset(rows_x, rows_y)``, its scores on pairs (:func:`newton`).
+    Returns the readouts, of shape (n_critics, 1, n_features), and their
+    bounds on ``choose``.
     """
     J, K = training_marginals(len(train), generator, rounds)
     n_train = len(train)
@@ -307,11 +346,12 @@ def solve_and_choose(
         features(inputs(z, y, groups, train[J], train[K]), feature_map),
         [ridge / n_train for ridge in CONVEX_SETTINGS["ridges"]],
         max_iter or CONVEX_SETTINGS["max_iter"],
+        offset=None if offset is None else offset(train[J], train[K]),
     )
     n_choose = len(choose)
     selection_pairs = max(n_choose, min(marginal_eval_size(n_choose), 3000))
     chosen, _ = dv_reading(
-        z, y, groups, w, feature_map, choose, selection_pairs, generator, False
+        z, y, groups, w, feature_map, choose, selection_pairs, generator, False, offset
     )
     best = chosen.argmax(dim=1)
     every = torch.arange(len(groups), device=z.device)

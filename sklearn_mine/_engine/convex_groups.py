@@ -29,6 +29,8 @@ estimates are read, as in the batches, for the groups in ``read`` only (a
 copy's is never used).
 """
 
+from functools import partial
+
 import numpy as np
 import torch
 from sklearn.utils.parallel import Parallel, delayed
@@ -49,7 +51,7 @@ from .convex import (
 )
 from .sampling import sample_marginal_indices
 
-__all__ = ["fit_convex_groups", "solve_and_compare"]
+__all__ = ["fit_convex_groups", "solve_and_compare", "stage_scores"]
 
 _DV = make_objective("dv")
 
@@ -264,7 +266,25 @@ def fit_convex_groups(
     }
 
 
-def solve_and_compare(z, groups, y, sizes, seed, baseline=None, screen=None, keep=0):
+def stage_scores(z, y, stages, rows_x, rows_y):
+    """The scores of a critic built in stages on the pairs of ``rows_x``
+    and ``rows_y``: the sum of each stage's readout of its own features.
+
+    ``stages``: ``(columns, feature_map, w)`` each, as
+    :func:`solve_and_compare` returns them.
+    """
+    total = 0.0
+    for columns, feature_map, w in stages:
+        total = (
+            total
+            + features(inputs(z, y, [columns], rows_x, rows_y), feature_map)[0] @ w
+        )
+    return total
+
+
+def solve_and_compare(
+    z, groups, y, sizes, seed, baseline=None, screen=None, keep=0, parent=None
+):
     """Convex critics solved, chosen, and read against a baseline's.
 
     The convex counterpart of training a selection round's critics and
@@ -286,6 +306,14 @@ def solve_and_compare(z, groups, y, sizes, seed, baseline=None, screen=None, kee
     in full, beside the groups not in ``screen``. A screened-out group's
     choice is its cheap critic's, and its readings on the test rows NaN:
     it cannot be a round's move.
+
+    ``parent``: None, or the stages of a critic (the one that chose the
+    current set) that every critic adds its readout to, as an MLP critic
+    starts from it: each critic is then the parent plus a readout of its
+    own columns' features, reads the parent's bound at a readout of 0, and
+    the baseline and each candidate differ only in what the candidate's
+    columns add. ``"critics"``: each solved group's stages (the parent's
+    and its own), None where screened out.
     """
     n_train, n_choose = sizes
     device = z.device
@@ -297,6 +325,8 @@ def solve_and_compare(z, groups, y, sizes, seed, baseline=None, screen=None, kee
     J, K = sample_marginal_indices(
         len(test), marginal_eval_size(len(test)), replace=True, generator=generator
     )
+    offset = None if not parent else partial(stage_scores, z, y, parent)
+    critics = [None] * len(groups)
     choice = torch.empty(len(groups), device=device)
     t_joint = torch.empty(len(groups), len(test), device=device)
     t_marginal = torch.empty(len(groups), len(J), device=device)
@@ -319,17 +349,16 @@ def solve_and_compare(z, groups, y, sizes, seed, baseline=None, screen=None, kee
                     cheap = omega[:, :: _SCREEN["stride"]], bias[:: _SCREEN["stride"]]
                     _, choice[batch] = solve_and_choose(
                         z, chunk, y, train, choose, cheap, generator,
-                        _SCREEN["rounds"], _SCREEN["max_iter"],
+                        _SCREEN["rounds"], _SCREEN["max_iter"], offset,
                     )  # fmt: skip
                     continue
                 w, choice[batch] = solve_and_choose(
-                    z, chunk, y, train, choose, feature_map, generator
+                    z, chunk, y, train, choose, feature_map, generator, offset=offset
                 )
-                w = w[:, 0, :, None]
-                joint = features(inputs(z, y, chunk, test, test), feature_map)
-                marginal = features(inputs(z, y, chunk, test[J], test[K]), feature_map)
-                t_joint[batch] = (joint @ w)[..., 0]
-                t_marginal[batch] = (marginal @ w)[..., 0]
+                scores = dv_scores_on(z, y, chunk, w, feature_map, test, J, K)
+                t_joint[batch], t_marginal[batch] = scores
+                for g, readout in zip(batch, w[:, 0]):
+                    critics[g] = [*(parent or []), (groups[g], feature_map, readout)]
 
     solved = list(range(len(groups)))
     if screen is not None and len(screen) > keep:
@@ -340,6 +369,9 @@ def solve_and_compare(z, groups, y, sizes, seed, baseline=None, screen=None, kee
         solved = [g for g in solved if g not in dropped]
     solve(solved)
     t_joint, t_marginal = t_joint[solved], t_marginal[solved]
+    if offset is not None:
+        t_joint = t_joint + offset(test, test)
+        t_marginal = t_marginal + offset(test[J], test[K])
     weights = _DV.weights(t_marginal)
     out = {
         "estimates": _DV.estimate(t_joint, t_marginal),
@@ -352,8 +384,17 @@ def solve_and_compare(z, groups, y, sizes, seed, baseline=None, screen=None, kee
             t_joint - t_joint[b], weights - weights[b], J, K
         )
     # A screened-out critic's readings on the test rows: NaN, unread.
-    result = {"choice": choice.double().cpu().numpy()}
+    result = {"choice": choice.double().cpu().numpy(), "critics": critics}
     for key, value in out.items():
         result[key] = np.full(len(groups), np.nan)
         result[key][solved] = value.double().cpu().numpy()
     return result
+
+
+def dv_scores_on(z, y, groups, w, feature_map, rows, J, K):
+    """Readouts ``w`` (n_critics, 1, n_features) scored on the pairs of
+    ``rows`` and on the marginal pairs ``(rows[J], rows[K])``."""
+    w = w[:, 0, :, None]
+    joint = features(inputs(z, y, groups, rows, rows), feature_map)
+    marginal = features(inputs(z, y, groups, rows[J], rows[K]), feature_map)
+    return (joint @ w)[..., 0], (marginal @ w)[..., 0]

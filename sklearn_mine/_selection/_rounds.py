@@ -8,6 +8,7 @@ from scipy.stats import norm
 from sklearn.utils.parallel import Parallel, delayed
 
 from .._engine.batches import PairDataset
+from .._engine.convex_groups import solve_and_compare
 from .._engine.grouped import (
     SuccessiveHalving,
     chunk_columns,
@@ -49,6 +50,10 @@ MAX_PAIR_FEATURES = 45
 # the single round's scores (docs/selection.md).
 SCREEN_FIRST_RUNG = 8
 SCREEN_KEEP = 4
+# Convex critics are screened in one rung: all solved cheaply, then the
+# best CONVEX_SCREEN_KEEP by that solve's choice solved in full (see
+# convex_groups.solve_and_compare).
+CONVEX_SCREEN_KEEP = 16
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,9 @@ class Training:
     ``folds``: each fold's rows (see ``Fold``); ``columns``: each feature's
     columns of z, the shadows' after the ``n_features`` of X; ``seeds``: the
     first round's critics' seed and the batches'; ``params``: the settings
-    of ``train_critics``; ``n_jobs``: trainings side by side.
+    of ``train_critics``; ``n_jobs``: trainings side by side; ``critic``:
+    ``"concat"`` trains MLP critics, ``"convex"`` solves random-feature
+    critics (``docs/convex.md``), which need no start and no screening.
     """
 
     folds: list
@@ -67,6 +74,7 @@ class Training:
     seeds: tuple
     params: dict
     n_jobs: int | None = None
+    critic: str = "concat"
 
 
 @dataclass(frozen=True)
@@ -203,6 +211,43 @@ def train_and_test_chunk(
     }
 
 
+def _solve_chunk(fold, groups, seed, has_baseline, training, screen, parent):
+    """``train_and_test_chunk``'s readings from convex critics of ``groups``.
+
+    The baseline's critic, last with ``has_baseline``, is solved beside the
+    candidates' and read on the same test pairs. ``screen``: None, or the
+    groups that may be screened; ``parent``: None, or the stages of the
+    convex critic that chose the baseline, which every critic adds its
+    readout to (``convex_groups.solve_and_compare``); ``"critics"``: each
+    group's stages, from which the next round's start.
+    """
+    device = training.params["device"]
+    z = torch.as_tensor(np.asarray(fold.z), dtype=torch.float32, device=device)
+    y = torch.as_tensor(np.asarray(fold.y), dtype=torch.float32, device=device)
+    out = solve_and_compare(
+        z,
+        groups,
+        y.reshape(len(y), -1),
+        (fold.n_train, fold.n_choose),
+        seed,
+        baseline=len(groups) - 1 if has_baseline else None,
+        screen=screen,
+        keep=CONVEX_SCREEN_KEEP,
+        parent=parent,
+    )
+    if not has_baseline:
+        # The gain over the empty set is the estimate.
+        out["gains"], out["gain_errors"] = out["estimates"], out["errors"]
+    return {
+        "choice": out["choice"],
+        "estimates": out["estimates"],
+        "errors": out["errors"],
+        "gains": out["gains"],
+        "gain_errors": out["gain_errors"],
+        "critics": out["critics"],
+    }
+
+
 def _fit_in_fold(fold, new_sets, baseline, parent, training, screened):
     """Train the critics of ``new_sets`` and of ``baseline`` in one fold.
 
@@ -219,34 +264,48 @@ def _fit_in_fold(fold, new_sets, baseline, parent, training, screened):
     sets = [s for s in new_sets if s] + ([baseline] if baseline else [])
     kept = [g for g, s in enumerate(new_sets) if s]
     groups = [[c for j in s for c in columns[j]] for s in sets]
-    starts = [
-        None if parent is None else (parent, critic_rows(columns, baseline, s))
-        for s in sets
-    ]
-    if screened is not None:
-        # Whether each of sets may be screened: the baseline, last, never.
-        screenable = [screened[g] for g in kept] + ([False] if baseline else [])
-    # The baseline is trained in every chunk, beside its candidates.
-    chunks = [
-        [*chunk, *([len(sets) - 1] if baseline else [])]
-        for chunk in (chunk_groups(len(kept), training.n_jobs) if kept else [[]])
-    ]
-    results = Parallel(n_jobs=training.n_jobs)(
-        delayed(train_and_test_chunk)(
-            *chunk_columns(fold.z, [groups[g] for g in chunk]),
-            [starts[g] for g in chunk],
-            fold.y,
-            [critic_seed] * len(chunk),
-            (fold.n_train, fold.n_choose),
-            batch_seed,
-            training.params,
-            bool(baseline),
-            None
-            if screened is None
-            else [g for g, i in enumerate(chunk) if not screenable[i]],
+    if training.critic == "convex":
+        # Solved, not trained: no start, no screening, one call whose
+        # batches are convex_groups'.
+        chunks = [list(range(len(sets)))]
+        screen = (
+            None if screened is None else [i for i, g in enumerate(kept) if screened[g]]
         )
-        for chunk in chunks
-    )
+        results = [
+            _solve_chunk(
+                fold, groups, critic_seed, bool(baseline), training, screen, parent
+            )
+        ]
+    else:
+        starts = [
+            None if parent is None else (parent, critic_rows(columns, baseline, s))
+            for s in sets
+        ]
+        screenable = None
+        if screened is not None:
+            # Whether each of sets may be screened: the baseline, last, never.
+            screenable = [screened[g] for g in kept] + ([False] if baseline else [])
+        # The baseline is trained in every chunk, beside its candidates.
+        chunks = [
+            [*chunk, *([len(sets) - 1] if baseline else [])]
+            for chunk in (chunk_groups(len(kept), training.n_jobs) if kept else [[]])
+        ]
+        results = Parallel(n_jobs=training.n_jobs)(
+            delayed(train_and_test_chunk)(
+                *chunk_columns(fold.z, [groups[g] for g in chunk]),
+                [starts[g] for g in chunk],
+                fold.y,
+                [critic_seed] * len(chunk),
+                (fold.n_train, fold.n_choose),
+                batch_seed,
+                training.params,
+                bool(baseline),
+                None
+                if screenable is None
+                else [g for g, i in enumerate(chunk) if not screenable[i]],
+            )
+            for chunk in chunks
+        )
     out = {key: [None] * len(new_sets) for key in results[0]}
     for chunk, result in zip(chunks, results):
         # The candidates, less the baseline at the end.
@@ -323,7 +382,10 @@ def best_move(moves, selected, parents, training, test, null_moves=()):
         if null_moves
         else np.nan
     )
-    best = int(np.argmax(readings.choice[:n_moves]))
+    # Convex critics screened out of a pair round have no test readings
+    # (NaN) and are never the move.
+    choice = np.where(np.isnan(readings.gains), -np.inf, readings.choice)
+    best = int(np.argmax(choice[:n_moves]))
     scores = np.full(training.n_features, np.nan)
     for move, choice in zip(moves, readings.choice):
         for j in move:

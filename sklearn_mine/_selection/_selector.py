@@ -18,7 +18,12 @@ from .._utils.features import (
     encode_target,
 )
 from .._utils.parameters import constraints
-from .._utils.validation import check_marginal_batch_size, draw_seed, resolve_device
+from .._utils.validation import (
+    GROUPED_CRITICS,
+    check_marginal_batch_size,
+    draw_seed,
+    resolve_device,
+)
 from ._crossfit import encoding_order, make_folds, make_splits
 from ._report import history_table, log_move, round_scores
 from ._rounds import MoveTest, Training, best_move, pair_features, read_set
@@ -118,6 +123,14 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         Seeds the split, the critics and the batches.
     n_jobs : int or None, default=None
         Trainings run side by side in a round, with joblib's conventions.
+    critic : {"concat", "convex"}, default="concat"
+        ``"concat"``: each candidate set's critic is an MLP on its columns
+        and y, trained by gradient steps from the critic that chose the
+        current set (the settings below). ``"convex"``: a random-feature
+        critic solved by a few Newton steps on the Donsker-Varadhan bound
+        (``docs/convex.md``), several times cheaper; the MLP's training
+        settings, ``objective`` included, do not apply to it, and a pair
+        round's critics are all solved, not screened.
     objective : {"mine", "dv", "mine-f", "nwj", "js", "smile", "infonce"}, \
 default="mine"
         Training bound and reported estimate, as in :func:`mutual_info_mine`.
@@ -285,6 +298,7 @@ default="mine"
         "interactions": [StrOptions({"auto"}), "boolean"],
         "n_jobs": [Integral, None],
         "cv": ["cv_object"],
+        "critic": [StrOptions(set(GROUPED_CRITICS))],
         **_TRAINING_CONSTRAINTS,
     }
 
@@ -301,6 +315,7 @@ default="mine"
         interactions="auto",
         random_state=None,
         n_jobs=None,
+        critic="concat",
         objective="mine",
         tau=5.0,
         hidden_units=16,
@@ -332,6 +347,7 @@ default="mine"
         self.interactions = interactions
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.critic = critic
         self.objective = objective
         self.tau = tau
         self.hidden_units = hidden_units
@@ -431,6 +447,7 @@ default="mine"
             seeds=seeds,
             params=params,
             n_jobs=self.n_jobs,
+            critic=self.critic,
         )
         return training, null_moves
 
