@@ -2,6 +2,7 @@
 
 Run: python benchmarks/bench_selection.py [--quick] [--seeds 10] [--cv-seeds 3]
      [--tables recovery cost cv patience speed] [--rounds] [--set NAME=VALUE ...]
+     [--convex NAME=VALUE ...]
      [--n 1000]
      [--cases friedman-copies product xor noise-100 diabetes breast-cancer]
 
@@ -79,6 +80,7 @@ import time
 import warnings
 
 import numpy as np
+from common.internals import CONVEX_SETTINGS
 from common.options import parse_overrides
 from common.selection import (
     SELECTOR_PARAMS,
@@ -513,6 +515,14 @@ def main():
         "tables, values as Python literals (validation_fraction=0.5)",
     )
     parser.add_argument(
+        "--convex",
+        nargs="+",
+        default=[],
+        metavar="NAME=VALUE",
+        help="convex critics' settings (CONVEX_SETTINGS, n_features=256), "
+        "for runs with --set critic=convex",
+    )
+    parser.add_argument(
         "--rounds",
         action="store_true",
         help="with the recovery table, also print every round of the selector",
@@ -520,6 +530,7 @@ def main():
     args = parser.parse_args()
     N = args.n
     SELECTOR_PARAMS.update(parse_overrides(args.set))
+    CONVEX_SETTINGS.update(parse_overrides(args.convex))
     seeds = args.seeds or (3 if args.quick else 10)
     cv_seeds = args.cv_seeds or (1 if args.quick else 3)
     warnings.filterwarnings("ignore", category=UserWarning)
