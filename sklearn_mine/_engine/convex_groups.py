@@ -150,7 +150,9 @@ def _fit_family(z, groups, values, y, n_train, seed, read):
         )
         return features(torch.cat([values[blocks, J], y[K]], dim=-1), feature_map)
 
-    marginal = shared(*training_marginals(n, generator))
+    marginal = shared(
+        *training_marginals(n, generator, CONVEX_SETTINGS["family_rounds"])
+    )
     metric = feature_metric(marginal.unsqueeze(0))
     selection = shared(
         *sample_marginal_indices(
