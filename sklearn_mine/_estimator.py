@@ -15,6 +15,7 @@ from ._engine import readout
 from ._engine.batches import PairDataset
 from ._engine.bounds import near_cap_message
 from ._engine.callbacks import cut_short_message, estimator_callbacks
+from ._engine.convex import solve_module
 from ._engine.critics import CRITICS
 from ._engine.inputs import (
     critic_inputs,
@@ -57,11 +58,17 @@ class MINEEstimator(BaseEstimator):
 
     Parameters
     ----------
-    critic : {"concat", "separable"}, default="concat"
+    critic : {"concat", "separable", "convex"}, default="concat"
         ``"concat"``: an MLP on ``[x, y]``. ``"separable"``:
         :math:`g(x)^\\top h(y)`, which scores all pairs of a batch in one
         matrix product, so that each step uses the batch's ``b(b - 1)``
         marginal pairs instead of ``marginal_batch_size`` resampled ones.
+        ``"convex"``: a linear readout of fixed random features of
+        ``[x, y]``, solved by a few Newton steps on the Donsker-Varadhan bound
+        rather than trained (``docs/convex.md``): no gradient steps, so the
+        training parameters (``hidden_units`` to ``patience``, ``callbacks``,
+        ``compile``) do not apply; it takes ``objective`` "mine" or "dv" and
+        ``reference`` "resample" or "auto" (which then stays "resample").
     reference : {"auto", "resample", "copula", "uniform", "gaussian"}, \
             default="auto"
         Where the samples of the product of the marginals come from.
@@ -364,6 +371,7 @@ class MINEEstimator(BaseEstimator):
         if (
             self.reference == "auto"
             and self.objective != "infonce"
+            and self.critic != "convex"
             and gaussian_reads_more(train_ds, valid_ds, self.mutual_info_)
         ):
             self.reference_ = "copula"
@@ -412,13 +420,22 @@ class MINEEstimator(BaseEstimator):
             valid_dataset=valid_ds,
             callbacks=callbacks,
         )
-        self.net_.fit(train_ds, None)
+        if self.critic == "convex":
+            # Solved, not trained: no epochs, no steps (docs/convex.md).
+            self.net_.initialize()
+            solve_module(self.net_.module_, train_ds, valid_ds, seeds["batch_seed"])
+            self.history_ = {
+                key: np.array([])
+                for key in ("epoch", "step", "train_bound", "valid_bound")
+            }
+            self.best_epoch_ = self.n_steps_ = 0
+        else:
+            self.net_.fit(train_ds, None)
+            self.history_ = readout.training_history(self.net_, self.steps_per_epoch)
+            self.best_epoch_ = int(early_stopping.best_epoch_)
+            self.n_steps_ = int(self.history_["epoch"][-1]) * self.steps_per_epoch
         readout.floor_divergences(self.net_, valid_ds)
         self.critic_ = self.net_.module_
-
-        self.history_ = readout.training_history(self.net_, self.steps_per_epoch)
-        self.best_epoch_ = int(early_stopping.best_epoch_)
-        self.n_steps_ = int(self.history_["epoch"][-1]) * self.steps_per_epoch
         # The kept critic on the held-out pairs it was chosen on: the value
         # recorded for its epoch, now with its standard error.
         result = readout.evaluate(self.net_, valid_ds)

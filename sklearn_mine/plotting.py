@@ -65,6 +65,11 @@ def plot_history(
     'gradient steps'
     """
     check_is_fitted(estimator, "history_")
+    if len(estimator.history_["epoch"]) == 0:
+        raise ValueError(
+            f"The estimator's critic={estimator.critic!r} was solved, not "
+            "trained: it has no training history to plot."
+        )
     plt = _pyplot()
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 4))

@@ -42,6 +42,7 @@ __all__ = [
     "newton",
     "feature_metric",
     "solve_and_choose",
+    "solve_module",
     "solve_readouts",
     "training_marginals",
 ]
@@ -363,6 +364,31 @@ def solve_and_choose(
     best = chosen.argmax(dim=1)
     every = torch.arange(len(groups), device=z.device)
     return w[every, best].unsqueeze(1), chosen[every, best]
+
+
+def solve_module(module, train_ds, valid_ds, seed):
+    """Solve a :class:`~sklearn_mine._engine.critics.ConvexCritic`'s readout.
+
+    Fitted on ``train_ds``'s pairs at every ridge, the ridge chosen by the
+    bound on ``valid_ds``'s (as an MLP critic's epoch is chosen on them), and
+    written into ``module.readout``; ``seed`` draws the marginal pairs.
+    """
+    z = torch.cat([train_ds.x, valid_ds.x])
+    y = torch.cat([train_ds.y, valid_ds.y])
+    rows = torch.arange(len(z), device=z.device)
+    n_train = len(train_ds.x)
+    generator = torch.Generator(device=z.device).manual_seed(seed)
+    w, _ = solve_and_choose(
+        z,
+        [list(range(z.shape[1]))],
+        y,
+        rows[:n_train],
+        rows[n_train:],
+        (module.omega, module.bias),
+        generator,
+    )
+    with torch.no_grad():
+        module.readout.copy_(w[0, 0])
 
 
 def fit_chunk(z, groups, y, n_train, seed):

@@ -3,8 +3,11 @@
 import torch
 from torch import nn
 
+from .convex import features, random_feature_map
+
 __all__ = [
     "ConcatCritic",
+    "ConvexCritic",
     "NEECritic",
     "SeparableCritic",
     "critic_module",
@@ -301,7 +304,50 @@ class NEECritic(nn.Module):
             output.bias.zero_()
 
 
-CRITICS = {"concat": ConcatCritic, "separable": SeparableCritic}
+class ConvexCritic(nn.Module):
+    r"""A solved critic: :math:`t(x, y) = w^\top \phi([x, y])`.
+
+    :math:`\phi` is the fixed feature map of ``_engine/convex.py`` (random
+    Fourier features at four bandwidths and the products of the squashed
+    coordinates), drawn from ``random_state``; ``readout`` (w) is zero until
+    :func:`~sklearn_mine._engine.convex.solve_module` solves it by Newton's
+    method on the Donsker-Varadhan bound (``docs/convex.md``). The MLP
+    critics' shape parameters are taken and unused, so that
+    ``MINEEstimator`` builds every critic alike.
+    """
+
+    def __init__(
+        self,
+        n_features_x,
+        n_features_y,
+        hidden_units=None,
+        hidden_layers=None,
+        activation=None,
+        random_state=0,
+        radial_features=False,
+    ):
+        super().__init__()
+        width = n_features_x + n_features_y
+        generator = torch.Generator().manual_seed(int(random_state))
+        omega, bias = random_feature_map(width, generator, "cpu")
+        # Buffers: saved with the readout, and moved with the module.
+        self.register_buffer("omega", omega)
+        self.register_buffer("bias", bias)
+        self.readout = nn.Parameter(
+            torch.zeros(omega.shape[1] + width * (width + 1) // 2)
+        )
+
+    def forward(self, x, y):
+        return features(torch.cat([x, y], dim=-1), (self.omega, self.bias)) @ (
+            self.readout
+        )
+
+
+CRITICS = {
+    "concat": ConcatCritic,
+    "separable": SeparableCritic,
+    "convex": ConvexCritic,
+}
 
 
 def critic_module(critic, reference):

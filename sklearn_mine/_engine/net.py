@@ -64,6 +64,11 @@ class MINENet(NeuralNet):
         Passed to :class:`skorch.NeuralNet`.
     """
 
+    # The reference sampler that on_train_begin fits (MI-NEE's); None for a
+    # net that resamples its marginal pairs and never trains: a solved
+    # critic's (critic="convex").
+    reference_ = None
+
     def __init__(
         self,
         module,

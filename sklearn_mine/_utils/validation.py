@@ -191,6 +191,15 @@ def check_critic_combination(reference, objective, critic, marginal_batch_size):
             f"objective='infonce' scores pairs within a batch and cannot use "
             f"reference={reference!r}; use reference='resample' or 'auto'."
         )
+    if critic == "convex" and (
+        reference not in ("resample", "auto") or objective not in ("mine", "dv")
+    ):
+        raise ValueError(
+            "critic='convex' is solved on the Donsker-Varadhan bound against "
+            "resampled marginal pairs: it takes objective='mine' or 'dv' and "
+            f"reference='resample' or 'auto', not objective={objective!r} "
+            f"with reference={reference!r}."
+        )
     pairwise = critic == "separable" or objective == "infonce"
     if pairwise and marginal_batch_size is not None:
         raise ValueError(
