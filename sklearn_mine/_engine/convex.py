@@ -88,18 +88,25 @@ CONVEX_SETTINGS = {
 _DV = make_objective("dv")
 
 
-def random_feature_map(width, generator, device):
-    """Random frequencies and phases for inputs of ``width`` columns."""
+def random_feature_map(width, generator, device, cubic_y=0):
+    """Random frequencies and phases for inputs of ``width`` columns.
+
+    ``cubic_y``: with the last ``cubic_y`` columns y, the map also has the
+    products of every pair of x's squashed coordinates with each of y's
+    (:func:`features`); 0 for none.
+    """
     n, scales = CONVEX_SETTINGS["n_features"], CONVEX_SETTINGS["scales"]
     scale = torch.tensor(scales).repeat_interleave(math.ceil(n / len(scales)))[:n]
     omega = torch.randn(width, n, generator=generator) / (scale * math.sqrt(width))
     bias = 2 * math.pi * torch.rand(n, generator=generator)
+    if cubic_y:
+        return omega.to(device), bias.to(device), cubic_y
     return omega.to(device), bias.to(device)
 
 
 def features(u, feature_map):
     """phi(u) for inputs ``u`` of shape (..., n, width): (..., n, n_features)."""
-    omega, bias = feature_map
+    omega, bias, *cubic = feature_map
     n_fourier, width = omega.shape[1], u.shape[-1]
     # The products of the inputs' coordinates (squares included): a
     # Gaussian dependence's log ratio is a quadratic form of them. Each
@@ -109,16 +116,27 @@ def features(u, feature_map):
     # term (unsquashed, the worst of 160 estimates read 0.6 nats low, 0.19
     # squashed; docs/convex.md).
     a, b = torch.triu_indices(width, width, device=u.device)
+    # With a cubic map, y times the products of x's coordinates: the log
+    # ratio of y = f(x) + noise holds y f(x), which for an interaction of
+    # two x's is of the third degree (MutualInfoSelector's rounds).
+    n_y = cubic[0] if cubic else 0
+    c, d = torch.triu_indices(width - n_y, width - n_y, device=u.device)
+    n_cubic = len(c) * n_y
     # Written into one tensor in place: these are the largest arrays of a
     # call, and each temporary copy of them costs as much as computing them.
-    out = u.new_empty(*u.shape[:-1], n_fourier + len(a))
+    out = u.new_empty(*u.shape[:-1], n_fourier + len(a) + n_cubic)
     projected = torch.addmm(bias, u.reshape(-1, width), omega)
     fourier = out[..., :n_fourier]
     torch.cos(projected.reshape(fourier.shape), out=fourier)
     fourier.mul_(math.sqrt(2.0 / n_fourier))
     squash = CONVEX_SETTINGS["squash"]
     v = u if squash is None else squash * torch.tanh(u / squash)
-    torch.mul(v[..., a], v[..., b], out=out[..., n_fourier:])
+    quadratic = out[..., n_fourier : n_fourier + len(a)]
+    torch.mul(v[..., a], v[..., b], out=quadratic)
+    if n_cubic:
+        xx, y = v[..., c] * v[..., d], v[..., width - n_y :]
+        cubic_terms = out[..., n_fourier + len(a) :]
+        cubic_terms.copy_((xx[..., :, None] * y[..., None, :]).flatten(-2))
     return out
 
 

@@ -65,14 +65,20 @@ _BATCH_BUDGET = 2**25
 _SCREEN = {"stride": 4, "rounds": 2, "max_iter": 4}
 
 
-def _n_features(width):
-    return CONVEX_SETTINGS["n_features"] + width * (width + 1) // 2
+def _n_features(width, cubic_y=0):
+    n_x = width - cubic_y
+    return (
+        CONVEX_SETTINGS["n_features"]
+        + width * (width + 1) // 2
+        + n_x * (n_x + 1) // 2 * cubic_y
+    )
 
 
-def _batches(members, pairs, width):
+def _batches(members, pairs, width, cubic_y=0):
     """``members`` in batches of at most the budget's critics, of inputs
-    ``width`` columns wide and ``pairs`` pairs each."""
-    per_batch = max(1, _BATCH_BUDGET // (pairs * _n_features(width)))
+    ``width`` columns wide and ``pairs`` pairs each (``cubic_y``: as
+    :func:`.convex.random_feature_map`'s)."""
+    per_batch = max(1, _BATCH_BUDGET // (pairs * _n_features(width, cubic_y)))
     return [members[i : i + per_batch] for i in range(0, len(members), per_batch)]
 
 
@@ -340,15 +346,19 @@ def solve_and_compare(
     def solve(members, screening=False):
         for width, indices in _by_width([groups[g] for g in members]).items():
             width += y.shape[1]
-            for batch in _batches([members[i] for i in indices], pairs, width):
+            batches = _batches([members[i] for i in indices], pairs, width, y.shape[1])
+            for batch in batches:
                 generator = torch.Generator(device=device).manual_seed(seed)
-                feature_map = random_feature_map(width, generator, device)
+                feature_map = random_feature_map(
+                    width, generator, device, cubic_y=y.shape[1]
+                )
                 chunk = [groups[g] for g in batch]
                 if screening:
                     # Every fourth random feature (each bandwidth's share)
                     # and _SCREEN's settings; only the choice is read.
-                    omega, bias = feature_map
-                    cheap = omega[:, :: _SCREEN["stride"]], bias[:: _SCREEN["stride"]]
+                    omega, bias, *cubic = feature_map
+                    stride = _SCREEN["stride"]
+                    cheap = omega[:, ::stride], bias[::stride], *cubic
                     _, choice[batch] = solve_and_choose(
                         z, chunk, y, train, choose, cheap, generator,
                         _SCREEN["rounds"], _SCREEN["max_iter"], offset,
