@@ -35,6 +35,9 @@ __all__ = [
     "CONVEX_SETTINGS",
     "dv_reading",
     "dv_scores",
+    "feature_count",
+    "marginal_rounds",
+    "scores_on",
     "random_feature_map",
     "features",
     "fit_chunk",
@@ -104,6 +107,17 @@ def random_feature_map(width, generator, device, cubic_y=0):
     return omega.to(device), bias.to(device)
 
 
+def feature_count(width, cubic_y=0):
+    """How many features :func:`features` gives inputs of ``width`` columns
+    (``cubic_y``: as :func:`random_feature_map`'s)."""
+    n_x = width - cubic_y
+    return (
+        CONVEX_SETTINGS["n_features"]
+        + width * (width + 1) // 2
+        + n_x * (n_x + 1) // 2 * cubic_y
+    )
+
+
 def features(u, feature_map):
     """phi(u) for inputs ``u`` of shape (..., n, width): (..., n, n_features)."""
     omega, bias, *cubic = feature_map
@@ -120,8 +134,10 @@ def features(u, feature_map):
     # ratio of y = f(x) + noise holds y f(x), which for an interaction of
     # two x's is of the third degree (MutualInfoSelector's rounds).
     n_y = cubic[0] if cubic else 0
-    c, d = torch.triu_indices(width - n_y, width - n_y, device=u.device)
-    n_cubic = len(c) * n_y
+    n_cubic = 0
+    if n_y:
+        c, d = torch.triu_indices(width - n_y, width - n_y, device=u.device)
+        n_cubic = len(c) * n_y
     # Written into one tensor in place: these are the largest arrays of a
     # call, and each temporary copy of them costs as much as computing them.
     out = u.new_empty(*u.shape[:-1], n_fourier + len(a) + n_cubic)
@@ -263,6 +279,17 @@ def inputs(z, y, groups, rows_x, rows_y):
     return torch.cat([x, y], dim=-1)
 
 
+def scores_on(z, y, groups, w, feature_map, rows, J, K):
+    """Readouts ``w`` (n_critics, n_readouts, n_features) scored on the
+    pairs of ``rows`` and on the marginal pairs ``(rows[J], rows[K])``:
+    each of shape (n_critics, n_readouts, pairs)."""
+    joint = features(inputs(z, y, groups, rows, rows), feature_map)
+    marginal = features(inputs(z, y, groups, rows[J], rows[K]), feature_map)
+    t_joint = (joint @ w.transpose(1, 2)).transpose(1, 2)
+    t_marginal = (marginal @ w.transpose(1, 2)).transpose(1, 2)
+    return t_joint, t_marginal
+
+
 def dv_scores(z, y, groups, w, feature_map, rows, n_marginal, generator, offset=None):
     """Each readout's scores on the pairs of ``rows`` and on marginal pairs.
 
@@ -276,10 +303,7 @@ def dv_scores(z, y, groups, w, feature_map, rows, n_marginal, generator, offset=
     J, K = sample_marginal_indices(
         len(rows), n_marginal, replace=True, generator=generator
     )
-    joint = features(inputs(z, y, groups, rows, rows), feature_map)
-    marginal = features(inputs(z, y, groups, rows[J], rows[K]), feature_map)
-    t_joint = (joint @ w.transpose(1, 2)).transpose(1, 2)
-    t_marginal = (marginal @ w.transpose(1, 2)).transpose(1, 2)
+    t_joint, t_marginal = scores_on(z, y, groups, w, feature_map, rows, J, K)
     if offset is not None:
         t_joint = t_joint + offset(rows, rows)
         t_marginal = t_marginal + offset(rows[J], rows[K])
@@ -315,6 +339,13 @@ def dv_reading(
     return estimate, error
 
 
+def marginal_rounds(n_train, rounds=None):
+    """The rounds of marginal pairs of ``n_train`` training pairs: ``rounds``
+    (the settings' by default), fewer where they would pass max_marginal."""
+    rounds = rounds or CONVEX_SETTINGS["marginal_rounds"]
+    return max(1, min(rounds, CONVEX_SETTINGS["max_marginal"] // n_train))
+
+
 def training_marginals(n_train, generator, rounds=None):
     """Indices ``J, K`` of the marginal pairs a critic is fitted on.
 
@@ -323,13 +354,7 @@ def training_marginals(n_train, generator, rounds=None):
     every x and every y enters each round once; n_train pairs a round.
     ``rounds``: at most this many (the settings' by default).
     """
-    rounds = max(
-        1,
-        min(
-            rounds or CONVEX_SETTINGS["marginal_rounds"],
-            CONVEX_SETTINGS["max_marginal"] // n_train,
-        ),
-    )
+    rounds = marginal_rounds(n_train, rounds)
     if not CONVEX_SETTINGS["rounds"]:
         return sample_marginal_indices(
             n_train, rounds * n_train, replace=True, generator=generator

@@ -33,6 +33,8 @@ from functools import partial
 
 import numpy as np
 import torch
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 from sklearn.utils.parallel import Parallel, delayed
 
 from .batches import marginal_eval_size
@@ -40,12 +42,15 @@ from .bounds import dv_bound, make_objective, resampled_standard_error
 from .convex import (
     CONVEX_SETTINGS,
     dv_reading,
+    feature_count,
     feature_metric,
     features,
     fit_chunk,
     inputs,
+    marginal_rounds,
     newton,
     random_feature_map,
+    scores_on,
     solve_and_choose,
     training_marginals,
 )
@@ -65,20 +70,11 @@ _BATCH_BUDGET = 2**25
 _SCREEN = {"stride": 4, "rounds": 2, "max_iter": 4}
 
 
-def _n_features(width, cubic_y=0):
-    n_x = width - cubic_y
-    return (
-        CONVEX_SETTINGS["n_features"]
-        + width * (width + 1) // 2
-        + n_x * (n_x + 1) // 2 * cubic_y
-    )
-
-
 def _batches(members, pairs, width, cubic_y=0):
     """``members`` in batches of at most the budget's critics, of inputs
     ``width`` columns wide and ``pairs`` pairs each (``cubic_y``: as
     :func:`.convex.random_feature_map`'s)."""
-    per_batch = max(1, _BATCH_BUDGET // (pairs * _n_features(width, cubic_y)))
+    per_batch = max(1, _BATCH_BUDGET // (pairs * feature_count(width, cubic_y)))
     return [members[i : i + per_batch] for i in range(0, len(members), per_batch)]
 
 
@@ -107,24 +103,24 @@ def _families(z, groups, linked=()):
         canonical = block[np.lexsort(block.T[::-1])]
         key = (len(group), canonical.tobytes())
         by_values.setdefault(key, ([], canonical))[0].append(g)
-    # Value families joined through ``linked``, in order of first member.
-    root = list(range(len(by_values)))
+    # Value families joined through ``linked``: components of the graph
+    # whose edges join each link's families, numbered in order of their
+    # first member.
     family_of = {
         g: f for f, (members, _) in enumerate(by_values.values()) for g in members
     }
-
-    def find(f):
-        while root[f] != f:
-            f = root[f]
-        return f
-
-    for link in linked:
-        first = find(family_of[link[0]])
-        for g in link[1:]:
-            root[find(family_of[g])] = first
+    edges = np.array(
+        [(family_of[link[0]], family_of[g]) for link in linked for g in link[1:]],
+        dtype=int,
+    ).reshape(-1, 2)
+    graph = coo_matrix(
+        (np.ones(len(edges)), (edges[:, 0], edges[:, 1])),
+        shape=(len(by_values), len(by_values)),
+    )
+    _, component = connected_components(graph, directed=False)
     out = {}
     for f, (members, canonical) in enumerate(by_values.values()):
-        entry = out.setdefault(find(f), ([], []))
+        entry = out.setdefault(component[f], ([], []))
         entry[0].extend(members)
         entry[1].append(canonical)
     # The pool's blocks in an order of their own values, so that the pool
@@ -338,10 +334,7 @@ def solve_and_compare(
     choice = torch.empty(len(groups), device=device)
     t_joint = torch.empty(len(groups), len(test), device=device)
     t_marginal = torch.empty(len(groups), len(J), device=device)
-    rounds = min(
-        CONVEX_SETTINGS["marginal_rounds"], CONVEX_SETTINGS["max_marginal"] // n_train
-    )
-    pairs = n_train * (1 + max(1, rounds)) + len(J)
+    pairs = n_train * (1 + marginal_rounds(n_train)) + len(J)
 
     def solve(members, screening=False):
         for width, indices in _by_width([groups[g] for g in members]).items():
@@ -367,8 +360,8 @@ def solve_and_compare(
                 w, choice[batch] = solve_and_choose(
                     z, chunk, y, train, choose, feature_map, generator, offset=offset
                 )
-                scores = dv_scores_on(z, y, chunk, w, feature_map, test, J, K)
-                t_joint[batch], t_marginal[batch] = scores
+                scores = scores_on(z, y, chunk, w, feature_map, test, J, K)
+                t_joint[batch], t_marginal[batch] = (t[:, 0] for t in scores)
                 for g, readout in zip(batch, w[:, 0]):
                     critics[g] = [*(parent or []), (groups[g], feature_map, readout)]
 
@@ -401,12 +394,3 @@ def solve_and_compare(
         result[key] = np.full(len(groups), np.nan)
         result[key][solved] = value.double().cpu().numpy()
     return result
-
-
-def dv_scores_on(z, y, groups, w, feature_map, rows, J, K):
-    """Readouts ``w`` (n_critics, 1, n_features) scored on the pairs of
-    ``rows`` and on the marginal pairs ``(rows[J], rows[K])``."""
-    w = w[:, 0, :, None]
-    joint = features(inputs(z, y, groups, rows, rows), feature_map)
-    marginal = features(inputs(z, y, groups, rows[J], rows[K]), feature_map)
-    return (joint @ w)[..., 0], (marginal @ w)[..., 0]

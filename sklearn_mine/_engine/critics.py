@@ -3,7 +3,7 @@
 import torch
 from torch import nn
 
-from .convex import features, random_feature_map
+from .convex import feature_count, features, random_feature_map
 
 __all__ = [
     "ConcatCritic",
@@ -333,9 +333,7 @@ class ConvexCritic(nn.Module):
         # Buffers: saved with the readout, and moved with the module.
         self.register_buffer("omega", omega)
         self.register_buffer("bias", bias)
-        self.readout = nn.Parameter(
-            torch.zeros(omega.shape[1] + width * (width + 1) // 2)
-        )
+        self.readout = nn.Parameter(torch.zeros(feature_count(width)))
 
     def forward(self, x, y):
         return features(torch.cat([x, y], dim=-1), (self.omega, self.bias)) @ (
