@@ -25,7 +25,8 @@ that made it.
 - ``power``: the same tests on non-linear families with X and Y dependent
   given Z, at n = 500 and 1000.
 - ``pc``: causal-learn's PC on non-linear structural equation models of
-  6-10 variables, with this package's test (``register_causal_learn_test``),
+  6-10 variables, with this package's test (``register_causal_learn_test``;
+  method ``mine`` its default convex critics, ``mine-concat`` the MLPs),
   KCI and FisherZ: the skeleton's F1 and the seconds.
 
 Every process is held to one thread (torch's, and the BLAS's through
@@ -82,6 +83,9 @@ ALPHA = 0.05
 # Settings of this package's conditional test other than its defaults, in
 # the size, power and PC sections (--quick: fewer and shorter critics).
 MINE_TEST = {}
+# PC's methods that run the conditional test, and their critics: "mine" the
+# test's default (convex) critics, "mine-concat" the MLP critics.
+PC_MINE = {"mine": "convex", "mine-concat": "concat"}
 QUICK_MINE_TEST = dict(n_permutations=19, max_steps=100)
 # A section's records file in the records directory (see common.records).
 RECORDS = "conditional_{section}.jsonl"
@@ -233,11 +237,18 @@ ESTIMATORS = {
 # -------------------------------------------------------------------- tests
 
 
+def _settings(critic):
+    """MINE_TEST for this critic: the convex critics take no steps to cut."""
+    if critic == "convex":
+        return {k: v for k, v in MINE_TEST.items() if k != "max_steps"}
+    return MINE_TEST
+
+
 def _mine_test(X, y, Z, seed, critic="concat"):
     """The test's p-value, and beside it the min-p of its three statistics
     over the critics' pairings alone (the alternative combination)."""
     result = conditional_independence_test(
-        X, y, Z, random_state=seed, critic=critic, **MINE_TEST
+        X, y, Z, random_state=seed, critic=critic, **_settings(critic)
     )
     rows = [result.statistics[name][None] for name in ("neural", "linear", "quadratic")]
     return {
@@ -317,8 +328,11 @@ def _pc(data, method, seed):
     from causallearn.search.ConstraintBased.PC import pc
 
     kwargs = {}
-    if method == "mine":
-        register_causal_learn_test("mine", random_state=seed, **MINE_TEST)
+    if method in PC_MINE:
+        critic = PC_MINE[method]
+        register_causal_learn_test(
+            method, random_state=seed, critic=critic, **_settings(critic)
+        )
     graph = pc(data, ALPHA, method, show_progress=False, **kwargs)
     return graph
 

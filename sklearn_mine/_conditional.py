@@ -45,9 +45,11 @@ def conditional_independence_test(
     :math:`X \\perp Y \\mid Z` the copies and X are exchangeable as far as
     the neighbours are near: the test is valid even where X and y both
     depend strongly on Z, where a test of X and y alone, or of a global
-    permutation, rejects. A critic is trained on the observed ``[X, Z]``
-    and on each of ``n_permutations`` copies, all as one grouped network,
-    and the observed bound is ranked among them: one p-value. The
+    permutation, rejects. A critic is fitted to the observed ``[X, Z]``
+    and to each of ``n_permutations`` copies (by default convex critics
+    solved by Newton's method, ``docs/convex.md``; MLPs trained as one
+    grouped network with ``critic="concat"``), and the observed bound is
+    ranked among them: one p-value. The
     Gaussian-copula MI of the normal scores of ``[X, Z]`` with y, and the
     same with the scores' squares, cost no training: ranked among 1999
     local permutations of their own and combined by min-p, they give
@@ -69,9 +71,9 @@ def conditional_independence_test(
     random_state : int, RandomState instance or None, default=None
         Seeds the split, the critics and the permutations.
     **params
-        Training parameters of :func:`mutual_info_mine`, and its
-        ``critic``: ``"convex"`` solves each critic by Newton's method in
-        place of training it (``docs/convex.md``).
+        :func:`mutual_info_mine`'s ``critic`` and training parameters, as
+        for :func:`independence_test`: ``"convex"`` unless the call sets a
+        parameter that only the MLP reads (then ``"concat"``).
 
     Returns
     -------

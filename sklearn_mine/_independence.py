@@ -72,18 +72,22 @@ def independence_test(
     observed statistic is ranked among them, ``(1 + k) / (1 + B)`` (Ojala &
     Garriga, JMLR 2010, "Test 1", as
     :func:`sklearn.model_selection.permutation_test_score`). Each column of X
-    becomes the normal scores of its ranks. A critic (with
-    :func:`mutual_info_mine`'s training and ``params``) is trained on the
-    observed pairing and on ``n_permutations`` permuted ones, early
-    stopping on a held-out split, and its bound read over every pair: one
-    p-value. Two closed-form statistics, the Gaussian-copula MI of the
+    becomes the normal scores of its ranks. A critic is fitted to the
+    observed pairing and to each of ``n_permutations`` permuted ones, on a
+    held-out split, and its bound read over every pair: one p-value. By
+    default it is a convex critic, a linear readout of random Fourier
+    features solved by Newton's method (``docs/convex.md``); with
+    ``critic="concat"``, or any of the MLP's training parameters, it is
+    :func:`mutual_info_mine`'s MLP, trained by gradient steps with early
+    stopping. Two closed-form statistics, the Gaussian-copula MI of the
     scores (linear dependence) and of the scores with their squares
     (dependence through magnitudes), cost no training and are ranked among
     1999 permutations of their own, combined by min-p: another p-value. The
     test's p-value is twice the smaller (Bonferroni): the closed-form terms
     carry it at a few hundred pairs, the critic where the dependence is
-    neither. All critics train at once as one grouped network: the test
-    costs ``1 + n_permutations`` small critics, about linear in n.
+    neither. The test costs ``1 + n_permutations`` small critics, about
+    linear in n: a fraction of a second at n = 1000 for the convex ones,
+    several seconds for the MLPs (trained at once as one grouped network).
 
     ``"split"`` spends ``test_fraction`` of the pairs on the test: a
     :class:`MINEEstimator` (with ``params``) is fitted on the rest and
@@ -110,12 +114,14 @@ def independence_test(
     random_state : int, RandomState instance or None, default=None
         Seeds the split, the critics and the permutations.
     **params
-        With ``"permutation"``, training parameters of
-        :func:`mutual_info_mine`, and its ``critic``: ``"convex"`` solves
-        each critic by Newton's method in place of training it (several
-        times cheaper, ``docs/convex.md``); with ``"split"``, parameters of
-        :class:`MINEEstimator` (a ``critic`` other than ``"concat"`` or
-        ``"convex"``, such as ``"separable"``, asks for the split).
+        With ``"permutation"``, :func:`mutual_info_mine`'s ``critic`` and
+        training parameters. ``critic`` is ``"convex"`` unless the call sets
+        a parameter that only the MLP reads (such as ``max_steps`` or
+        ``lr``): then ``"concat"``, as before the convex critics existed;
+        ``critic="convex"`` with such a parameter is refused. With
+        ``"split"``, parameters of :class:`MINEEstimator` (a ``critic``
+        other than ``"concat"`` or ``"convex"``, such as ``"separable"``,
+        asks for the split).
 
     Returns
     -------

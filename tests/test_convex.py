@@ -250,6 +250,41 @@ def test_convex_critics_in_the_tests_refuse_what_they_cannot_do():
     assert split.method == "split"
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_the_tests_take_convex_critics_unless_the_mlp_is_asked_for():
+    rng = np.random.RandomState(0)
+    n = 150
+    Z = rng.standard_normal((n, 1))
+    X = Z + rng.standard_normal((n, 1))
+    y = X[:, 0] ** 2 + 0.5 * rng.standard_normal(n)
+    for test, data in [
+        (independence_test, (X, y)),
+        (partial(conditional_independence_test, Z=Z), (X, y)),
+    ]:
+        run = partial(test, *data, n_permutations=9, random_state=0)
+        default, convex = run(), run(critic="convex")
+        np.testing.assert_array_equal(
+            default.statistics["neural"], convex.statistics["neural"]
+        )
+        # verbose and the parameters a convex critic reads keep it.
+        kept = run(validation_fraction=0.4, verbose=1)
+        np.testing.assert_array_equal(
+            kept.statistics["neural"],
+            run(critic="convex", validation_fraction=0.4).statistics["neural"],
+        )
+        # A parameter of the MLP's asks for the MLP, as before.
+        mlp = run(max_steps=20)
+        np.testing.assert_array_equal(
+            mlp.statistics["neural"],
+            run(critic="concat", max_steps=20).statistics["neural"],
+        )
+        assert not np.allclose(mlp.statistics["neural"], default.statistics["neural"])
+        with pytest.raises(
+            ValueError, match=r"got critic='convex' with \['lr', 'max_steps'\]"
+        ):
+            run(critic="convex", max_steps=20, lr=0.1)
+
+
 def test_convex_selector_finds_a_product_and_a_xor():
     rng = np.random.RandomState(0)
     X = rng.standard_normal((600, 6))

@@ -62,6 +62,30 @@ def test_pvalue_is_valid_under_independence():
     assert binom.ppf(0.0005, n_trials, 0.5) <= np.sum(np.array(pvalues) > 0.5)
 
 
+@pytest.mark.slow
+def test_the_default_critics_statistic_is_exact_under_independence():
+    # The default permutation test's critics are convex (docs/convex.md):
+    # whatever they learn, the observed pairing's statistic ranked among
+    # its 19 permuted ones, p = (1 + k) / 20, is uniform on {1/20, ..., 1}
+    # under independence, so it is at most 0.4 with probability 0.4
+    # exactly. Over 60 data sets the rejections are Binomial(60, 0.4), in
+    # [12, 37] with probability 0.9995; a statistic twice too liberal
+    # (Binomial(60, 0.8)) falls in that band with probability 0.0008, and
+    # one whose critics shared anything but their own pairing would not be
+    # uniform.
+    n_trials, alpha = 60, 0.4
+    pvalues = []
+    for seed in range(n_trials):
+        X, y = _student_t_independent(80, np.random.default_rng(seed))
+        result = independence_test(X, y, n_permutations=19, random_state=seed)
+        neural = result.statistics["neural"]
+        pvalues.append((1 + np.sum(neural[1:] >= neural[0])) / 20)
+    rejections = int(np.sum(np.array(pvalues) <= alpha))
+    low, high = binom.ppf([0.0005, 0.9995], n_trials, alpha)
+    assert (low, high) == (12, 37)
+    assert low <= rejections <= high, rejections
+
+
 def test_result_prints_in_one_short_line():
     rng = np.random.default_rng(2)
     X, y = _student_t_independent(60, rng)

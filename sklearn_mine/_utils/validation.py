@@ -17,6 +17,7 @@ from .parameters import constraints
 from .stack import warn
 
 __all__ = [
+    "CONVEX_TRAINING",
     "GROUPED_CONSTRAINTS",
     "GROUPED_CRITICS",
     "TRAINING_CONSTRAINTS",
@@ -48,6 +49,9 @@ GROUPED_CONSTRAINTS = constraints("mutual_info_mine")
 # tests): an MLP trained by gradient steps, or a random-feature critic solved
 # by Newton's method (docs/convex.md).
 GROUPED_CRITICS = ("concat", "convex")
+# Of mutual_info_mine's training parameters, those a convex critic reads; the
+# others shape the MLP and its gradient steps.
+CONVEX_TRAINING = ("validation_fraction", "preprocessing", "device")
 
 
 def resolve_device(device):
