@@ -129,6 +129,11 @@ def test_local_permutation_has_tigramites_distribution():
     outcomes = sorted(set(ours) | set(theirs))
     counts = [[ours[o] for o in outcomes], [theirs[o] for o in outcomes]]
     assert chi2_contingency(counts).pvalue > 1e-3
+    # The batched draws, which consume the generator otherwise, too.
+    batched = Counter(map(tuple, local_permutations(table, 3000, rng).tolist()))
+    outcomes = sorted(set(batched) | set(theirs))
+    counts = [[batched[o] for o in outcomes], [theirs[o] for o in outcomes]]
+    assert chi2_contingency(counts).pvalue > 1e-3
 
 
 def test_local_resample_draws_neighbours_of_uniform_rows():

@@ -125,7 +125,17 @@ def local_permutation(neighbours, rng):
 
 
 def local_permutations(neighbours, n_permutations, rng):
-    """``n_permutations`` independent :func:`local_permutation` draws, stacked.
+    """``n_permutations`` independent restricted permutations, stacked.
+
+    Each row has :func:`local_permutation`'s distribution: the rows of a
+    draw are visited in a random order of the draw's own, and each takes a
+    uniformly random neighbour not yet taken in that draw, else a uniformly
+    random neighbour. The draws run side by side, one row of each per step,
+    so the work is a loop over the rows of vectorised steps across the
+    draws, not a Python loop over rows and draws (the closed-form
+    statistics' 1999 local permutations at n = 500 took 0.5 s that way,
+    most of a conditional test). They consume ``rng`` differently from
+    ``n_permutations`` calls of :func:`local_permutation`.
 
     Returns
     -------
@@ -134,10 +144,24 @@ def local_permutations(neighbours, n_permutations, rng):
     """
     rng = check_random_state(rng)
     neighbours = np.asarray(neighbours)
-    out = np.empty((n_permutations, len(neighbours)), dtype=np.intp)
-    for b in range(n_permutations):
-        out[b] = local_permutation(neighbours, rng)
-    return out
+    n, k = neighbours.shape
+    # Flat indices into (draw, row) arrays: a draw's rows start at draw * n.
+    start = np.arange(n_permutations) * n
+    order = np.argsort(rng.random_sample((n_permutations, n)), axis=1)
+    used = np.zeros(n_permutations * n, dtype=bool)
+    out = np.empty(n_permutations * n, dtype=np.intp)
+    for step in range(n):
+        rows = order[:, step]
+        candidates = neighbours[rows]
+        # Uniform keys, raised by 1 where the neighbour is taken: the least
+        # is a uniformly random free neighbour, or, with none free, a
+        # uniformly random neighbour (the fallback).
+        keys = rng.random_sample((n_permutations, k))
+        keys += used[start[:, None] + candidates]
+        taken = np.take_along_axis(candidates, keys.argmin(axis=1)[:, None], 1)[:, 0]
+        used[start + taken] = True
+        out[start + rows] = taken
+    return out.reshape(n_permutations, n)
 
 
 def local_resample(neighbours, size, rng):
