@@ -138,7 +138,10 @@ def _fit_family(z, groups, values, y, n_train, seed, read):
     """
     device = z.device
     generator = torch.Generator(device=device).manual_seed(seed)
-    feature_map = random_feature_map(len(groups[0]) + y.shape[1], generator, device)
+    cubic_y = y.shape[1] if CONVEX_SETTINGS["family_cubic"] else 0
+    feature_map = random_feature_map(
+        len(groups[0]) + y.shape[1], generator, device, cubic_y=cubic_y
+    )
     n, n_valid = len(z), len(z) - n_train
     values = torch.as_tensor(values, device=device)
 
@@ -173,7 +176,7 @@ def _fit_family(z, groups, values, y, n_train, seed, read):
     all_pairs, kept = [], []
     rows = torch.arange(n, device=device)
     width = len(groups[0]) + y.shape[1]
-    for batch in _batches(list(range(len(groups))), n, width):
+    for batch in _batches(list(range(len(groups))), n, width, cubic_y):
         joint = features(
             inputs(z, y, [groups[g] for g in batch], rows, rows), feature_map
         )
