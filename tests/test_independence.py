@@ -38,6 +38,24 @@ TINY = dict(
 )
 
 
+def _null_results(n_trials, test):
+    """``test(X, y, seed)`` on independent heavy-tailed data sets, seeds 0 on."""
+    results = []
+    for seed in range(n_trials):
+        X, y = _student_t_independent(80, np.random.default_rng(seed))
+        results.append(test(X, y, seed))
+    return results
+
+
+def _assert_rejections_in_band(pvalues, alpha, band):
+    """The rejections at ``alpha`` within ``band``, which must be the
+    [0.0005, 0.9995] quantiles of Binomial(len(pvalues), alpha)."""
+    low, high = binom.ppf([0.0005, 0.9995], len(pvalues), alpha)
+    assert (low, high) == band
+    rejections = int(np.sum(np.array(pvalues) <= alpha))
+    assert low <= rejections <= high, rejections
+
+
 @pytest.mark.slow
 def test_pvalue_is_valid_under_independence():
     # 120 independent data sets and seeds: under independence the p-value is
@@ -49,15 +67,13 @@ def test_pvalue_is_valid_under_independence():
     # The level 0.25 rather than 0.05 or 0.1 gets that power from a third of
     # the data sets (at 0.1 it takes 400), which keeps the test to seconds.
     n_trials, alpha = 120, 0.25
-    pvalues = []
-    for seed in range(n_trials):
-        X, y = _student_t_independent(80, np.random.default_rng(seed))
-        result = independence_test(X, y, n_permutations=199, random_state=seed, **TINY)
-        pvalues.append(result.pvalue)
-    rejections = int(np.sum(np.array(pvalues) <= alpha))
-    low, high = binom.ppf([0.0005, 0.9995], n_trials, alpha)
-    assert (low, high) == (15, 46)
-    assert low <= rejections <= high, rejections
+    results = _null_results(
+        n_trials, lambda X, y, seed: independence_test(
+            X, y, n_permutations=199, random_state=seed, **TINY
+        ),
+    )  # fmt: skip
+    pvalues = [result.pvalue for result in results]
+    _assert_rejections_in_band(pvalues, alpha, (15, 46))
     # And not stuck at one end: about half of them above 0.5.
     assert binom.ppf(0.0005, n_trials, 0.5) <= np.sum(np.array(pvalues) > 0.5)
 
@@ -73,17 +89,14 @@ def test_the_default_critics_statistic_is_exact_under_independence():
     # (Binomial(60, 0.8)) falls in that band with probability 0.0008, and
     # one whose critics shared anything but their own pairing would not be
     # uniform.
-    n_trials, alpha = 60, 0.4
-    pvalues = []
-    for seed in range(n_trials):
-        X, y = _student_t_independent(80, np.random.default_rng(seed))
-        result = independence_test(X, y, n_permutations=19, random_state=seed)
-        neural = result.statistics["neural"]
-        pvalues.append((1 + np.sum(neural[1:] >= neural[0])) / 20)
-    rejections = int(np.sum(np.array(pvalues) <= alpha))
-    low, high = binom.ppf([0.0005, 0.9995], n_trials, alpha)
-    assert (low, high) == (12, 37)
-    assert low <= rejections <= high, rejections
+    results = _null_results(
+        60, lambda X, y, seed: independence_test(
+            X, y, n_permutations=19, random_state=seed
+        ),
+    )  # fmt: skip
+    neural = [result.statistics["neural"] for result in results]
+    pvalues = [(1 + np.sum(t[1:] >= t[0])) / 20 for t in neural]
+    _assert_rejections_in_band(pvalues, 0.4, (12, 37))
 
 
 def test_result_prints_in_one_short_line():
