@@ -14,10 +14,13 @@ rejection rate at 0.05 of the test and of its critic's statistic alone.
 
 Usage::
 
-    OMP_NUM_THREADS=1 python benchmarks/bench_local_neighbours.py {self,noself} [N]
+    OMP_NUM_THREADS=1 python benchmarks/bench_local_neighbours.py {self,noself}
+        [--datasets N] [--quick]
+
+``--quick`` runs three data sets a family (a smoke run).
 """
 
-import sys
+import argparse
 import time
 import warnings
 
@@ -33,13 +36,15 @@ from sklearn_mine.datasets import make_chain, make_common_cause
 def main():
     torch.set_num_threads(1)
     warnings.simplefilter("ignore")
-    variant = sys.argv[1]
-    n_sets = int(sys.argv[2]) if len(sys.argv) > 2 else 300
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("variant", choices=["self", "noself"])
+    parser.add_argument("--datasets", type=int, default=300)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    variant, n_sets = args.variant, 3 if args.quick else args.datasets
     if variant == "noself":
         table = per_group.neighbour_table
         per_group.neighbour_table = lambda Z, k: table(Z, k + 1)[:, 1:]
-    elif variant != "self":
-        raise SystemExit(f"variant must be self or noself, not {variant!r}")
     families = [
         ("chain", make_chain, {}),
         ("common cause", make_common_cause, {"rho": 0.0}),
