@@ -375,11 +375,11 @@ def cost(families, n=1000, repeats=3):
     for family in families:
         X, y = _dependent(family, n, np.random.default_rng(40_000))
         runs = {
-            'independence_test (default, critic="convex")': lambda: (
-                independence_test(X, y, random_state=0)
+            'independence_test (default, critic="convex")': lambda: independence_test(
+                X, y, random_state=0
             ),
-            'independence_test, critic="concat" (the MLP)': lambda: (
-                independence_test(X, y, random_state=0, critic="concat")
+            'independence_test, critic="concat" (the MLP)': lambda: independence_test(
+                X, y, random_state=0, critic="concat"
             ),
             "dcor, 99 resamples": lambda: _dcor(X, y, 0, 99),
             "HSIC, chi-square approximation (hyppo's default)": lambda: Hsic().test(
