@@ -23,7 +23,10 @@ that made it.
   ``conditional_independence_test`` beside FisherZ and KCI (causal-learn)
   and CMIknn (tigramite, its defaults, one worker).
 - ``power``: the same tests on non-linear families with X and Y dependent
-  given Z, at n = 500 and 1000.
+  given Z, at n = 500 and 1000. Four of the families (``make_critic_only``:
+  a sine, a circle, the XOR of two signs, a flipping skewness, each given
+  Z) are built for dependence the closed forms miss; their null twins are
+  in ``size``.
 - ``pc``: causal-learn's PC on non-linear structural equation models of
   6-10 variables, with this package's test (``register_causal_learn_test``;
   method ``mine`` its default convex critics, ``mine-concat`` the MLPs),
@@ -114,6 +117,48 @@ ESTIMATION_CASES = {
     "collider non-linear d_z=1": (make_collider, dict(nonlinear=True), True),
 }
 
+
+def make_critic_only(n, random_state=None, kind="sine", dependent=True):
+    """A conditional family whose dependence beyond Z the closed forms miss.
+
+    Z is one Gaussian column and X depends on it; y depends on Z and on X
+    through ``kind``. The null twin (``dependent=False``) computes y from an
+    independent copy of X drawn given the same Z, so that X and y keep
+    their dependence on Z and their margins, and X is independent of y given
+    Z. Returns X, y, Z and None (no closed-form truth).
+
+    ``kind``: ``"sine"``, y = Z + sin(5 X) + noise; ``"circle"``, X - Z and
+    y - Z the cosine and sine of one angle; ``"xor"``, a 2-D X whose signs'
+    XOR moves y's mean; ``"skewness"``, y's skewness given Z takes the sign
+    of X - Z.
+    """
+    rng = np.random.RandomState(random_state)
+    z = rng.standard_normal(n)
+
+    def draw():
+        # X given Z, and what y reads of it.
+        if kind == "circle":
+            angle = rng.uniform(0, 2 * np.pi, n)
+            x = z + np.cos(angle) + 0.2 * rng.standard_normal(n)
+            return x[:, None], np.sin(angle)
+        if kind == "xor":
+            x = np.column_stack([z + rng.standard_normal(n), rng.standard_normal(n)])
+            return x, 0.8 * np.sign((x[:, 0] - z) * x[:, 1])
+        x = z + rng.standard_normal(n)
+        if kind == "sine":
+            return x[:, None], np.sin(5 * x)
+        if kind == "skewness":
+            skewed = (rng.chisquare(1, n) - 1) / np.sqrt(2)
+            return x[:, None], np.sign(x - z) * skewed
+        raise ValueError(kind)
+
+    X, signal = draw()
+    if not dependent:
+        _, signal = draw()
+    noise = 0.0 if kind == "skewness" else 0.4 * rng.standard_normal(n)
+    return X, z + signal + noise, z[:, None], None
+
+
 # The null families of the size section, and the dependent ones of power.
 NULL_FAMILIES = {
     "common cause d_z=1": (make_common_cause, dict(rho=0.0)),
@@ -125,11 +170,29 @@ POWER_FAMILIES = {
     "common cause rho=0.4, d_z=3": (make_common_cause, dict(rho=0.4, dim_z=3)),
     "collider non-linear d_z=1": (make_collider, dict(nonlinear=True)),
 }
+# Issue 42's families that only a learned statistic should see given Z, and
+# their null twins (make_critic_only's docstring).
+CRITIC_ONLY_KINDS = ("sine", "circle", "xor", "skewness")
+NULL_FAMILIES.update(
+    {
+        f"{kind} given Z, null twin": (
+            make_critic_only,
+            dict(kind=kind, dependent=False),
+        )
+        for kind in CRITIC_ONLY_KINDS
+    }
+)
+POWER_FAMILIES.update(
+    {
+        f"{kind} given Z": (make_critic_only, dict(kind=kind))
+        for kind in CRITIC_ONLY_KINDS
+    }
+)
 
 
 def _draw(sampler, params, n, seed):
     X, y, Z, truth = sampler(n, random_state=seed, **params)
-    return X, y, Z.reshape(len(Z), -1), float(truth)
+    return X, y, Z.reshape(len(Z), -1), None if truth is None else float(truth)
 
 
 # ---------------------------------------------------------------- estimators
