@@ -9,12 +9,16 @@ copies sit too close to the observed X. This runs
 common cause (``make_chain``, ``make_common_cause(rho=0)``, data seeds 0 to
 N - 1), as it is (``self``) and with the neighbour table replaced by the five
 nearest *other* rows (``noself``, by patching ``_per_group.neighbour_table``:
-an alternative measured, not an option of the package), and prints the
-rejection rate at 0.05 of the test and of its critic's statistic alone.
+an alternative measured, not an option of the package), or with the
+critics' copies drawn without the row itself and the closed-form
+statistics' null with it (``mixed``, by patching
+``_per_group.locally_permuted_design``), and prints the rejection rate at
+0.05 of the test, of its critic's statistic alone and of the closed forms
+alone (their min-p over the critics' 1 + 99 pairings).
 
 Usage::
 
-    OMP_NUM_THREADS=1 python benchmarks/bench_local_neighbours.py {self,noself}
+    OMP_NUM_THREADS=1 python benchmarks/bench_local_neighbours.py {self,noself,mixed}
         [--datasets N] [--quick]
 
 ``--quick`` runs three data sets a family (a smoke run).
@@ -29,7 +33,10 @@ import torch
 
 import sklearn_mine._per_group as per_group
 from sklearn_mine import conditional_independence_test
-from sklearn_mine._permutation.pvalues import permutation_pvalues
+from sklearn_mine._permutation.pvalues import (
+    min_pvalue_combination,
+    permutation_pvalues,
+)
 from sklearn_mine.datasets import make_chain, make_common_cause
 
 
@@ -37,22 +44,32 @@ def main():
     torch.set_num_threads(1)
     warnings.simplefilter("ignore")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("variant", choices=["self", "noself"])
+    parser.add_argument("variant", choices=["self", "noself", "mixed"])
     parser.add_argument("--datasets", type=int, default=300)
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     variant, n_sets = args.variant, 3 if args.quick else args.datasets
+    table = per_group.neighbour_table
     if variant == "noself":
-        table = per_group.neighbour_table
         per_group.neighbour_table = lambda Z, k: table(Z, k + 1)[:, 1:]
+    if variant == "mixed":
+        design = per_group.locally_permuted_design
+
+        def critics_without_self(X, Z, groups, count, neighbours, rng):
+            others = table(Z, neighbours.shape[1] + 1)[:, 1:]
+            return design(X, Z, groups, count, others, rng)
+
+        per_group.locally_permuted_design = critics_without_self
     families = [
         ("chain", make_chain, {}),
         ("common cause", make_common_cause, {"rho": 0.0}),
     ]
-    print("| neighbours | family | size | critic alone | s a test |")
-    print("| --- | --- | --- | --- | --- |")
+    print(
+        "| neighbours | family | size | critic alone | closed forms alone | s a test |"
+    )
+    print("| --- | --- | --- | --- | --- | --- |")
     for name, sampler, params in families:
-        rejected, critic = [], []
+        rejected, critic, closed_forms = [], [], []
         start = time.perf_counter()
         for seed in range(n_sets):
             X, y, Z, _ = sampler(500, random_state=seed, **params)
@@ -62,10 +79,12 @@ def main():
             rejected.append(result.pvalue <= 0.05)
             neural = result.statistics["neural"][None]
             critic.append(permutation_pvalues(neural)[0] <= 0.05)
+            closed = [result.statistics[k][None] for k in ("linear", "quadratic")]
+            closed_forms.append(min_pvalue_combination(*closed)[0] <= 0.05)
         seconds = (time.perf_counter() - start) / n_sets
         print(
             f"| {variant} | {name} | {np.mean(rejected):.3f} | "
-            f"{np.mean(critic):.3f} | {seconds:.2f} |",
+            f"{np.mean(critic):.3f} | {np.mean(closed_forms):.3f} | {seconds:.2f} |",
             flush=True,
         )
 

@@ -1,9 +1,10 @@
 """Testing dependence: size, power and seconds beside distance correlation and HSIC.
 
-Three sections, each printed as markdown tables (``--sections`` picks some):
+Four sections, each printed as markdown tables (``--sections`` picks some):
 
 - ``joint``: ``independence_test`` (``method="permutation"``, the default,
-  the same with ``critic="convex"``, and ``method="split"``) beside
+  the same with ``critic="convex"``, ``method="split"`` and its
+  cross-fitted form ``n_splits=2``, each also with a convex critic) beside
   distance correlation (``dcor``) and HSIC (``hyppo``), permutation tests
   all, on six families (linear,
   non-monotone, heavy-tailed with a shared scale, multimodal, discrete y,
@@ -16,6 +17,11 @@ Three sections, each printed as markdown tables (``--sections`` picks some):
   under independence (size: each family's X and y drawn from two
   independent samples, so with its marginals) and under the family's
   dependence (power), and the median seconds of a test.
+- ``combination``: the default test's three statistics (the critics' and
+  the two closed forms') combined four ways on the joint section's samples:
+  each alone, the min-p of all three over the critics' pairings, and the
+  shipped Bonferroni of the critics' and the closed forms' p-values; size
+  and power of each, from one call a sample.
 - ``per-feature``: tables of 1000 rows with 10 informative features (linear,
   or non-monotone; additive, no interactions) among 100 noise features.
   ``SelectFdr(alpha=0.1)`` with the p-values of
@@ -25,7 +31,9 @@ Three sections, each printed as markdown tables (``--sections`` picks some):
   proportion, the informative features found, and the seconds; and the cost
   of the p-values against one plain ``mutual_info_mine`` call on the table.
 - ``cost``: the default test (99 permutations, convex critics) at
-  n = 1000, and the same with ``critic="concat"``, against dcor (99
+  n = 1000, the same with ``critic="concat"``, and the cross-fitted split
+  (``n_splits=2``, 999 permutations a fold) with a convex critic and with
+  MINEEstimator's MLP, against dcor (99
   resamples) and hyppo's HSIC (its default chi-square approximation, and 99
   permutations) on the same data.
 
@@ -56,7 +64,12 @@ from functools import partial
 import numpy as np
 import torch
 from common.data import dependent_pair
-from common.internals import normal_scores, score_vector
+from common.internals import (
+    min_pvalue_combination,
+    normal_scores,
+    permutation_pvalues,
+    score_vector,
+)
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_selection import (
     SelectFdr,
@@ -223,6 +236,11 @@ TESTS = {
     # "convex" (the row below).
     "MINE permutation": partial(_mine, "permutation", critic="concat"),
     "MINE split": partial(_mine, "split"),
+    # Two folds, each tested by a MINEEstimator fitted on the other.
+    "MINE cross-fit": partial(_mine, "split", n_splits=2),
+    # The same with a convex critic (MINEEstimator(critic="convex")).
+    "MINE split convex": partial(_mine, "split", critic="convex"),
+    "MINE cross-fit convex": partial(_mine, "split", n_splits=2, critic="convex"),
     "MINE permutation convex": partial(_mine, "permutation", critic="convex"),
     "dcor": _dcor,
     "HSIC": _hsic,
@@ -262,6 +280,71 @@ def joint(trials, size_trials, sizes, families, tests, permutations):
                     f"{np.median(seconds):.2f}",
                 ]
             print(f"| {family} | {n} | " + " | ".join(cells) + " |", flush=True)
+    print()
+
+
+# The combinations of the default test's statistics, each an exact p-value.
+# "neural" and "closed forms" are the critics' and the closed forms' own
+# min-p over the critics' 1 + B pairings; "min-p of all three" combines the
+# three statistics over those pairings (Westfall and Young); "shipped" is the
+# test's p-value: twice the smaller of the critics' and the closed forms'
+# (those over 1999 permutations of their own).
+COMBINATIONS = ["neural", "closed forms", "min-p of all three", "shipped"]
+
+
+def _combinations(X, y, seed, permutations):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        result = independence_test(X, y, n_permutations=permutations, random_state=seed)
+    rows = [result.statistics[name][None] for name in ("neural", "linear", "quadratic")]
+    return {
+        "neural": permutation_pvalues(rows[0])[0],
+        "closed forms": min_pvalue_combination(*rows[1:])[0],
+        "min-p of all three": min_pvalue_combination(*rows)[0],
+        "shipped": result.pvalue,
+    }
+
+
+def combination(trials, size_trials, sizes, families, permutations):
+    """The default test's statistics combined four ways, on the same samples."""
+    print(
+        f"## Combinations of the default test's statistics at alpha = {ALPHA}: "
+        f"{size_trials} independent and {trials} dependent samples per cell, "
+        f"{permutations} permutations\n"
+    )
+    header = " | ".join(f"{name} size | {name} power" for name in COMBINATIONS)
+    print(f"| family | n | {header} | s |")
+    print("| --- | --- |" + " --- | --- |" * len(COMBINATIONS) + " --- |")
+    for family in families:
+        for n in sizes:
+            rejected = {
+                (kind, name): [] for kind in ("size", "power") for name in COMBINATIONS
+            }
+            seconds = []
+            for kind, count, draw in [
+                ("size", size_trials, _independent),
+                ("power", trials, _dependent),
+            ]:
+                for trial in range(count):
+                    # The samples of joint(): its offsets.
+                    offset = 10_000 if kind == "size" else 20_000
+                    X, y = draw(family, n, np.random.default_rng(offset + trial))
+                    start = time.perf_counter()
+                    pvalues = _combinations(X, y, trial, permutations)
+                    seconds.append(time.perf_counter() - start)
+                    for name, pvalue in pvalues.items():
+                        rejected[kind, name].append(pvalue <= ALPHA)
+            cells = [
+                _rate(rejected[kind, name])
+                for name in COMBINATIONS
+                for kind in ("size", "power")
+            ]
+            print(
+                f"| {family} | {n} | "
+                + " | ".join(cells)
+                + f" | {np.median(seconds):.2f} |",
+                flush=True,
+            )
     print()
 
 
@@ -381,6 +464,12 @@ def cost(families, n=1000, repeats=3):
             'independence_test, critic="concat" (the MLP)': lambda: independence_test(
                 X, y, random_state=0, critic="concat"
             ),
+            'independence_test, n_splits=2, critic="convex"': lambda: independence_test(
+                X, y, random_state=0, n_splits=2, critic="convex"
+            ),
+            "independence_test, n_splits=2 (MINEEstimator's MLP)": lambda: (
+                independence_test(X, y, random_state=0, n_splits=2)
+            ),
             "dcor, 99 resamples": lambda: _dcor(X, y, 0, 99),
             "HSIC, chi-square approximation (hyppo's default)": lambda: Hsic().test(
                 X, y.reshape(n, -1), workers=1
@@ -453,7 +542,9 @@ def plot(paths, image):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--sections", nargs="+", default=["joint", "per-feature", "cost"]
+        "--sections",
+        nargs="+",
+        default=["joint", "combination", "per-feature", "cost"],
     )
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--trials", type=int, default=50)
@@ -494,6 +585,10 @@ def main():
             families,
             args.tests,
             args.permutations,
+        )
+    if "combination" in args.sections:
+        combination(
+            args.trials, args.size_trials, args.sizes, families, args.permutations
         )
     if "per-feature" in args.sections:
         if args.quick:

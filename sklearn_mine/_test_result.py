@@ -19,17 +19,20 @@ class IndependenceTestResult:
         The critic's statistic on the observed pairs, in nats. With
         ``method="split"``, the mean pointwise mutual information of the test
         pairs under the critic (an estimate of I(X; Y) from pairs the critic
-        never saw); with ``method="permutation"``, the bound of the critic
-        trained on the observed pairs, over all of them.
+        never saw; cross-fitted, its mean over the folds); with
+        ``method="permutation"``, the bound of the critic trained on the
+        observed pairs, over all of them.
     pvalue : float
         The permutation p-value of independence against dependence.
-    null_distribution : ndarray of shape (n_permutations,)
-        The statistic on the permuted pairings.
+    null_distribution : ndarray of shape (n_permutations,) or (n_splits, n_permutations)
+        The statistic on the permuted pairings; cross-fitted, each fold's.
     estimator : MINEEstimator or None, default=None
         With ``method="split"``, the estimator fitted on the other pairs,
         whose critic is tested.
-    method : {"split", "permutation", "local_permutation"}, default="split"
-        The construction of the test (see :func:`independence_test`;
+    method : {"split", "crossfit", "permutation", "local_permutation"}, \
+            default="split"
+        The construction of the test (see :func:`independence_test`:
+        ``"crossfit"`` is ``method="split"`` with ``n_splits``;
         ``"local_permutation"``: :func:`conditional_independence_test`).
     statistics : dict of ndarray or None, default=None
         With ``method="permutation"``, each statistic the p-value combines,
@@ -39,6 +42,8 @@ class IndependenceTestResult:
         scores, ``-0.5 * sum(log(1 - rho**2))`` over their canonical
         correlations) and ``"quadratic"`` (the same with the scores'
         squares beside them), in nats.
+    fold_pvalues : ndarray of shape (n_splits,) or None, default=None
+        Cross-fitted, each fold's p-value; ``pvalue`` merges them.
 
     Examples
     --------
@@ -57,6 +62,7 @@ class IndependenceTestResult:
     estimator: MINEEstimator | None = None
     method: str = "split"
     statistics: dict | None = None
+    fold_pvalues: np.ndarray | None = None
 
     def __repr__(self):
         # The null distribution (999 values by default) and the estimator's
@@ -64,5 +70,5 @@ class IndependenceTestResult:
         return (
             f"{type(self).__name__}(method={self.method!r}, "
             f"statistic={self.statistic:.6g}, pvalue={self.pvalue:.6g}, "
-            f"n_permutations={len(self.null_distribution)})"
+            f"n_permutations={np.shape(self.null_distribution)[-1]})"
         )

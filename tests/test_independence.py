@@ -58,24 +58,32 @@ def _assert_rejections_in_band(pvalues, alpha, band):
 
 @pytest.mark.slow
 def test_pvalue_is_valid_under_independence():
-    # 120 independent data sets and seeds: under independence the p-value is
-    # uniform, so the rejections at 0.25 are Binomial(120, 0.25), and the
-    # band [binom.ppf(0.0005), binom.ppf(0.9995)] = [15, 46] holds them with
-    # probability 0.9993. A test twice too liberal (rejections
-    # Binomial(120, 0.5), mean 60) falls in it with probability 0.007; one
-    # whose critic had seen the test pairs would reject far more often still.
-    # The level 0.25 rather than 0.05 or 0.1 gets that power from a third of
-    # the data sets (at 0.1 it takes 400), which keeps the test to seconds.
+    # 120 independent data sets and seeds, each tested by two folds
+    # (n_splits=2): each fold's p-value is a split test's, a critic fitted
+    # on the other fold tested on pairs it never saw. Under independence it
+    # is uniform, so the first fold's rejections at 0.25 are
+    # Binomial(120, 0.25), and the band [binom.ppf(0.0005),
+    # binom.ppf(0.9995)] = [15, 46] holds them with probability 0.9993. A
+    # test twice too liberal (rejections Binomial(120, 0.5), mean 60) falls
+    # in it with probability 0.007; one whose critic had seen the test pairs
+    # would reject far more often still. The level 0.25 rather than 0.05 or
+    # 0.1 gets that power from a third of the data sets (at 0.1 it takes
+    # 400), which keeps the test to seconds.
     n_trials, alpha = 120, 0.25
     results = _null_results(
         n_trials, lambda X, y, seed: independence_test(
-            X, y, n_permutations=199, random_state=seed, **TINY
+            X, y, n_permutations=199, n_splits=2, random_state=seed, **TINY
         ),
     )  # fmt: skip
-    pvalues = [result.pvalue for result in results]
+    pvalues = [result.fold_pvalues[0] for result in results]
     _assert_rejections_in_band(pvalues, alpha, (15, 46))
     # And not stuck at one end: about half of them above 0.5.
     assert binom.ppf(0.0005, n_trials, 0.5) <= np.sum(np.array(pvalues) > 0.5)
+    # The merged p-value, twice the smaller fold's, rejects at most as often
+    # as a uniform one (it is conservative: the band's upper end only); a
+    # merge twice too liberal passes this with probability 0.007.
+    merged = np.array([result.pvalue for result in results])
+    assert np.sum(merged <= alpha) <= binom.ppf(0.9995, n_trials, alpha) == 46
 
 
 @pytest.mark.slow
@@ -149,6 +157,14 @@ def test_bad_input_is_refused_by_name():
         independence_test(X, y, n_permutations=0)
     with pytest.raises(ValueError, match=r"test_fraction=0\.9 of 30 samples leaves 27"):
         independence_test(X, y, test_fraction=0.9)
+    with pytest.raises(InvalidParameterError, match="'n_splits' parameter"):
+        independence_test(X, y, n_splits=1)
+    with pytest.raises(
+        ValueError, match=r"n_splits=20 folds of 30 samples leave folds of 1 "
+    ):
+        independence_test(X, y, n_splits=20)
+    with pytest.raises(ValueError, match=r"test_fraction=0\.5 and n_splits=2 are two"):
+        independence_test(X, y, test_fraction=0.5, n_splits=2)
     with pytest.raises(TypeError, match="unexpected keyword argument 'steps'"):
         independence_test(X, y, steps=10)
     with pytest.raises(ValueError, match="inconsistent numbers of samples"):
@@ -167,3 +183,35 @@ def test_critic_inputs_re_paired_score_as_the_re_paired_data():
         critic_pointwise_mutual_info(est, re_paired).numpy(),
         est.pointwise_mutual_info(X, y[order]).astype(np.float32),
     )
+
+
+@pytest.mark.parametrize("n_splits", [2, 3])
+def test_cross_fitting_tests_every_pair_once_and_merges_the_folds(n_splits):
+    X, y = _student_t_independent(90, np.random.default_rng(6))
+    result = independence_test(
+        X, y, n_splits=n_splits, n_permutations=19, random_state=0, **TINY
+    )
+    assert result.method == "crossfit" and result.estimator is None
+    assert result.null_distribution.shape == (n_splits, 19)
+    folds = result.fold_pvalues
+    assert folds.shape == (n_splits,)
+    # Each fold's p-value is its own permutation test's, (1 + k) / 20.
+    assert np.all(np.isclose(folds * 20, np.round(folds * 20)))
+    # Two folds: twice the smaller; more: twice the mean (both valid under
+    # any dependence between the folds, docs/testing.md).
+    merged = 2 * folds.min() if n_splits == 2 else 2 * folds.mean()
+    assert result.pvalue == pytest.approx(min(1.0, merged))
+    assert repr(result).endswith("n_permutations=19)")
+
+
+@pytest.mark.slow
+def test_cross_fitting_finds_dependence_in_every_fold():
+    rng = np.random.default_rng(7)
+    X = rng.standard_normal((300, 1))
+    y = np.sin(3 * X[:, 0]) + 0.3 * rng.standard_normal(300)
+    result = independence_test(X, y, n_splits=2, n_permutations=99, random_state=0)
+    # Each fold's critic, fitted on the other fold, sees the sine in pairs
+    # it never saw: no permutation of either fold scores as high.
+    np.testing.assert_array_equal(result.fold_pvalues, [0.01, 0.01])
+    assert result.pvalue == 0.02
+    assert np.all(result.statistic > result.null_distribution.max(axis=1) + 0.1)

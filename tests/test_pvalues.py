@@ -208,12 +208,18 @@ def test_auto_takes_the_split_where_the_call_asks_for_its_options():
         X, y, n_permutations=9, random_state=0, reference="resample", max_steps=50
     )
     assert split.method == "split"
+    crossfit = independence_test(
+        X, y, n_permutations=9, random_state=0, n_splits=2, max_steps=50
+    )
+    assert crossfit.method == "crossfit"
 
 
 def test_permutation_method_refuses_the_splits_options_by_name():
     X, y = _table(n=100)
     with pytest.raises(ValueError, match=r"test_fraction=0\.3 is an option of"):
         independence_test(X, y, method="permutation", test_fraction=0.3)
+    with pytest.raises(ValueError, match=r"n_splits=2 is an option of"):
+        independence_test(X, y, method="permutation", n_splits=2)
     with pytest.raises(TypeError, match=r"unexpected parameters \['reference'\]"):
         independence_test(X, y, method="permutation", reference="resample")
     with pytest.raises(ValueError, match="'lr' parameter of independence_test"):
