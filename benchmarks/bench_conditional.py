@@ -20,8 +20,9 @@ that made it.
   default).
 - ``size``: the rejection rate at alpha = 0.05 on null families (a common
   cause, a chain, non-linear), ``--datasets`` data sets each:
-  ``conditional_independence_test`` beside FisherZ and KCI (causal-learn)
-  and CMIknn (tigramite, its defaults, one worker).
+  ``conditional_independence_test`` beside FisherZ, KCI, RCIT and FastKCI
+  (causal-learn, their defaults) and CMIknn (tigramite, its defaults, one
+  worker).
 - ``power``: the same tests on non-linear families with X and Y dependent
   given Z, at n = 500 and 1000. Four of the families (``make_critic_only``:
   a sine, a circle, the XOR of two signs, a flipping skewness, each given
@@ -346,6 +347,8 @@ TESTS = {
     "MINE convex (local permutation)": partial(_mine_test, critic="convex"),
     "KCI": _causal_learn_test("kci"),
     "FisherZ": _causal_learn_test("fisherz"),
+    "RCIT": _causal_learn_test("rcit"),
+    "FastKCI": _causal_learn_test("fastkci"),
     "CMIknn": _cmiknn,
 }
 
