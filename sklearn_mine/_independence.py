@@ -230,9 +230,9 @@ def _split_test(X, y, n_permutations, test_fraction, n_splits, random_state, par
         order = rng.permutation(n)
         folds = [(order[:-n_test], order[-n_test:])]
     else:
-        # The smallest fold is n // n_splits pairs, the largest training
-        # part n - n // n_splits: the first must be at least 2 and every
-        # training part at least MIN_SAMPLES.
+        # The smallest fold is n // n_splits pairs and must be at least 2;
+        # the largest is ceil(n / n_splits), so the smallest training part
+        # n - ceil(n / n_splits), which must be at least MIN_SAMPLES.
         if n // n_splits < 2 or n - math.ceil(n / n_splits) < MIN_SAMPLES:
             raise ValueError(
                 f"n_splits={n_splits} folds of {n} samples leave folds of "
