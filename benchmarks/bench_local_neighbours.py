@@ -14,14 +14,21 @@ critics' copies drawn without the row itself and the closed-form
 statistics' null with it (``mixed``, by patching
 ``_per_group.locally_permuted_design``), and prints the rejection rate at
 0.05 of the test, of its critic's statistic alone and of the closed forms
-alone (their min-p over the critics' 1 + 99 pairings).
+alone (their min-p over the critics' 1 + 99 pairings). ``residual`` and
+``residual-noself`` (with the neighbours of ``self`` and ``noself``)
+replace the closed-form statistics by those of X's and y's residuals on Z
+(each less its mean over its 10 nearest other rows in Z), a generalised
+covariance measure's reading, by patching ``closed_form_statistics``.
 
 Usage::
 
-    OMP_NUM_THREADS=1 python benchmarks/bench_local_neighbours.py {self,noself,mixed}
-        [--datasets N] [--quick]
+    OMP_NUM_THREADS=1 python benchmarks/bench_local_neighbours.py VARIANT
+        [--datasets N] [--power] [--quick]
 
-``--quick`` runs three data sets a family (a smoke run).
+``--power`` runs two dependent families instead (a common cause with
+rho = 0.2 and a non-linear collider), so that the rates are power: what a
+variant that mends the size costs. ``--quick`` runs three data sets a
+family (a smoke run).
 """
 
 import argparse
@@ -37,20 +44,58 @@ from sklearn_mine._permutation.pvalues import (
     min_pvalue_combination,
     permutation_pvalues,
 )
-from sklearn_mine.datasets import make_chain, make_common_cause
+from sklearn_mine.datasets import make_chain, make_collider, make_common_cause
+
+VARIANTS = ["self", "noself", "mixed", "residual", "residual-noself"]
+
+# The smoother of the residual variants: the mean of the nearest other rows
+# in Z.
+_SMOOTHER_NEIGHBOURS = 10
+
+
+def _residualise_closed_forms(table):
+    """The closed forms of X's and y's residuals on Z, as a generalised
+    covariance measure reads them (Shah and Peters 2020): each row's X
+    and y less their mean over its 10 nearest other rows in Z, then the
+    linear and quadratic Gaussian MI of the residuals. Z's columns leave
+    the block (the smoother has taken their part); the block of Z alone
+    reads 0. Patched into both places the test computes them; one column
+    of Z, so its scores have Z's neighbours."""
+    from sklearn_mine._permutation import pvalues, statistics
+
+    def residual_statistics(blocks, y_scores):
+        count, n, width = blocks.shape
+        if width == 1:
+            return np.zeros(count), np.zeros(count)
+        z = blocks[0, :, -1:]
+        others = table(z, _SMOOTHER_NEIGHBOURS + 1)[:, 1:]
+        x = blocks[..., :-1]
+        x = x - x[:, others].mean(axis=2)
+        linear_y, quadratic_y = (v - v[others].mean(axis=1) for v in y_scores)
+        squares = np.concatenate([x, x**2 - (x**2).mean(axis=1, keepdims=True)], -1)
+        return (
+            statistics.linear_gaussian_mi(x, linear_y),
+            statistics.linear_gaussian_mi(squares, quadratic_y),
+        )
+
+    statistics.closed_form_statistics = residual_statistics
+    pvalues.closed_form_statistics = residual_statistics
 
 
 def main():
     torch.set_num_threads(1)
     warnings.simplefilter("ignore")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("variant", choices=["self", "noself", "mixed"])
+    parser.add_argument("variant", choices=VARIANTS)
     parser.add_argument("--datasets", type=int, default=300)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument(
+        "--power", action="store_true", help="dependent families: the rates are power"
+    )
     args = parser.parse_args()
     variant, n_sets = args.variant, 3 if args.quick else args.datasets
     table = per_group.neighbour_table
-    if variant == "noself":
+    if variant in ("noself", "residual-noself"):
         per_group.neighbour_table = lambda Z, k: table(Z, k + 1)[:, 1:]
     if variant == "mixed":
         design = per_group.locally_permuted_design
@@ -60,12 +105,21 @@ def main():
             return design(X, Z, groups, count, others, rng)
 
         per_group.locally_permuted_design = critics_without_self
+    if variant.startswith("residual"):
+        _residualise_closed_forms(table)
     families = [
         ("chain", make_chain, {}),
         ("common cause", make_common_cause, {"rho": 0.0}),
     ]
+    if args.power:
+        families = [
+            ("common cause, rho = 0.2", make_common_cause, {"rho": 0.2}),
+            ("collider, non-linear", make_collider, {"nonlinear": True}),
+        ]
+    rate = "power" if args.power else "size"
     print(
-        "| neighbours | family | size | critic alone | closed forms alone | s a test |"
+        f"| neighbours | family | {rate} | critic alone | closed forms alone | "
+        "s a test |"
     )
     print("| --- | --- | --- | --- | --- | --- |")
     for name, sampler, params in families:
