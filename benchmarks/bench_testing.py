@@ -247,6 +247,20 @@ TESTS = {
 }
 
 
+def _samples(family, n, size_trials, trials):
+    """``(kind, trial, X, y)``: the family's null twins, then its dependent
+    samples; a sample depends on its kind and index only, so every test
+    and every section reads the same ones."""
+    for kind, count, draw in [
+        ("size", size_trials, _independent),
+        ("power", trials, _dependent),
+    ]:
+        offset = 10_000 if kind == "size" else 20_000
+        for trial in range(count):
+            X, y = draw(family, n, np.random.default_rng(offset + trial))
+            yield kind, trial, X, y
+
+
 def joint(trials, size_trials, sizes, families, tests, permutations):
     print(
         f"## Size and power at alpha = {ALPHA}: {size_trials} independent and "
@@ -262,18 +276,11 @@ def joint(trials, size_trials, sizes, families, tests, permutations):
             for name in tests:
                 rejected = {"size": [], "power": []}
                 seconds = []
-                for kind, count, draw in [
-                    ("size", size_trials, _independent),
-                    ("power", trials, _dependent),
-                ]:
-                    for trial in range(count):
-                        offset = 10_000 if kind == "size" else 20_000
-                        rng = np.random.default_rng(offset + trial)
-                        X, y = draw(family, n, rng)
-                        start = time.perf_counter()
-                        pvalue = TESTS[name](X, y, trial, permutations)
-                        seconds.append(time.perf_counter() - start)
-                        rejected[kind].append(pvalue <= ALPHA)
+                for kind, trial, X, y in _samples(family, n, size_trials, trials):
+                    start = time.perf_counter()
+                    pvalue = TESTS[name](X, y, trial, permutations)
+                    seconds.append(time.perf_counter() - start)
+                    rejected[kind].append(pvalue <= ALPHA)
                 cells += [
                     _rate(rejected["size"]),
                     _rate(rejected["power"]),
@@ -321,19 +328,12 @@ def combination(trials, size_trials, sizes, families, permutations):
                 (kind, name): [] for kind in ("size", "power") for name in COMBINATIONS
             }
             seconds = []
-            for kind, count, draw in [
-                ("size", size_trials, _independent),
-                ("power", trials, _dependent),
-            ]:
-                for trial in range(count):
-                    # The samples of joint(): its offsets.
-                    offset = 10_000 if kind == "size" else 20_000
-                    X, y = draw(family, n, np.random.default_rng(offset + trial))
-                    start = time.perf_counter()
-                    pvalues = _combinations(X, y, trial, permutations)
-                    seconds.append(time.perf_counter() - start)
-                    for name, pvalue in pvalues.items():
-                        rejected[kind, name].append(pvalue <= ALPHA)
+            for kind, trial, X, y in _samples(family, n, size_trials, trials):
+                start = time.perf_counter()
+                pvalues = _combinations(X, y, trial, permutations)
+                seconds.append(time.perf_counter() - start)
+                for name, pvalue in pvalues.items():
+                    rejected[kind, name].append(pvalue <= ALPHA)
             cells = [
                 _rate(rejected[kind, name])
                 for name in COMBINATIONS
