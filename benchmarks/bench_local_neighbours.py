@@ -53,6 +53,12 @@ VARIANTS = ["self", "noself", "mixed", "residual", "residual-noself"]
 _SMOOTHER_NEIGHBOURS = 10
 
 
+def _others(table, Z, k):
+    """Each row's ``k`` nearest other rows in Z: the table's ``k + 1``
+    nearest, the row itself (first) dropped."""
+    return table(Z, k + 1)[:, 1:]
+
+
 def _residualise_closed_forms(table):
     """The closed forms of X's and y's residuals on Z, as a generalised
     covariance measure reads them (Shah and Peters 2020): each row's X
@@ -68,7 +74,7 @@ def _residualise_closed_forms(table):
         if width == 1:
             return np.zeros(count), np.zeros(count)
         z = blocks[0, :, -1:]
-        others = table(z, _SMOOTHER_NEIGHBOURS + 1)[:, 1:]
+        others = _others(table, z, _SMOOTHER_NEIGHBOURS)
         x = blocks[..., :-1]
         x = x - x[:, others].mean(axis=2)
         linear_y, quadratic_y = (v - v[others].mean(axis=1) for v in y_scores)
@@ -96,12 +102,12 @@ def main():
     variant, n_sets = args.variant, 3 if args.quick else args.datasets
     table = per_group.neighbour_table
     if variant in ("noself", "residual-noself"):
-        per_group.neighbour_table = lambda Z, k: table(Z, k + 1)[:, 1:]
+        per_group.neighbour_table = lambda Z, k: _others(table, Z, k)
     if variant == "mixed":
         design = per_group.locally_permuted_design
 
         def critics_without_self(X, Z, groups, count, neighbours, rng):
-            others = table(Z, neighbours.shape[1] + 1)[:, 1:]
+            others = _others(table, Z, neighbours.shape[1])
             return design(X, Z, groups, count, others, rng)
 
         per_group.locally_permuted_design = critics_without_self

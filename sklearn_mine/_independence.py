@@ -254,11 +254,12 @@ def _split_test(X, y, n_permutations, test_fraction, n_splits, random_state, par
             null_distribution=null,
             estimator=estimator,
         )
-    pvalues = np.array([test[1] for test in tests])
+    statistics, pvalues, nulls, _ = zip(*tests, strict=True)
+    pvalues = np.array(pvalues)
     return IndependenceTestResult(
-        statistic=float(np.mean([test[0] for test in tests])),
+        statistic=float(np.mean(statistics)),
         pvalue=_merge_pvalues(pvalues),
-        null_distribution=np.stack([test[2] for test in tests]),
+        null_distribution=np.stack(nulls),
         method="crossfit",
         fold_pvalues=pvalues,
     )

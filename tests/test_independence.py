@@ -186,7 +186,7 @@ def test_critic_inputs_re_paired_score_as_the_re_paired_data():
 
 
 @pytest.mark.parametrize("n_splits", [2, 3])
-def test_cross_fitting_tests_every_pair_once_and_merges_the_folds(n_splits):
+def test_cross_fitting_merges_the_folds_pvalues(n_splits):
     X, y = _student_t_independent(90, np.random.default_rng(6))
     result = independence_test(
         X, y, n_splits=n_splits, n_permutations=19, random_state=0, **TINY
