@@ -203,7 +203,7 @@ def mine_recovery(name, seeds, **params):
     sample, classification, k, informative, _ = CASES[name]
     mine = mutual_info_mine_classif if classification else mutual_info_mine
     runs = []
-    for seed in range(seeds):
+    for seed in seeds:
         X, y = sample(seed)
         settings = {**SELECTOR_PARAMS, **params}
         selector = MutualInfoSelector(random_state=seed, **settings)
@@ -212,6 +212,7 @@ def mine_recovery(name, seeds, **params):
         mine(X, y, random_state=seed)
         runs.append(
             {
+                "seed": seed,
                 "order": mine_order(fitted.history_),
                 "count": fitted.n_features_to_select_,
                 "seconds": took,
@@ -264,8 +265,8 @@ def rounds_rows(name, runs):
     that chose (0: the best; "-": already chosen, or not paired)."""
     _, _, _, informative, _ = CASES[name]
     rows = []
-    for seed, run in enumerate(runs):
-        history = run["history"]
+    for run in runs:
+        seed, history = run["seed"], run["history"]
         for r, scores in enumerate(run["scores"]):
             # Ranks by descending score; NaN (not a candidate) ranks last.
             order = np.argsort(-np.nan_to_num(scores, nan=-np.inf), kind="stable")
@@ -302,7 +303,7 @@ def recovery_table(names, seeds, quick, rounds=False):
             print(f"## MutualInfoSelector's rounds on {name}\n")
             print(markdown(rounds_rows(name, runs), ROUND_COLUMNS) + "\n", flush=True)
         found, seconds = {}, {}
-        for seed in range(seeds):
+        for seed in seeds:
             X, y = sample(seed)
             for label, selector in selectors(classification, k, real, seed).items():
                 if label.startswith("MutualInfoSelector") or (
@@ -320,7 +321,7 @@ def recovery_table(names, seeds, quick, rounds=False):
                 {
                     "case": name,
                     "selector": label,
-                    "exactly the informative": f"{found[label]}/{seeds}",
+                    "exactly the informative": f"{found[label]}/{len(seeds)}",
                     "mean s": f"{np.mean(seconds[label]):.2f}",
                 }
             )
@@ -338,7 +339,7 @@ def cost_table(names, seeds):
     for name in names:
         sample, classification, k, _, _ = CASES[name]
         mine = mutual_info_mine_classif if classification else mutual_info_mine
-        for seed in range(seeds):
+        for seed in seeds:
             X, y = sample(seed)
             seconds, steps = [], []
             for count in (k, "auto"):
@@ -494,6 +495,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--seeds", type=int, default=None)
+    parser.add_argument(
+        "--first-seed",
+        type=int,
+        default=0,
+        help="the recovery, cost and patience tables run the data seeds "
+        "first-seed, first-seed + 1, ... (0), to extend an earlier run",
+    )
     parser.add_argument("--cv-seeds", type=int, default=None)
     parser.add_argument("--cases", nargs="+", default=list(CASES), choices=CASES)
     parser.add_argument(
@@ -531,12 +539,14 @@ def main():
     N = args.n
     SELECTOR_PARAMS.update(parse_overrides(args.set))
     CONVEX_SETTINGS.update(parse_overrides(args.convex))
-    seeds = args.seeds or (3 if args.quick else 10)
+    seeds = range(
+        args.first_seed, args.first_seed + (args.seeds or (3 if args.quick else 10))
+    )
     cv_seeds = args.cv_seeds or (1 if args.quick else 3)
     warnings.filterwarnings("ignore", category=UserWarning)
     if "recovery" in args.tables:
         rows = recovery_table(args.cases, seeds, args.quick, args.rounds)
-        print(f"## Recovery over {seeds} data seeds (whole table)\n")
+        print(f"## Recovery over {len(seeds)} data seeds (whole table)\n")
         print(markdown(rows, ["case", "selector", "exactly the informative", "mean s"]))
     if "cost" in args.tables:
         rows = cost_table(args.cases, seeds)
@@ -544,7 +554,7 @@ def main():
         print(markdown(rows, list(rows[0])))
     if "patience" in args.tables:
         rows = patience_table(args.cases, seeds, args.patience)
-        print(f"## MutualInfoSelector by patience, {seeds} data seeds\n")
+        print(f"## MutualInfoSelector by patience, {len(seeds)} data seeds\n")
         print(markdown(rows, ["case", "selector", "exactly the informative", "mean s"]))
     if "speed" in args.tables:
         speed()

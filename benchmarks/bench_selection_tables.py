@@ -378,10 +378,10 @@ def report(paths):
                     ),
                 }
             )
+        if not runs["k"] or not any(runs[b] for b in BASELINES):
+            continue
         best = max((b for b in BASELINES if runs[b]), key=lambda b: np.mean(scores(b)))
         n_folds = N_FOLDS
-        if not runs["k"]:
-            continue
         mean, error = paired_difference(scores("k"), scores(best), n_folds)
         target_rows.append(
             {
@@ -411,6 +411,37 @@ def report(paths):
         rules_report(records)
 
 
+def against_report(paths, other):
+    """MutualInfoSelector's rows ("auto", "k") of two runs' records, fold by
+    fold on the folds both ran: the second's score less the first's, with
+    the corrected standard error of ``paired_difference``."""
+    first, second = read_records(paths), read_records([other])
+    rows = []
+    for table in TABLES:
+        for name in ("auto", "k"):
+            a, b = _by_fold(first, table, name), _by_fold(second, table, name)
+            folds = sorted(set(a) & set(b))
+            if not folds:
+                continue
+            score_a = [a[f]["score"] for f in folds]
+            score_b = [b[f]["score"] for f in folds]
+            mean, error = paired_difference(score_b, score_a, N_FOLDS)
+            rows.append(
+                {
+                    "table": table,
+                    "selector": name,
+                    "count": f"{np.mean([a[f]['count'] for f in folds]):.1f} / "
+                    f"{np.mean([b[f]['count'] for f in folds]):.1f}",
+                    "score": f"{np.mean(score_a):.3f} / {np.mean(score_b):.3f}",
+                    "second less first (SE)": f"{mean:+.3f} ({error:.3f})",
+                    "s per fit": f"{np.mean([a[f]['seconds'] for f in folds]):.2f}"
+                    f" / {np.mean([b[f]['seconds'] for f in folds]):.2f}",
+                }
+            )
+    print(f"\n## Against {other}: first / second run, same folds\n")
+    print(markdown(rows, list(rows[0])))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sections", nargs="+", default=[], choices=["score"])
@@ -425,6 +456,13 @@ def main():
         help=f"directory of the raw records, {RECORDS} (see common.records)",
     )
     parser.add_argument("--report", nargs="*", default=None, metavar="FILE")
+    parser.add_argument(
+        "--against",
+        default=None,
+        metavar="FILE",
+        help="with --report, another run's records (say, --set critic=convex), "
+        "its MutualInfoSelector rows compared fold by fold with the report's",
+    )
     parser.add_argument("--set", nargs="+", default=[], metavar="NAME=VALUE")
     parser.add_argument(
         "--folds", type=int, default=None, help="only the first folds (default: all)"
@@ -449,6 +487,8 @@ def main():
         run_scores(args)
     if args.report is not None:
         report(args.report or [args.records])
+        if args.against:
+            against_report(args.report or [args.records], args.against)
 
 
 if __name__ == "__main__":
