@@ -4,7 +4,8 @@ Run: python benchmarks/bench_selection.py [--quick] [--seeds 10] [--cv-seeds 3]
      [--tables recovery cost cv patience speed] [--rounds] [--set NAME=VALUE ...]
      [--convex NAME=VALUE ...]
      [--n 1000]
-     [--cases friedman-copies product xor noise-100 diabetes breast-cancer]
+     [--cases friedman-copies sign-copy product xor noise-100 diabetes
+              breast-cancer]
 
 Needs the ``compare`` extra (``mrmr-selection``).
 
@@ -13,6 +14,9 @@ Cases (n = 1000 rows for the synthetic ones, or ``--n``):
   plus a noisy copy of each informative feature (x_i + 0.1 N(0, 1) x_i's
   spread); k = 5. A copy is a "duplicate" when its original (or it, of the
   original) was picked already.
+- ``sign-copy``: the gallery's "Selecting features by the MI of the set":
+  y = x0 sign(x1) + x2 + 0.2 N(0, 1), x3 = x2 + 0.1 N(0, 1) a near copy of
+  x2, 7 Gaussian features; k = 3, x3 standing for x2.
 - ``product``: y = x0 x1 + 0.1 N(0, 1), 10 Gaussian features; k = 2.
 - ``xor``: class (x0 > 0) XOR (x1 > 0), 5 % of labels flipped, 10 Gaussian
   features; k = 2.
@@ -128,6 +132,14 @@ def friedman_copies(seed):
     return np.hstack([X, copies]), y
 
 
+def sign_copy(seed):
+    rng = np.random.RandomState(seed)
+    X = rng.standard_normal((N, 7))
+    # Feature 3 is a copy of feature 2.
+    X[:, 3] = X[:, 2] + 0.1 * rng.standard_normal(N)
+    return X, X[:, 0] * np.sign(X[:, 1]) + X[:, 2] + 0.2 * rng.standard_normal(N)
+
+
 def product(seed):
     rng = np.random.RandomState(seed)
     X = rng.standard_normal((N, 10))
@@ -160,6 +172,7 @@ def breast_cancer(seed):
 # name: (sampler, classification, k, informative features or None, real table)
 CASES = {
     "friedman-copies": (friedman_copies, False, 5, {0, 1, 2, 3, 4}, False),
+    "sign-copy": (sign_copy, False, 3, {0, 1, 2}, False),
     "product": (product, False, 2, {0, 1}, False),
     "xor": (xor, True, 2, {0, 1}, False),
     "noise-100": (noise_100, False, 4, {0, 1, 2, 3}, False),
@@ -168,12 +181,17 @@ CASES = {
 }
 
 
+# Each case's copies: copy -> the feature it copies, and stands for.
+COPIES = {
+    "friedman-copies": {10 + i: i for i in range(5)},
+    "sign-copy": {3: 2},
+}
+
+
 def originals(name, features):
-    """friedman-copies: feature 10 + i is a copy of feature i, and stands for
-    it; other cases: the features themselves."""
-    if name != "friedman-copies":
-        return [int(j) for j in features]
-    return [int(j) - 10 if j >= 10 else int(j) for j in features]
+    """The features, each copy replaced by its original (``COPIES``)."""
+    copies = COPIES.get(name, {})
+    return [copies.get(int(j), int(j)) for j in features]
 
 
 def recovered(name, features, informative):
@@ -183,11 +201,11 @@ def recovered(name, features, informative):
     return len(features) == len(set(features)) and set(features) == informative
 
 
-def duplicate_first(order, informative):
+def duplicate_first(name, order, informative):
     """Whether a feature and its copy were both picked before every
     informative feature (or its copy) was."""
     seen = set()
-    for j in originals("friedman-copies", order):
+    for j in originals(name, order):
         if seen >= informative:
             return False
         if j in seen:
@@ -236,8 +254,10 @@ def mine_rows(name, runs, label="MutualInfoSelector"):
     exact = sum(recovered(name, run["order"], informative) for run in runs)
     note = f"mean count {np.mean(counts):.1f} (truth {len(informative)})"
     note += f", within 1 in {close}/{seeds}, exactly right in {exact}/{seeds}"
-    if name == "friedman-copies":
-        duplicates = sum(duplicate_first(run["order"], informative) for run in runs)
+    if name in COPIES:
+        duplicates = sum(
+            duplicate_first(name, run["order"], informative) for run in runs
+        )
         note += f"; a duplicate before all informative in {duplicates}/{seeds}"
     seconds = np.mean([run["seconds"] for run in runs])
     return [

@@ -17,13 +17,13 @@ from sklearn.utils.validation import check_X_y
 from ._per_group import estimate_per_group, grouped_training_parameters
 from ._permutation.statistics import NEURAL_STATISTIC
 from ._test_result import IndependenceTestResult
-from ._utils import parameters
 from ._utils.constants import MIN_SAMPLES
 from ._utils.validation import (
-    CONVEX_TRAINING,
     GROUPED_CRITICS,
     check_conditioning,
     check_not_constant,
+    mlp_training,
+    refuse_convex_with_mlp_training,
 )
 
 __all__ = ["retraining_test"]
@@ -94,10 +94,7 @@ def _test_critic(params, caller):
     """
     # Unknown names are left to grouped_training_parameters' error; verbose
     # changes no result (a convex critic has no training to report).
-    mlp = sorted(
-        set(params)
-        & set(parameters.names("mutual_info_mine")) - {*CONVEX_TRAINING, "verbose"}
-    )
+    mlp = mlp_training(params)
     critic = params.pop("critic", "concat" if mlp else "convex")
     validate_parameter_constraints(
         {"critic": [StrOptions(set(GROUPED_CRITICS))]},
@@ -105,10 +102,5 @@ def _test_critic(params, caller):
         caller_name=caller,
     )
     if critic == "convex" and mlp:
-        # Newton's method reads none of them: refused rather than ignored.
-        raise ValueError(
-            f"{caller} got critic='convex' with {mlp}: those train the MLP "
-            "critics of critic='concat'; a convex critic reads only "
-            f"{list(CONVEX_TRAINING)}."
-        )
+        refuse_convex_with_mlp_training(caller, mlp)
     return critic

@@ -1,5 +1,6 @@
 """The MutualInfoSelector estimator: its parameters, its fit, its rounds' loop."""
 
+import inspect
 from itertools import combinations
 from numbers import Integral, Real
 
@@ -22,6 +23,8 @@ from .._utils.validation import (
     GROUPED_CRITICS,
     check_marginal_batch_size,
     draw_seed,
+    mlp_training,
+    refuse_convex_with_mlp_training,
     resolve_device,
 )
 from ._crossfit import encoding_order, make_folds, make_splits
@@ -40,12 +43,13 @@ _TRAINING_CONSTRAINTS = constraints("MutualInfoSelector")
 class MutualInfoSelector(SelectorMixin, BaseEstimator):
     """Feature selection by the mutual information of the selected set with y.
 
-    Greedy selection, one feature per round: a forward round trains a MINE
+    Greedy selection, one feature per round: a forward round fits a MINE
     critic of every candidate set :math:`S \\cup \\{j\\}` against y, all in
-    one batched training (the grouped critic of :func:`mutual_info_mine`),
-    and adds the feature of the best one; a backward round does the same
-    for every :math:`S \\setminus \\{j\\}` and removes the feature whose loss
-    is least. Unlike ranking features one at a time
+    one batch (by default MLPs trained together, the grouped critic of
+    :func:`mutual_info_mine`; see ``critic``), and adds the feature of the
+    best one; a backward round does the same for every
+    :math:`S \\setminus \\{j\\}` and removes the feature whose loss is least.
+    Unlike ranking features one at a time
     (:class:`~sklearn.feature_selection.SelectKBest` with a univariate
     score), it keeps a pair of features that matter only together
     (:math:`y = x_1 x_2`, XOR) and skips copies of a feature already chosen,
@@ -115,10 +119,11 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         remaining features trains m(m - 1)/2 critics, (m - 1)/2 times a
         single round. "auto" tries the pairs of at most 45 features (990
         pairs): all of them when at most 45 are left, else the 45 whose
-        critics scored best in the single round. A pair round's critics are
-        screened by successive halving: half of those still training, the
-        least promising, are frozen at its 8th, 16th, 32nd, ... evaluation,
-        so that it costs a few single rounds.
+        critics scored best in the single round. A pair round's convex
+        critics are first solved cheaply, and the 16 best solved in full;
+        its MLP critics are screened by successive halving: half of those
+        still training, the least promising, are frozen at its 8th, 16th,
+        32nd, ... evaluation. Either way it costs a few single rounds.
     random_state : int, RandomState instance or None, default=None
         Seeds the split, the critics and the batches.
     n_jobs : int or None, default=None
@@ -126,11 +131,14 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
     critic : {"concat", "convex"}, default="concat"
         ``"concat"``: each candidate set's critic is an MLP on its columns
         and y, trained by gradient steps from the critic that chose the
-        current set (the settings below). ``"convex"``: a random-feature
-        critic solved by a few Newton steps on the Donsker-Varadhan bound
-        (``docs/convex.md``), several times cheaper; the MLP's training
-        settings, ``objective`` included, do not apply to it, and a pair
-        round's critics are all solved, not screened.
+        current set (the settings below). ``"convex"``: the critic that
+        chose the current set plus a readout of random features of the
+        set's columns and y, solved by a few Newton steps on the
+        Donsker-Varadhan bound (``docs/convex.md``), a tenth of the time or
+        less, as accurate on most cases measured but readier to add a near
+        copy of a chosen feature (``docs/convex.md``, "The selector"); the
+        MLP's training settings, from ``objective`` to ``patience``, do not
+        apply to it, and setting one of them with it is refused.
     objective : {"mine", "dv", "mine-f", "nwj", "js", "smile", "infonce"}, \
 default="mine"
         Training bound and reported estimate, as in :func:`mutual_info_mine`.
@@ -243,15 +251,16 @@ default="mine"
 
     Notes
     -----
-    A round over d candidates costs a few :func:`mutual_info_mine` calls
-    over d features (``docs/selection.md``): its critics are as small,
-    and the candidate sets' extra columns widen their first layer only, but
-    they stop later (see ``patience``), more train beside them, and a round
-    that learns an interaction (the second of an XOR) trains until the
-    pair's critic has learnt it. The
-    baseline set :math:`S` is trained again in each round beside the
-    candidates, so that its bound and theirs are read on the same pairs;
-    forward, shadows are trained too (below).
+    With the MLP critics, a round over d candidates costs a few
+    :func:`mutual_info_mine` calls over d features (``docs/selection.md``;
+    the convex critics cost a tenth of that or less): its critics are as
+    small, and the candidate sets' extra columns widen their first layer
+    only, but they stop later (see ``patience``), more train beside them,
+    and a round that learns an interaction (the second of an XOR) trains
+    until the pair's critic has learnt it. The baseline set :math:`S` is
+    trained again in each round beside the candidates, so that its bound
+    and theirs are read on the same pairs; forward, shadows are trained too
+    (below).
 
     The choice of each round is the largest of many noisy estimates, so its
     estimate on the pairs it was chosen on is biased up; on the test half
@@ -403,10 +412,25 @@ default="mine"
         target = target_count(
             self.n_features_to_select, self.min_features_to_select, X.shape[1]
         )
+        self._check_critic()
         training, null_moves = self._prepare(X, y, discrete_target)
         selected, current, played = self._select(training, null_moves, target)
         self._store(selected, current, played, X.shape[1])
         return self
+
+    def _check_critic(self):
+        """A convex critic with an MLP training setting other than its
+        default: refused, as Newton's method reads none of them."""
+        if self.critic != "convex":
+            return
+        defaults = inspect.signature(type(self).__init__).parameters
+        mlp = [
+            name
+            for name in mlp_training(_TRAINING_CONSTRAINTS)
+            if getattr(self, name) != defaults[name].default
+        ]
+        if mlp:
+            refuse_convex_with_mlp_training(type(self).__name__, mlp)
 
     def _prepare(self, X, y, discrete_target):
         """The folds' encoded rows, the seeds and settings, and the shadows."""

@@ -12,6 +12,7 @@ from scipy.sparse import issparse
 from sklearn.utils import check_array
 from sklearn.utils.validation import validate_data
 
+from . import parameters
 from .constants import MIN_SAMPLES
 from .parameters import constraints
 from .stack import warn
@@ -30,6 +31,8 @@ __all__ = [
     "check_numeric_columns",
     "constant_columns",
     "draw_seed",
+    "mlp_training",
+    "refuse_convex_with_mlp_training",
     "resolve_device",
     "split_indices",
     "validate_pairs",
@@ -52,6 +55,23 @@ GROUPED_CRITICS = ("concat", "convex")
 # Of mutual_info_mine's training parameters, those a convex critic reads; the
 # others shape the MLP and its gradient steps.
 CONVEX_TRAINING = ("validation_fraction", "preprocessing", "device")
+
+
+def mlp_training(names):
+    """Of ``names``, those of training parameters only the MLP critics
+    read, sorted (``verbose`` changes no result, so it is not one)."""
+    grouped = parameters.names("mutual_info_mine")
+    return sorted(set(names) & set(grouped) - {*CONVEX_TRAINING, "verbose"})
+
+
+def refuse_convex_with_mlp_training(caller, mlp):
+    """A convex critic asked for beside MLP training parameters ``mlp``:
+    Newton's method reads none of them, so they are refused, not ignored."""
+    raise ValueError(
+        f"{caller} got critic='convex' with {mlp}: those train the MLP "
+        "critics of critic='concat'; a convex critic reads only "
+        f"{list(CONVEX_TRAINING)}."
+    )
 
 
 def resolve_device(device):
