@@ -361,6 +361,9 @@ def _read_tests(design, fitted, table, discrete_target):
         target_scores(table.y, discrete_target),
         table.rng,
         design.permute,
+        # A conditional test's blocks all end with Z's scores (the last
+        # group is Z alone), which its local permutations leave in place.
+        design.fitted_groups[-1] if design.permute is not None else (),
     )
     if design.conditioned:
         # Each pairing's conditional estimate: the same I(Z; y) comes off

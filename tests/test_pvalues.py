@@ -18,6 +18,7 @@ from sklearn_mine._permutation.pvalues import (
 from sklearn_mine._permutation.scores import normal_scores, score_vector
 from sklearn_mine._permutation.statistics import (
     CLOSED_FORM_PERMUTATIONS,
+    closed_form_statistics,
     linear_gaussian_mi,
 )
 
@@ -59,6 +60,26 @@ def test_linear_gaussian_mi_is_the_gaussian_formula():
         np.linalg.det(c) / (np.linalg.det(c[:2, :2]) * np.linalg.det(c[2:, 2:]))
     )
     np.testing.assert_allclose(linear_gaussian_mi(X[None], y), [expected], rtol=1e-10)
+
+
+@pytest.mark.parametrize("width", [1, 2])
+def test_shared_columns_give_the_mi_of_the_whole_block(width):
+    # A conditional test's copies share Z's columns: read once, the MI of
+    # [block, Z] with y is the same as from the whole block's QR.
+    rng = np.random.RandomState(2)
+    Z = rng.standard_normal((200, 2))
+    blocks = rng.standard_normal((4, 200, width)) + Z[:, :1]
+    y = np.column_stack([blocks[0, :, 0] + Z[:, 1] + rng.standard_normal(200)])
+    whole = np.concatenate([blocks, np.broadcast_to(Z, (4, 200, 2))], axis=-1)
+    expected = linear_gaussian_mi(whole, y)
+    np.testing.assert_allclose(linear_gaussian_mi(blocks, y, Z), expected, rtol=1e-9)
+    # The MI of [block, Z] is more than Z's alone by the block's share.
+    assert np.all(expected > linear_gaussian_mi(Z[None], y))
+    assert expected[0] > expected[1:].max() + 0.1
+    squares = closed_form_statistics(whole, [y, y])
+    np.testing.assert_allclose(
+        closed_form_statistics(blocks, [y, y], Z), squares, rtol=1e-9
+    )
 
 
 def test_permutation_pvalues_count_ties_against_the_observed():

@@ -69,7 +69,9 @@ def min_pvalue_combination(*statistics):
     return at_most.sum(axis=1) / smallest.shape[1]
 
 
-def group_pvalues(wide, wide_groups, null_of, neural, y_scores, rng, permute=None):
+def group_pvalues(
+    wide, wide_groups, null_of, neural, y_scores, rng, permute=None, fixed=()
+):
     """Each given group's p-value, from the critics' and the closed-form statistics.
 
     ``neural`` holds the critic statistic of every wide group, whose
@@ -80,15 +82,29 @@ def group_pvalues(wide, wide_groups, null_of, neural, y_scores, rng, permute=Non
     (:func:`min_pvalue_combination`) is that p-value. The group's p-value is
     twice the smaller of the two (Bonferroni), at most 1. ``permute(g,
     count)``, where the permutations are not uniform (a conditional test's),
-    returns ``count`` permuted copies of given group ``g``'s block. Returns the
-    p-values and, for each given group, its statistics on the pairings the
-    critics trained on (observed first, then its nulls), by name.
+    returns ``count`` permuted copies of given group ``g``'s block, less
+    ``fixed``: the columns of ``wide`` that end every group's block and that
+    no permutation moves (Z's scores), which the statistics read once. Returns
+    the p-values and, for each given group, its statistics on the pairings
+    the critics trained on (observed first, then its nulls), by name.
     """
+    fixed = list(fixed)
+    fixed_columns = wide[:, fixed] if fixed else None
+
+    def own(g):
+        # A group's columns less the fixed ones that end it.
+        group = wide_groups[g]
+        return group[: len(group) - len(fixed)]
+
     closed = np.empty((len(CLOSED_FORM_STATISTICS), len(wide_groups)))
     by_width = {}
     for g, group in enumerate(wide_groups):
         by_width.setdefault(len(group), []).append(g)
     for members in by_width.values():
+        if fixed and own(members[0]):
+            blocks = np.stack([wide[:, own(g)] for g in members])
+            closed[:, members] = closed_form_statistics(blocks, y_scores, fixed_columns)
+            continue
         blocks = np.stack([wide[:, wide_groups[g]] for g in members])
         closed[:, members] = closed_form_statistics(blocks, y_scores)
     rows = np.array([[g, *nulls] for g, nulls in enumerate(null_of)])
@@ -103,11 +119,12 @@ def group_pvalues(wide, wide_groups, null_of, neural, y_scores, rng, permute=Non
         block = wide[:, wide_groups[g]]
         if permute is not None:
             null = closed_form_null(
-                block,
+                wide[:, own(g)],
                 y_scores,
                 rng,
                 CLOSED_FORM_PERMUTATIONS,
                 lambda count, g=g: permute(g, count),
+                fixed_columns,
             )
         elif block.shape[1] == 1:
             # Every single column's scores are one multiset: one null serves.

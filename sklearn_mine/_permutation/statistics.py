@@ -32,25 +32,64 @@ STATISTICS = (NEURAL_STATISTIC, *CLOSED_FORM_STATISTICS)
 _MAX_CORRELATION = 1.0 - 1e-12
 
 
-def linear_gaussian_mi(blocks, y):
+def linear_gaussian_mi(blocks, y, shared=None):
     """The MI of a Gaussian with the blocks' and y's correlations, per block.
 
     ``blocks`` of shape (n_blocks, n_samples, width); ``y`` of shape
     (n_samples, n_targets). Returns ``-0.5 * sum(log(1 - rho**2))`` over the
     canonical correlations ``rho`` of each block with y: on normal scores,
     the Gaussian-copula MI, which catches linear and monotone dependence at
-    sample sizes where a small critic has not yet learnt it.
+    sample sizes where a small critic has not yet learnt it. ``shared``:
+    None, or columns of shape (n_samples, n_shared) that every block has
+    beside its own (a conditional test's Z): the MI is then that of
+    ``[block, shared]``, each block's own columns decomposed into a part in
+    the span of ``shared``, whose basis is computed once, and a residual.
     """
     y = np.asarray(y, dtype=float)
     basis_y = orth(y - y.mean(axis=0))
     centred = blocks - blocks.mean(axis=1, keepdims=True)
-    basis, _ = np.linalg.qr(centred)
-    correlations = np.linalg.svd(np.swapaxes(basis, 1, 2) @ basis_y, compute_uv=False)
+    if shared is None:
+        basis, _ = np.linalg.qr(centred)
+        cross = np.swapaxes(basis, 1, 2) @ basis_y
+    else:
+        # [block, shared] spans the shared columns' span plus the block's
+        # residual off it: the same correlations, and the QR of each of
+        # thousands of copies runs on its own columns only.
+        basis_shared = orth(shared - shared.mean(axis=0))
+        residual = centred - basis_shared @ (basis_shared.T @ centred)
+        common = basis_shared.T @ basis_y
+        cross = np.concatenate(
+            [
+                np.broadcast_to(common, (len(blocks), *common.shape)),
+                _orthonormal_cross(residual, basis_y),
+            ],
+            axis=1,
+        )
+    correlations = np.linalg.svd(cross, compute_uv=False)
     correlations = np.minimum(correlations, _MAX_CORRELATION)
     return -0.5 * np.log1p(-(correlations**2)).sum(axis=-1)
 
 
-def closed_form_statistics(blocks, y_scores):
+def _orthonormal_cross(blocks, basis_y):
+    """``Q^T basis_y`` for an orthonormal basis Q of each block's columns.
+
+    For the narrow blocks of thousands of copies, Q is never formed: with
+    the Cholesky factor L of the block's Gram matrix, ``Q^T basis_y`` is
+    ``L^{-1} block^T basis_y``, which costs a product and a solve of the
+    block's width where a QR of each block costs a factorisation of n rows.
+    A rank-deficient block, whose Gram matrix has no Cholesky factor, takes
+    the QR.
+    """
+    gram = np.swapaxes(blocks, 1, 2) @ blocks
+    try:
+        lower = np.linalg.cholesky(gram)
+    except np.linalg.LinAlgError:
+        basis, _ = np.linalg.qr(blocks)
+        return np.swapaxes(basis, 1, 2) @ basis_y
+    return np.linalg.solve(lower, np.swapaxes(blocks, 1, 2) @ basis_y)
+
+
+def closed_form_statistics(blocks, y_scores, shared=None):
     """The linear and quadratic Gaussian MI of each block with y.
 
     One array per name of ``CLOSED_FORM_STATISTICS``, in that order.
@@ -63,12 +102,17 @@ def closed_form_statistics(blocks, y_scores):
     (and y's), which finds dependence through
     magnitudes, as of a non-monotone mean or a shared scale. Both read
     every pair with no training, and they find at a few hundred pairs what
-    a small critic needs thousands to learn.
+    a small critic needs thousands to learn. ``shared``: columns every
+    block has beside its own, as :func:`linear_gaussian_mi` takes them (their
+    squares join them as the blocks' do).
     """
     squares = np.concatenate([blocks, blocks**2 - 1.0], axis=-1)
+    shared_squares = None
+    if shared is not None:
+        shared_squares = np.concatenate([shared, shared**2 - 1.0], axis=-1)
     return (
-        linear_gaussian_mi(blocks, y_scores[0]),
-        linear_gaussian_mi(squares, y_scores[1]),
+        linear_gaussian_mi(blocks, y_scores[0], shared),
+        linear_gaussian_mi(squares, y_scores[1], shared_squares),
     )
 
 
@@ -81,12 +125,14 @@ CLOSED_FORM_PERMUTATIONS = 1999
 _CHUNK_VALUES = 2**24
 
 
-def closed_form_null(block, y_scores, rng, n_permutations, permute=None):
+def closed_form_null(block, y_scores, rng, n_permutations, permute=None, shared=None):
     """The closed-form statistics of ``n_permutations`` permuted copies of a block.
 
     One array per statistic of ``CLOSED_FORM_STATISTICS``, in that order.
     ``permute(count)`` returns ``count`` permuted copies, of shape
-    (count, n, width); None permutes the rows uniformly.
+    (count, n, width); None permutes the rows uniformly. ``shared``: columns
+    that every copy has beside its block's and no permutation moves
+    (:func:`closed_form_statistics`).
     """
     n, width = block.shape
     per_chunk = max(1, _CHUNK_VALUES // (2 * n * width))
@@ -97,5 +143,5 @@ def closed_form_null(block, y_scores, rng, n_permutations, permute=None):
             copies = block[np.argsort(rng.random_sample((count, n)), axis=1)]
         else:
             copies = permute(count)
-        chunks.append(closed_form_statistics(copies, y_scores))
+        chunks.append(closed_form_statistics(copies, y_scores, shared))
     return tuple(np.concatenate(values) for values in zip(*chunks, strict=True))
