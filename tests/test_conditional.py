@@ -179,6 +179,22 @@ def test_conditional_test_keeps_a_common_cause_and_finds_dependence():
     assert found.statistic > np.max(found.null_distribution)
 
 
+def test_an_x_that_is_a_function_of_z_reads_nothing_beyond_z():
+    # X's normal scores are Z's (X a monotone function of Z), and y depends
+    # on Z alone: the closed forms of [X, Z] read Z's MI, at most any
+    # locally permuted copy's, which brings a direction Z lacks. (Read
+    # through a QR of [X, Z], the direction that rounding left beside Z
+    # read more than some copies.)
+    rng = np.random.default_rng(0)
+    Z = rng.standard_normal((300, 1))
+    y = Z[:, 0] + rng.standard_normal(300)
+    X = Z**3
+    result = conditional_independence_test(X, y, Z, random_state=0)
+    for name in ("linear", "quadratic"):
+        statistics = result.statistics[name]
+        assert statistics[0] <= statistics[1:].min()
+
+
 def test_conditional_test_refuses_mismatched_or_constant_z():
     X, y, Z, _ = make_chain(100, random_state=0)
     with pytest.raises(ValueError, match="Z has 99 rows, but X and y have 100"):

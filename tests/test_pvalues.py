@@ -82,6 +82,26 @@ def test_shared_columns_give_the_mi_of_the_whole_block(width):
     )
 
 
+def test_a_column_in_the_shared_span_adds_no_direction():
+    rng = np.random.RandomState(3)
+    Z = rng.standard_normal((200, 2))
+    y = Z[:, :1] + rng.standard_normal((200, 1))
+    alone = linear_gaussian_mi(Z[None], y)
+    # In Z's span to rounding: [block, Z] reads Z's MI, not Z's plus the
+    # correlation of whatever direction rounding left.
+    in_span = (2.0 * Z[:, :1] - Z[:, 1:] + 1.0)[None]
+    np.testing.assert_allclose(linear_gaussian_mi(in_span, y, Z), alone, rtol=1e-12)
+    # A two-valued column's square is a function of it: the quadratic
+    # statistic reads the column, and its square adds nothing.
+    binary = np.where(rng.uniform(size=(1, 200, 1)) < 0.3, -0.7, 1.6)
+    with_square = np.concatenate([binary, binary**2], axis=-1)
+    np.testing.assert_allclose(
+        linear_gaussian_mi(with_square, y, Z),
+        linear_gaussian_mi(binary, y, Z),
+        rtol=1e-12,
+    )
+
+
 def test_permutation_pvalues_count_ties_against_the_observed():
     statistics = np.array([[2.0, 1.0, 2.0, 3.0, 0.0], [9.0, 1.0, 2.0, 3.0, 4.0]])
     np.testing.assert_array_equal(permutation_pvalues(statistics), [3 / 5, 1 / 5])

@@ -31,6 +31,14 @@ STATISTICS = (NEURAL_STATISTIC, *CLOSED_FORM_STATISTICS)
 # a block spans y (n at most the width of the two).
 _MAX_CORRELATION = 1.0 - 1e-12
 
+# A column whose part off the shared columns (and the block's earlier ones)
+# is below this fraction of its norm lies in their span (to rounding: a
+# projection leaves about 1e-15 of it); below the larger fraction, the
+# Cholesky factor of the residual's Gram matrix loses too many digits, and
+# a QR takes its place (_residual_cross).
+_RANK_TOLERANCE = 1e-8
+_CHOLESKY_TOLERANCE = 1e-4
+
 
 def linear_gaussian_mi(blocks, y, shared=None):
     """The MI of a Gaussian with the blocks' and y's correlations, per block.
@@ -48,20 +56,20 @@ def linear_gaussian_mi(blocks, y, shared=None):
     y = np.asarray(y, dtype=float)
     basis_y = orth(y - y.mean(axis=0))
     centred = blocks - blocks.mean(axis=1, keepdims=True)
+    scale = np.sqrt(np.einsum("bnd,bnd->bd", centred, centred))
     if shared is None:
-        basis, _ = np.linalg.qr(centred)
-        cross = np.swapaxes(basis, 1, 2) @ basis_y
+        cross = _residual_cross(centred, scale, basis_y)
     else:
         # [block, shared] spans the shared columns' span plus the block's
-        # residual off it: the same correlations, and the QR of each of
-        # thousands of copies runs on its own columns only.
+        # residual off it: the same correlations, and each of thousands of
+        # copies is factorised on its own columns only.
         basis_shared = orth(shared - shared.mean(axis=0))
         residual = centred - basis_shared @ (basis_shared.T @ centred)
         common = basis_shared.T @ basis_y
         cross = np.concatenate(
             [
                 np.broadcast_to(common, (len(blocks), *common.shape)),
-                _orthonormal_cross(residual, basis_y),
+                _residual_cross(residual, scale, basis_y),
             ],
             axis=1,
         )
@@ -70,23 +78,35 @@ def linear_gaussian_mi(blocks, y, shared=None):
     return -0.5 * np.log1p(-(correlations**2)).sum(axis=-1)
 
 
-def _orthonormal_cross(blocks, basis_y):
-    """``Q^T basis_y`` for an orthonormal basis Q of each block's columns.
+def _residual_cross(residual, scale, basis_y):
+    """``Q^T basis_y`` for Q an orthonormal basis of each block's residual.
 
-    For the narrow blocks of thousands of copies, Q is never formed: with
-    the Cholesky factor L of the block's Gram matrix, ``Q^T basis_y`` is
-    ``L^{-1} block^T basis_y``, which costs a product and a solve of the
-    block's width where a QR of each block costs a factorisation of n rows.
-    A rank-deficient block, whose Gram matrix has no Cholesky factor, takes
-    the QR.
+    ``residual``: each block's centred columns, projected off the shared
+    columns where there are some; ``scale``: each column's norm before that
+    projection. For the narrow residuals of thousands of copies, Q is
+    not formed: with L the Cholesky factor of a residual's Gram matrix,
+    ``Q^T basis_y`` is ``L^{-1} residual^T basis_y``, a product and a solve
+    of the block's width where a QR factorises n rows. Where a column keeps
+    less than ``_CHOLESKY_TOLERANCE`` of its norm off the shared columns and
+    the block's earlier ones (L's diagonal), the factor loses digits, and
+    the QR runs instead; a column that keeps less than ``_RANK_TOLERANCE``
+    (one in the shared columns' span, or a function of the block's other
+    columns, as the square of a binary column) adds no direction: its
+    column of Q, whatever rounding made it, is dropped.
     """
-    gram = np.swapaxes(blocks, 1, 2) @ blocks
+    gram = np.swapaxes(residual, 1, 2) @ residual
+    cross = np.swapaxes(residual, 1, 2) @ basis_y
     try:
         lower = np.linalg.cholesky(gram)
     except np.linalg.LinAlgError:
-        basis, _ = np.linalg.qr(blocks)
-        return np.swapaxes(basis, 1, 2) @ basis_y
-    return np.linalg.solve(lower, np.swapaxes(blocks, 1, 2) @ basis_y)
+        lower = None
+    if lower is not None and np.all(
+        np.diagonal(lower, axis1=1, axis2=2) > _CHOLESKY_TOLERANCE * scale
+    ):
+        return np.linalg.solve(lower, cross)
+    basis, r = np.linalg.qr(residual)
+    kept = np.abs(np.diagonal(r, axis1=1, axis2=2)) > _RANK_TOLERANCE * scale
+    return np.swapaxes(basis * kept[:, None, :], 1, 2) @ basis_y
 
 
 def closed_form_statistics(blocks, y_scores, shared=None):
