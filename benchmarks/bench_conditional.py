@@ -87,9 +87,15 @@ ALPHA = 0.05
 # Settings of this package's conditional test other than its defaults, in
 # the size, power and PC sections (--quick: fewer and shorter critics).
 MINE_TEST = {}
-# PC's methods that run the conditional test, and their critics: "mine" the
-# test's default (convex) critics, "mine-concat" the MLP critics.
-PC_MINE = {"mine": "convex", "mine-concat": "concat"}
+# PC's methods that run the conditional test, and its settings: "mine" the
+# test's default (convex) critics, "mine-concat" the MLP critics, "mine-49"
+# the default critics, 49 of them on permuted copies instead of 99 (the
+# lever of fewer critics: docs/conditional.md, "Limits").
+PC_MINE = {
+    "mine": dict(critic="convex"),
+    "mine-concat": dict(critic="concat"),
+    "mine-49": dict(critic="convex", n_permutations=49),
+}
 QUICK_MINE_TEST = dict(n_permutations=19, max_steps=100)
 # A section's records file in the records directory (see common.records).
 RECORDS = "conditional_{section}.jsonl"
@@ -308,11 +314,12 @@ def _settings(critic):
     return MINE_TEST
 
 
-def _mine_test(X, y, Z, seed, critic="concat"):
+def _mine_test(X, y, Z, seed, critic="concat", **params):
     """The test's p-value, and beside it the min-p of its three statistics
-    over the critics' pairings alone (the alternative combination)."""
+    over the critics' pairings alone (the alternative combination).
+    ``params``: settings of the test beside ``_settings``'."""
     result = conditional_independence_test(
-        X, y, Z, random_state=seed, critic=critic, **_settings(critic)
+        X, y, Z, random_state=seed, critic=critic, **{**_settings(critic), **params}
     )
     rows = [result.statistics[name][None] for name in ("neural", "linear", "quadratic")]
     return {
@@ -345,6 +352,9 @@ def _cmiknn(X, y, Z, seed):
 TESTS = {
     "MINE (local permutation)": _mine_test,
     "MINE convex (local permutation)": partial(_mine_test, critic="convex"),
+    "MINE convex, 49 permutations": partial(
+        _mine_test, critic="convex", n_permutations=49
+    ),
     "KCI": _causal_learn_test("kci"),
     "FisherZ": _causal_learn_test("fisherz"),
     "RCIT": _causal_learn_test("rcit"),
@@ -395,10 +405,8 @@ def _pc(data, method, seed):
 
     kwargs = {}
     if method in PC_MINE:
-        critic = PC_MINE[method]
-        register_causal_learn_test(
-            method, random_state=seed, critic=critic, **_settings(critic)
-        )
+        params = {**_settings(PC_MINE[method]["critic"]), **PC_MINE[method]}
+        register_causal_learn_test(method, random_state=seed, **params)
     graph = pc(data, ALPHA, method, show_progress=False, **kwargs)
     return graph
 
