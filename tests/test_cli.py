@@ -172,6 +172,10 @@ def test_bad_demo_arguments_exit_with_a_message(capsys):
         (["test", "--target", "y"], "as in: sklearn-mine test data.csv --target"),
         (["test", "f.csv", "--target", "y", "--max-steps", "0"], "got 0"),
         (["test", "f.csv", "--target", "y", "--method", "halves"], "invalid choice"),
+        (["test", "f.csv", "--target", "y", "--n-splits", "2"],
+         "--n-splits needs --method split; got --method permutation"),
+        (["test", "f.csv", "--target", "y", "--method", "split", "--n-splits", "1"],
+         "--n-splits must be at least 2; got 1"),
         (["estimate", "f.csv", "--target", "y,,z"],
          "argument --target: empty column name in 'y,,z'"),
         (["test", "f.csv", "--target", "y", "--features", "a,"],
@@ -790,6 +794,22 @@ def test_test_command_finds_a_dependence(capsys, small_csv, method):
     assert result["pvalue"] == pytest.approx(least)
 
 
+def test_test_command_cross_fits_the_split(capsys, small_csv):
+    status, out, err = run_test(
+        capsys, "--target", "y", "--features", "x0,x1", small_csv,
+        "--method", "split", "--n-splits", "2", *FEW_PERMUTATIONS,
+        "--max-steps", "200", "--format", "json",
+    )  # fmt: skip
+    assert status == 0, err
+    result = json.loads(out)
+    assert (result["method"], result["n_splits"]) == ("crossfit", 2)
+    # Permutations a fold, not folds times permutations.
+    assert result["n_permutations"] == 19
+    # y follows x0: in each fold no permuted pairing scores as high, 1/20,
+    # and two folds merge to twice the smaller.
+    assert result["pvalue"] == pytest.approx(2 / 20)
+
+
 def test_test_command_csv_with_a_categorical_target(capsys, small_csv):
     status, out, err = run_test(
         capsys, small_csv, "--target", "color", "--features", "x1,y2",
@@ -825,6 +845,30 @@ def test_test_table_output(capsys):
         "n_permutations  199",
         "statistic       0.2500 nats",
         "pvalue          0.0050",
+    ]
+
+
+def test_test_table_output_names_the_folds(capsys):
+    args = build_parser().parse_args(
+        ["test", "f.csv", "--target", "y", "--method", "split", "--n-splits", "3"]
+    )
+    result = {
+        "target": ["y"],
+        "objective": "mine",
+        "n_rows": 100,
+        "features": ["a"],
+        "method": "crossfit",
+        "n_splits": 3,
+        "n_permutations": 999,
+        "statistic": 0.25,
+        "pvalue": 0.006,
+    }
+    _output.write(result, args, 100, sys.stdout)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[2:5] == [
+        "method          crossfit",
+        "n_splits        3",
+        "n_permutations  999",
     ]
 
 

@@ -111,8 +111,11 @@ def _per_feature(frame, targets, features, kinds, args):
 
 
 def _permutations(args):
-    """``n_permutations``, where given: else the library's default."""
-    return {} if args.permutations is None else {"n_permutations": args.permutations}
+    """``n_permutations`` and ``n_splits``, where given: else the library's
+    defaults."""
+    given = {"n_permutations": args.permutations}
+    given["n_splits"] = getattr(args, "n_splits", None)
+    return {name: value for name, value in given.items() if value is not None}
 
 
 def _independence(frame, features, targets, kinds, args, method="permutation"):
@@ -180,7 +183,9 @@ def _joint_test(frame, targets, features, kinds, args):
         "n_rows": len(frame),
         "features": list(features),
         "method": test.method,
-        "n_permutations": len(test.null_distribution),
+        # Cross-fitted, the null is one row of permutations a fold.
+        **({"n_splits": len(test.fold_pvalues)} if test.method == "crossfit" else {}),
+        "n_permutations": test.null_distribution.shape[-1],
         "statistic": float(test.statistic),
         "pvalue": float(test.pvalue),
     }

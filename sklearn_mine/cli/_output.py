@@ -86,6 +86,7 @@ def _write_test(result, args, n_rows, out):
     rows = [
         ["features", ", ".join(result["features"]) + " (jointly)"],
         ["method", result["method"]],
+        *([["n_splits", str(result["n_splits"])]] if "n_splits" in result else []),
         ["n_permutations", str(result["n_permutations"])],
         ["statistic", f"{result['statistic']:.4f} nats"],
         ["pvalue", f"{result['pvalue']:.4f}"],

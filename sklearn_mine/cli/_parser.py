@@ -82,6 +82,12 @@ def _check_table_command(parser, args):
         parser.error(f"--max-steps must be {need}; got {args.max_steps}")
     if args.permutations is not None and args.permutations < 1:
         parser.error(f"--permutations must be at least 1; got {args.permutations}")
+    n_splits = getattr(args, "n_splits", None)
+    if n_splits is not None:
+        if args.method != "split":
+            parser.error(f"--n-splits needs --method split; got --method {args.method}")
+        if n_splits < 2:
+            parser.error(f"--n-splits must be at least 2; got {n_splits}")
     _check_random_state(parser, args)
 
 
@@ -265,7 +271,8 @@ def _add_test_parser(commands):
         "test",
         usage="%(prog)s [-h] FILE --target COL[,COL...]\n"
         "       [--features COL[,COL...]] [--method {permutation,split}]\n"
-        "       [--objective NAME] [--permutations N] [--random-state N]\n"
+        "       [--n-splits K] [--objective NAME] [--permutations N]\n"
+        "       [--random-state N]\n"
         "       [--format {table,json,csv}] [--max-steps N]\n"
         "       [--progress | --no-progress]",
         help="test whether a CSV or Parquet file's feature columns, jointly, "
@@ -285,6 +292,15 @@ def _add_test_parser(commands):
         "permuted one, scored on every row; split: one critic trained on 70%% "
         "of the rows, the other 30%% scored against their permutations "
         "(default: %(default)s)",
+    )
+    test.add_argument(
+        "--n-splits",
+        metavar="K",
+        type=int,
+        default=None,
+        help="with --method split: cross-fit K folds, each tested by a critic "
+        "fitted on the others, and merge their p-values into one valid under "
+        "any dependence (twice the smaller of two, twice the mean of more)",
     )
     _add_fit_arguments(
         test,
