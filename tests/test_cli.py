@@ -825,14 +825,19 @@ def test_test_command_csv_with_a_categorical_target(capsys, small_csv):
     assert LEAST_PVALUE <= float(row["pvalue"]) <= 1
 
 
-def test_test_table_output(capsys):
+@pytest.mark.parametrize(
+    "method, folds",
+    [("permutation", []), ("crossfit", [("n_splits", 3)])],
+)
+def test_test_table_output(capsys, method, folds):
     args = build_parser().parse_args(["test", "f.csv", "--target", "y"])
     result = {
         "target": ["y"],
         "objective": "mine",
         "n_rows": 100,
         "features": ["a", "b"],
-        "method": "permutation",
+        "method": method,
+        **dict(folds),
         "n_permutations": 199,
         "statistic": 0.25,
         "pvalue": 0.005,
@@ -841,34 +846,12 @@ def test_test_table_output(capsys):
     assert capsys.readouterr().out.splitlines() == [
         "f.csv: test of independence from y (objective mine, 100 rows)",
         "features        a, b (jointly)",
-        "method          permutation",
+        f"method          {method}",
+        # A cross-fitted test's folds, before a fold's permutations.
+        *(f"{name:<16}{value}" for name, value in folds),
         "n_permutations  199",
         "statistic       0.2500 nats",
         "pvalue          0.0050",
-    ]
-
-
-def test_test_table_output_names_the_folds(capsys):
-    args = build_parser().parse_args(
-        ["test", "f.csv", "--target", "y", "--method", "split", "--n-splits", "3"]
-    )
-    result = {
-        "target": ["y"],
-        "objective": "mine",
-        "n_rows": 100,
-        "features": ["a"],
-        "method": "crossfit",
-        "n_splits": 3,
-        "n_permutations": 999,
-        "statistic": 0.25,
-        "pvalue": 0.006,
-    }
-    _output.write(result, args, 100, sys.stdout)
-    lines = capsys.readouterr().out.splitlines()
-    assert lines[2:5] == [
-        "method          crossfit",
-        "n_splits        3",
-        "n_permutations  999",
     ]
 
 
