@@ -104,7 +104,7 @@ def local_permuter(wide, wide_groups, neighbours, rng):
     Group g's block is X's columns of the group, then Z's; X's are
     permuted within Z's neighbourhoods, as the critics' copies were, and
     Z's, which no copy moves, are left out (the closed-form statistics read
-    them once, as ``group_pvalues``' ``fixed``).
+    them once, as ``group_pvalues``' ``shared``).
     """
     n_z = len(wide_groups[-1])
 

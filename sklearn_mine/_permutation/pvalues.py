@@ -70,7 +70,7 @@ def min_pvalue_combination(*statistics):
 
 
 def group_pvalues(
-    wide, wide_groups, null_of, neural, y_scores, rng, permute=None, fixed=()
+    wide, wide_groups, null_of, neural, y_scores, rng, permute=None, shared=()
 ):
     """Each given group's p-value, from the critics' and the closed-form statistics.
 
@@ -83,27 +83,29 @@ def group_pvalues(
     twice the smaller of the two (Bonferroni), at most 1. ``permute(g,
     count)``, where the permutations are not uniform (a conditional test's),
     returns ``count`` permuted copies of given group ``g``'s block, less
-    ``fixed``: the columns of ``wide`` that end every group's block and that
+    ``shared``: the columns of ``wide`` that end every group's block and that
     no permutation moves (Z's scores), which the statistics read once. Returns
     the p-values and, for each given group, its statistics on the pairings
     the critics trained on (observed first, then its nulls), by name.
     """
-    fixed = list(fixed)
-    fixed_columns = wide[:, fixed] if fixed else None
+    shared = list(shared)
+    shared_columns = wide[:, shared] if shared else None
 
     def own(g):
-        # A group's columns less the fixed ones that end it.
+        # A group's columns less the shared ones that end it.
         group = wide_groups[g]
-        return group[: len(group) - len(fixed)]
+        return group[: len(group) - len(shared)]
 
     closed = np.empty((len(CLOSED_FORM_STATISTICS), len(wide_groups)))
     by_width = {}
     for g, group in enumerate(wide_groups):
         by_width.setdefault(len(group), []).append(g)
     for members in by_width.values():
-        if fixed and own(members[0]):
+        if shared and own(members[0]):
             blocks = np.stack([wide[:, own(g)] for g in members])
-            closed[:, members] = closed_form_statistics(blocks, y_scores, fixed_columns)
+            closed[:, members] = closed_form_statistics(
+                blocks, y_scores, shared_columns
+            )
             continue
         blocks = np.stack([wide[:, wide_groups[g]] for g in members])
         closed[:, members] = closed_form_statistics(blocks, y_scores)
@@ -114,7 +116,7 @@ def group_pvalues(
     }
     neural_pvalues = permutation_pvalues(statistics[NEURAL_STATISTIC])
     closed_pvalues = np.empty(len(null_of))
-    shared = None
+    single_null = None
     for g in range(len(null_of)):
         block = wide[:, wide_groups[g]]
         if permute is not None:
@@ -124,18 +126,18 @@ def group_pvalues(
                 rng,
                 CLOSED_FORM_PERMUTATIONS,
                 lambda count, g=g: permute(g, count),
-                fixed_columns,
+                shared_columns,
             )
         elif block.shape[1] == 1:
             # Every single column's scores are one multiset: one null serves.
-            if shared is None:
-                shared = closed_form_null(
+            if single_null is None:
+                single_null = closed_form_null(
                     score_vector(len(block))[:, None],
                     y_scores,
                     rng,
                     CLOSED_FORM_PERMUTATIONS,
                 )
-            null = shared
+            null = single_null
         else:
             null = closed_form_null(block, y_scores, rng, CLOSED_FORM_PERMUTATIONS)
         closed_pvalues[g] = min_pvalue_combination(
