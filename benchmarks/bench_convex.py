@@ -1,7 +1,7 @@
 """Convex critics against MLP critics in the per-feature functions and the tests.
 
 Run: python benchmarks/bench_convex.py
-         [--parts accuracy cost pvalues tests settings]
+         [--parts accuracy cost pvalues tests permutations settings]
          [--seeds 5] [--marginal-rounds N] [--quick]
 
 Parts (one job at a time; each timing after a warm-up call):
@@ -26,6 +26,10 @@ Parts (one job at a time; each timing after a warm-up call):
   permutations, with each critic, beside distance correlation (``dcor``, 99
   resamples) and causal-learn's KCI on the same samples: the median of three
   calls and the p-value. Needs the ``compare`` and ``conditional`` extras.
+- permutations: the conditional test's restricted permutations
+  (``local_permutations``) alone, the fastest of five calls: 1999 draws
+  (the closed-form statistics' null) and 99 (the critics' copies) at
+  n = 500 and 5000, with 5 and 10 neighbours in a 1-D Z.
 - settings: the convex critics with one setting changed at a time, at
   n = 500 and 2000 over ``--seeds`` data seeds: their marginal pairs (10 or
   30 independent draws a training pair, or 5, 10 or 20 rounds that each
@@ -37,7 +41,8 @@ Parts (one job at a time; each timing after a warm-up call):
 ``--marginal-rounds N`` sets the convex critics' rounds of marginal pairs
 for the other parts (10 by default).
 
-``--quick`` (a smoke run) runs the accuracy part at n = 500 with one seed.
+``--quick`` (a smoke run) runs the accuracy part at n = 500 with one seed,
+and the permutations part with one call a case.
 """
 
 import argparse
@@ -45,7 +50,7 @@ import warnings
 
 import numpy as np
 from common.data import gaussian_features
-from common.internals import CONVEX_SETTINGS
+from common.internals import CONVEX_SETTINGS, local_permutations, neighbour_table
 from common.options import timed
 from scipy.stats import spearmanr
 from sklearn.datasets import load_breast_cancer, load_diabetes
@@ -202,6 +207,26 @@ def _kci(X, y, Z):
     return float(CIT(data, "kci")(0, 1, [2]))
 
 
+def permutations(repeat=5):
+    """The restricted permutations alone: the fastest of ``repeat`` calls."""
+    print(f"## Restricted permutations: the fastest of {repeat} calls\n")
+    print("| n | neighbours | draws | s |")
+    print("| --- | --- | --- | --- |")
+    for n, k, draws in [
+        (500, 5, 1999),
+        (500, 5, 99),
+        (5000, 5, 99),
+        (500, 10, 1999),
+    ]:
+        Z = np.random.default_rng(0).standard_normal((n, 1))
+        table = neighbour_table(Z, k)
+        seconds = min(
+            timed(local_permutations, table, draws, seed)[1] for seed in range(repeat)
+        )
+        print(f"| {n} | {k} | {draws} | {seconds:.4f} |", flush=True)
+    print()
+
+
 def pvalues(seeds):
     print("## p-values: 99 permutations\n")
     print("| critic | diabetes s |")
@@ -275,7 +300,7 @@ def settings(seeds, sizes=(500, 2000)):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parts = ["accuracy", "cost", "pvalues", "tests", "settings"]
+    parts = ["accuracy", "cost", "pvalues", "tests", "permutations", "settings"]
     parser.add_argument("--parts", nargs="+", default=parts, choices=parts)
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--marginal-rounds", type=int, default=None)
@@ -287,6 +312,7 @@ def main():
     warnings.simplefilter("ignore", ConvergenceWarning)
     if args.quick:
         accuracy([0], sizes=(500,))
+        permutations(repeat=1)
         return
     seeds = list(range(args.seeds))
     for part in args.parts:
@@ -298,6 +324,8 @@ def main():
             pvalues(seeds)
         elif part == "tests":
             tests()
+        elif part == "permutations":
+            permutations()
         else:
             settings(seeds)
 

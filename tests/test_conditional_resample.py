@@ -102,6 +102,22 @@ def test_local_permutation_is_uniform_within_closed_neighbourhoods():
         assert chisquare(counts).pvalue > 1e-3
 
 
+def test_long_neighbour_lists_are_shuffled_uniformly_too():
+    # Seven neighbours, past the table of orders: the lists are shuffled by
+    # keys. Two clusters of seven copies: every draw permutes each cluster,
+    # each row takes each of its cluster's rows alike, and a row visited
+    # early takes any of them, not the first of its list.
+    Z = np.repeat([0.0, 10.0], 7)
+    table = neighbour_table(Z, 7)
+    draws = local_permutations(table, 7000, np.random.RandomState(8))
+    np.testing.assert_array_equal(
+        np.sort(draws, axis=1), np.tile(np.arange(14), (7000, 1))
+    )
+    for i in range(14):
+        counts = np.bincount(draws[:, i], minlength=14)[table[i]]
+        assert chisquare(counts).pvalue > 1e-3
+
+
 def test_the_fallback_takes_a_uniform_neighbour():
     # Three rows share two candidates: the last row visited finds both
     # taken, and takes either, at random.

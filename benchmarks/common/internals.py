@@ -24,7 +24,8 @@ does not expose, and a rename inside the package is fixed here once (CI's
 - ``grouped``: its ``_GROUPS_PER_FIT``, the chunk of critics trained at once,
   set to each value measured (``bench_wide.py``).
 - ``neighbour_table``: the local permutation's neighbours in Z, the marginal
-  draws of the direct conditional bound (``bench_conditional.py``).
+  draws of the direct conditional bound (``bench_conditional.py``); with
+  ``local_permutations``, timed alone (``bench_convex.py``).
 
 - ``score_vector``, ``normal_scores``, ``permutation_pvalues``,
   ``min_pvalue_combination``: the permutation tests' arithmetic, with which
@@ -39,7 +40,7 @@ from sklearn_mine._engine.bounds import dv_bound, mine_loss
 from sklearn_mine._engine.convex import CONVEX_SETTINGS
 from sklearn_mine._engine.net import build_net
 from sklearn_mine._engine.sampling import sample_marginal_indices
-from sklearn_mine._permutation.local import neighbour_table
+from sklearn_mine._permutation.local import local_permutations, neighbour_table
 from sklearn_mine._permutation.pvalues import (
     min_pvalue_combination,
     permutation_pvalues,
@@ -54,6 +55,7 @@ __all__ = [
     "critics",
     "dv_bound",
     "grouped",
+    "local_permutations",
     "marginal_eval_size",
     "min_pvalue_combination",
     "mine_loss",
