@@ -1,8 +1,12 @@
-"""Discrete variables as critic inputs: category codes and one-hot columns."""
+"""Discrete variables as critic inputs: category codes and one-hot columns.
+
+And a table's features as critic inputs, discrete and continuous together.
+"""
 
 import numpy as np
 import pytest
 
+from sklearn_mine._utils import features
 from sklearn_mine._utils.encoding import (
     MAX_CATEGORIES,
     check_n_categories,
@@ -76,3 +80,24 @@ def test_too_many_categories_are_refused_by_name():
         assert str(error.value) == message
     # At the cap, every category keeps its own column.
     assert one_hot(values[:-1], "x").shape == (MAX_CATEGORIES, MAX_CATEGORIES)
+
+
+@pytest.mark.parametrize("preprocessing", ["quantile", "standard"])
+def test_a_table_encodes_as_its_features_one_by_one(monkeypatch, preprocessing):
+    # Continuous features are transformed in blocks; blocks of two, broken
+    # by discrete features, give each feature the columns and the values
+    # that a call of its own gives.
+    monkeypatch.setattr(features, "_CONTINUOUS_BLOCK", 2)
+    rng = np.random.RandomState(0)
+    X = rng.standard_normal((40, 7)) ** 3
+    discrete = np.array([False, True, False, False, False, True, False])
+    X[:, discrete] = rng.randint(3, size=(40, 2))
+    rows = rng.permutation(40)[:30]
+    encoded, columns = features.encode_features(X, discrete, preprocessing, rows)
+    alone = [
+        features.encode_columns(X[:, [j]], preprocessing, "x", discrete[j], rows)
+        for j in range(7)
+    ]
+    assert [len(c) for c in columns] == [1, 3, 1, 1, 1, 3, 1]
+    for j, own in enumerate(alone):
+        np.testing.assert_array_equal(encoded[:, columns[j]], own)
