@@ -102,6 +102,26 @@ def test_a_column_in_the_shared_span_adds_no_direction():
     )
 
 
+@pytest.mark.parametrize("shared", [False, True])
+def test_a_column_without_a_direction_takes_none_from_later_columns(shared):
+    # A constant column (a binary column's square) or one in Z's span,
+    # before a column that carries information: the block reads as if the
+    # first were absent, to rounding, with Z or without.
+    rng = np.random.RandomState(4)
+    Z = rng.standard_normal((200, 2))
+    x = rng.standard_normal((200, 1))
+    y = np.column_stack([x[:, 0] ** 2 + Z[:, 0], rng.standard_normal(200)])
+    empty = (2.0 * Z[:, :1] + 1.0) if shared else np.full((200, 1), 0.49)
+    Z = Z if shared else None
+    with_empty = np.concatenate([empty, x, x**2 - 1.0], axis=-1)[None]
+    without = np.concatenate([x, x**2 - 1.0], axis=-1)[None]
+    expected = linear_gaussian_mi(without, y, Z)
+    np.testing.assert_allclose(
+        linear_gaussian_mi(with_empty, y, Z), expected, rtol=1e-10
+    )
+    assert expected > 0.3  # x's square carries y: a lost direction would show.
+
+
 def test_permutation_pvalues_count_ties_against_the_observed():
     statistics = np.array([[2.0, 1.0, 2.0, 3.0, 0.0], [9.0, 1.0, 2.0, 3.0, 4.0]])
     np.testing.assert_array_equal(permutation_pvalues(statistics), [3 / 5, 1 / 5])
