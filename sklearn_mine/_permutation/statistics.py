@@ -120,8 +120,8 @@ def _residual_cross(blocks, basis_y, basis_shared):
     rounding made it, would still take a direction from the later columns'
     (a QR orthogonalises each column against all earlier ones): the QR runs
     again with such columns zeroed and moved last. (Run once, the MI of
-    ``[Z0, X0, Z0^2 - 1, X0^2 - 1]`` with a binary Z0 read 0.5 % off that
-    of ``[X0, X0^2 - 1]``.)
+    ``[2 Z0 + 1, X, X^2 - 1]`` given Z read 0.8 % below that of
+    ``[X, X^2 - 1]``.)
     """
     centred = blocks - blocks.mean(axis=1, keepdims=True)
     scale = np.sqrt(np.einsum("bnd,bnd->bd", centred, centred))
