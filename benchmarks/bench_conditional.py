@@ -391,13 +391,14 @@ def _random_sem(n_nodes, n, seed):
     return data, adjacency | adjacency.T
 
 
-def _skeleton_f1(graph, truth):
+def _skeleton_errors(graph, truth):
+    """The skeleton's F1, its edges not in the truth and the truth's it lacks."""
     estimated = (graph.G.graph != 0) | (graph.G.graph.T != 0)
     upper = np.triu(np.ones_like(truth, dtype=bool), 1)
     tp = np.sum(estimated & truth & upper)
     fp = np.sum(estimated & ~truth & upper)
     fn = np.sum(~estimated & truth & upper)
-    return 2 * tp / max(2 * tp + fp + fn, 1)
+    return 2 * tp / max(2 * tp + fp + fn, 1), int(fp), int(fn)
 
 
 def _pc(data, method, seed):
@@ -510,13 +511,16 @@ def _jobs(args):
                         data, truth = _random_sem(n_nodes, n, seed)
                         start = time.perf_counter()
                         graph = _pc(data, method, seed)
+                        f1, extra, missing = _skeleton_errors(graph, truth)
                         return dict(
                             section="pc",
                             case=f"{n_nodes} nodes, n={n}",
                             method=method,
                             seed=seed,
                             n=n,
-                            f1=_skeleton_f1(graph, truth),
+                            f1=f1,
+                            extra=extra,
+                            missing=missing,
                             edges=int(truth.sum() // 2),
                             seconds=time.perf_counter() - start,
                         )
@@ -644,6 +648,21 @@ def _pc_report(records):
             else:
                 out.append("")
         print(f"| {case} | " + " | ".join(out) + " |")
+    # Records from before the error counts have none.
+    rows = [r for r in rows if "missing" in r]
+    if not rows:
+        return
+    print("\n### The skeletons' errors: edges missing / extra, summed over graphs\n")
+    print("| graphs | true edges | " + " | ".join(methods) + " |")
+    print("|---|---:|" + "---:|" * len(methods))
+    for case in dict.fromkeys(r["case"] for r in rows):
+        out = []
+        for m in methods:
+            mine = [r for r in rows if r["case"] == case and r["method"] == m]
+            missing, extra = (sum(r[k] for r in mine) for k in ("missing", "extra"))
+            out.append(f"{missing} / {extra}" if mine else "")
+        edges = sum({r["seed"]: r["edges"] for r in rows if r["case"] == case}.values())
+        print(f"| {case} | {edges} | " + " | ".join(out) + " |")
 
 
 def report(paths):

@@ -95,8 +95,11 @@ def conditional_independence_test(
     among themselves; with continuous Z it approximates :math:`P_{{X|Z}}`
     by the neighbours' X, and the test's size depends on how near they are:
     with Z of many dimensions and few pairs, the copies smear X's
-    dependence on Z, and the test may reject too often. ``docs/conditional.md``
-    measures its size and power beside KCI and CMIknn.
+    dependence on Z, and the test rejects too often: with X and y
+    non-linear functions of a 3-D Z plus independent noise, at 500 triples,
+    it rejected all of 300 such data sets at the 5 % level (as KCI did).
+    ``docs/conditional.md`` measures its size and power beside KCI and
+    CMIknn.
 
     References
     ----------
