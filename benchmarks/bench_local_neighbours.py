@@ -111,7 +111,7 @@ def _without_repeats(table):
         kept["z"] = np.asarray(Z, dtype=float).reshape(len(Z), -1)[:, 0]
         return table(Z, k)
 
-    def permutations(neighbours, count, rng, spare=None):
+    def permutations(neighbours, count, rng):
         # The fallback's repeats as tigramite draws them, then matched.
         K, z = draw(neighbours, count, rng), kept["z"]
         n = K.shape[1]
