@@ -140,10 +140,11 @@ def local_permutations(neighbours, n_permutations, rng):
     local permutations at n = 500 took 0.5 s that way, most of a
     conditional test). The shuffled lists of a block of steps are gathered
     in one call before the block runs, which leaves each step four numpy
-    calls (n = 500, k = 5, 1999 draws: 0.076 s, against 0.110 s for the
+    calls (n = 500, k = 5, 1999 draws: 0.067 s, against 0.104 s for the
     earlier version's fresh uniform keys a step; ``bench_convex.py --parts
-    permutations``). They consume ``rng`` differently from
-    ``n_permutations`` calls of :func:`local_permutation`.
+    permutations``, ``benchmarks/results/convex_tests.md``). They consume
+    ``rng`` differently from ``n_permutations`` calls of
+    :func:`local_permutation`.
 
     Returns
     -------
@@ -167,13 +168,13 @@ def local_permutations(neighbours, n_permutations, rng):
             neighbours, order[first : first + block], rng
         )
         candidates += start[:, None]
-        for step, rows in enumerate(candidates, start=first):
+        for step, lists in enumerate(candidates, start=first):
             # The least of the taken flags (plus the keys): the first free
             # entry, else entry 0.
-            scores = used.take(rows)
+            scores = used.take(lists)
             if keys is not None:
                 scores = keys[step - first] + scores
-            chosen = rows[draws, scores.argmin(axis=1)]
+            chosen = lists[draws, scores.argmin(axis=1)]
             used[chosen] = True
             taken[step] = chosen
     out = np.empty(n_permutations * n, dtype=np.intp)
@@ -183,9 +184,10 @@ def local_permutations(neighbours, n_permutations, rng):
 
 # Up to this many neighbours, each list is shuffled by an order read from a
 # table of all k! of them (720 at 6); above, by uniform keys that each step
-# adds to the taken flags, a float addition a step. Measured at n = 500
-# with 1999 draws: with 5 neighbours, the table 0.075 s and the keys
-# 0.105 s; with 10, the keys 0.140 s and sorting them into orders 0.188 s.
+# adds to the taken flags, a float addition a step. Timed once each at
+# n = 500 with 1999 draws: with 5 neighbours, the table 0.075 s and the
+# keys 0.105 s; with 10, the keys 0.140 s and sorting them into orders
+# 0.188 s.
 _ORDER_TABLE_MAX = 6
 
 
