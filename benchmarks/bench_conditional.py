@@ -633,36 +633,50 @@ def _pc_report(records):
     if not rows:
         return
     methods = list(dict.fromkeys(r["method"] for r in rows))
-    print("\n### PC's skeleton on non-linear SEMs: F1 (seconds), mean over graphs\n")
-    print("| graphs | " + " | ".join(methods) + " |")
-    print("|---|" + "---:|" * len(methods))
-    for case in dict.fromkeys(r["case"] for r in rows):
-        out = []
-        for m in methods:
-            mine = [r for r in rows if r["case"] == case and r["method"] == m]
-            if mine:
-                out.append(
-                    f"{np.mean([r['f1'] for r in mine]):.2f} "
-                    f"({np.mean([r['seconds'] for r in mine]):.0f} s, {len(mine)})"
-                )
-            else:
-                out.append("")
-        print(f"| {case} | " + " | ".join(out) + " |")
+
+    def f1(graphs):
+        return (
+            f"{np.mean([r['f1'] for r in graphs]):.2f} "
+            f"({np.mean([r['seconds'] for r in graphs]):.0f} s, {len(graphs)})"
+        )
+
+    def errors(graphs):
+        return (
+            f"{sum(r['missing'] for r in graphs)} / {sum(r['extra'] for r in graphs)}"
+        )
+
+    _pc_table(
+        rows,
+        methods,
+        "PC's skeleton on non-linear SEMs: F1 (seconds), mean over graphs",
+        f1,
+    )
     # Records from before the error counts have none.
-    rows = [r for r in rows if "missing" in r]
-    if not rows:
-        return
-    print("\n### The skeletons' errors: edges missing / extra, summed over graphs\n")
-    print("| graphs | true edges | " + " | ".join(methods) + " |")
-    print("|---|---:|" + "---:|" * len(methods))
+    counted = [r for r in rows if "missing" in r]
+    if counted:
+        _pc_table(
+            counted,
+            methods,
+            "The skeletons' errors: edges missing / extra, summed over graphs",
+            errors,
+            edges=True,
+        )
+
+
+def _pc_table(rows, methods, title, cell, edges=False):
+    """One row a case, one ``cell(graphs)`` a method (blank without graphs)."""
+    print(f"\n### {title}\n")
+    print("| graphs | " + "true edges | " * edges + " | ".join(methods) + " |")
+    print("|---|" + "---:|" * (len(methods) + edges))
     for case in dict.fromkeys(r["case"] for r in rows):
-        out = []
+        cells = []
         for m in methods:
-            mine = [r for r in rows if r["case"] == case and r["method"] == m]
-            missing, extra = (sum(r[k] for r in mine) for k in ("missing", "extra"))
-            out.append(f"{missing} / {extra}" if mine else "")
-        edges = sum({r["seed"]: r["edges"] for r in rows if r["case"] == case}.values())
-        print(f"| {case} | {edges} | " + " | ".join(out) + " |")
+            graphs = [r for r in rows if r["case"] == case and r["method"] == m]
+            cells.append(cell(graphs) if graphs else "")
+        if edges:
+            truth = {r["seed"]: r["edges"] for r in rows if r["case"] == case}
+            cells.insert(0, str(sum(truth.values())))
+        print(f"| {case} | " + " | ".join(cells) + " |")
 
 
 def report(paths):
