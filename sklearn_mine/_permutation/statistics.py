@@ -55,15 +55,17 @@ def linear_gaussian_mi(blocks, y, shared=None):
     """
     y = np.asarray(y, dtype=float)
     basis_y = orth(y - y.mean(axis=0))
-    basis_shared = None if shared is None else orth(shared - shared.mean(axis=0))
-    cross = _products_cross(blocks, basis_y, basis_shared)
+    basis_shared = common = None
+    if shared is not None:
+        basis_shared = orth(shared - shared.mean(axis=0))
+        common = basis_shared.T @ basis_y
+    cross = _products_cross(blocks, basis_y, basis_shared, common)
     if cross is None:
         cross = _residual_cross(blocks, basis_y, basis_shared)
     if shared is not None:
         # [block, shared] spans the shared columns' span plus the block's
         # residual off it: the same correlations, and each of thousands of
         # copies is factorised on its own columns only.
-        common = basis_shared.T @ basis_y
         cross = np.concatenate(
             [np.broadcast_to(common, (len(blocks), *common.shape)), cross], axis=1
         )
@@ -72,12 +74,13 @@ def linear_gaussian_mi(blocks, y, shared=None):
     return -0.5 * np.log1p(-(correlations**2)).sum(axis=-1)
 
 
-def _products_cross(blocks, basis_y, basis_shared):
+def _products_cross(blocks, basis_y, basis_shared, common):
     """``Q^T basis_y`` for Q an orthonormal basis of each block's residual,
     from the blocks' products alone; None where that loses digits.
 
     The residual: each block's centred columns, projected off
-    ``basis_shared``'s where there are some. Its Gram matrix and its
+    ``basis_shared``'s where there are some (``common``: their products
+    with ``basis_y``). Its Gram matrix and its
     products with ``basis_y`` are the blocks' own, centred by the blocks'
     sums and less their projections (the bases' columns sum to zero): no
     centred or projected copy of the blocks is written, which for 1999
@@ -99,7 +102,7 @@ def _products_cross(blocks, basis_y, basis_shared):
     if basis_shared is not None:
         projections = basis_shared.T @ blocks
         gram -= np.swapaxes(projections, 1, 2) @ projections
-        cross -= np.swapaxes(projections, 1, 2) @ (basis_shared.T @ basis_y)
+        cross -= np.swapaxes(projections, 1, 2) @ common
     try:
         lower = np.linalg.cholesky(gram)
     except np.linalg.LinAlgError:

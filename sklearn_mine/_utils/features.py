@@ -6,6 +6,8 @@ encoded columns, the target's encoding, and groups of features as groups of
 columns.
 """
 
+from itertools import groupby
+
 import numpy as np
 from scipy.sparse import issparse
 from sklearn.utils.multiclass import check_classification_targets
@@ -74,29 +76,23 @@ _BLOCK_VALUES = 2**22
 
 def encode_features(X, discrete_mask, preprocessing, rows):
     """Critic inputs of all features, rows ``rows``, and each feature's columns."""
-    blocks, widths, pending = [], [], []
-    block = max(1, min(_CONTINUOUS_BLOCK, _BLOCK_VALUES // max(1, X.shape[0])))
-
-    def flush():
-        if pending:
-            blocks.append(
-                encode_columns(X[:, pending], preprocessing, None, False, rows)
-            )
-            widths.extend([1] * len(pending))
-            pending.clear()
-
-    for j in range(X.shape[1]):
-        if discrete_mask[j]:
-            flush()
-            blocks.append(
-                encode_columns(X[:, [j]], preprocessing, f"Feature {j}", True, rows)
-            )
-            widths.append(blocks[-1].shape[1])
-        else:
-            pending.append(j)
-            if len(pending) == block:
-                flush()
-    flush()
+    size = max(1, min(_CONTINUOUS_BLOCK, _BLOCK_VALUES // max(1, X.shape[0])))
+    blocks, widths = [], []
+    # Runs of discrete features, one call a feature; runs of continuous
+    # ones, one call a block of them.
+    for discrete, run in groupby(range(X.shape[1]), key=discrete_mask.__getitem__):
+        run = list(run)
+        if discrete:
+            for j in run:
+                blocks.append(
+                    encode_columns(X[:, [j]], preprocessing, f"Feature {j}", True, rows)
+                )
+                widths.append(blocks[-1].shape[1])
+            continue
+        for start in range(0, len(run), size):
+            block = run[start : start + size]
+            blocks.append(encode_columns(X[:, block], preprocessing, None, False, rows))
+            widths.extend([1] * len(block))
     ends = np.cumsum([0] + widths)
     columns = [list(range(a, b)) for a, b in zip(ends[:-1], ends[1:])]
     return np.hstack(blocks), columns
