@@ -1,8 +1,8 @@
 """Convex critics against MLP critics in the per-feature functions and the tests.
 
 Run: python benchmarks/bench_convex.py
-         [--parts accuracy cost pvalues tests permutations settings]
-         [--seeds 5] [--marginal-rounds N] [--quick]
+         [--parts accuracy curves cost pvalues tests permutations settings]
+         [--seeds 5] [--settings GROUP ...] [--marginal-rounds N] [--quick]
 
 Parts (one job at a time; each timing after a warm-up call):
 - accuracy: ``mutual_info_mine`` with ``critic="concat"`` (the default MLP
@@ -13,6 +13,16 @@ Parts (one job at a time; each timing after a warm-up call):
   the truth), and a non-linear table (y = sin(3 x0) + |x1| + x2^2 / 2 +
   noise, seven noise features: the signal's smallest MI less the noise's
   largest, the margin a ranking needs). Mean seconds per call.
+- curves: one dependent feature beside four independent ones, with a
+  known MI (by quadrature): y = f(x) + noise for a line (weak and sharp),
+  |x|, x^2, sin(3x) and sin(6x), and a class label with x normal within
+  each class, at n = 500 and 2000 over ``--seeds`` data seeds. Each
+  estimator's mean estimate, its error, and the largest estimate of an
+  independent feature: the MLP critics, the convex ones with random
+  Fourier features alone, with kernels centred on 128 training pairs
+  (``CONVEX_SETTINGS["n_centres"]``), and with each critic choosing between
+  the two maps by its held-out bound (``"choose_map"``), and scikit-learn's
+  k-NN estimators.
 - cost: ``mutual_info_mine_classif`` on scikit-learn's breast cancer table
   (569 x 30) and ``mutual_info_mine`` on its diabetes table (442 x 10), each
   critic, against ``mutual_info_classif`` / ``mutual_info_regression``: the
@@ -42,7 +52,8 @@ Parts (one job at a time; each timing after a warm-up call):
 for the other parts (10 by default).
 
 ``--quick`` (a smoke run) runs the accuracy part at n = 500 with one seed,
-and the permutations part with one call a case.
+the curves part's first two cases at n = 500 with one seed, and the
+permutations part with one call a case.
 """
 
 import argparse
@@ -52,7 +63,7 @@ import numpy as np
 from common.data import gaussian_features
 from common.internals import CONVEX_SETTINGS, local_permutations, neighbour_table
 from common.options import timed
-from scipy.stats import spearmanr
+from scipy.stats import norm, spearmanr
 from sklearn.datasets import load_breast_cancer, load_diabetes
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_selection import mutual_info_classif, mutual_info_regression
@@ -125,6 +136,111 @@ def accuracy(seeds, sizes=(500, 2000)):
                 f"({np.min(r['margin']):.3f}) | {np.mean(r['seconds']):.2f} |"
             )
     print()
+
+
+# The curves part's cases: name -> (f, noise scale) of y = f(x) + noise, or
+# (None, class means) of a class label with x | class normal.
+CURVES = {
+    "x + 1.0 noise": (lambda x: x, 1.0),
+    "x + 0.1 noise": (lambda x: x, 0.1),
+    "abs(x) + 0.3 noise": (np.abs, 0.3),
+    "x^2 + 0.3 noise": (np.square, 0.3),
+    "sin(3x) + 0.3 noise": (lambda x: np.sin(3 * x), 0.3),
+    "sin(6x) + 0.3 noise": (lambda x: np.sin(6 * x), 0.3),
+    "2 classes, means -1, 1": (None, (-1.0, 1.0)),
+    "3 classes, means -2, 0, 2": (None, (-2.0, 0.0, 2.0)),
+}
+
+
+def _entropy(density, grid):
+    """Differential entropy of a density tabulated on an even grid."""
+    p = density[density > 0]
+    return float(-np.sum(p * np.log(p)) * (grid[1] - grid[0]))
+
+
+def _curve_truth(f, scale):
+    """I(x; y) by quadrature: y = f(x) + N(0, scale^2), x standard normal,
+    or (f None) a uniform class label whose x is N(mean, 1), ``scale`` the
+    class means."""
+    x = np.linspace(-8, 8, 4001)
+    if f is None:
+        mixture = np.mean([norm.pdf(x - m) for m in scale], axis=0)
+        return _entropy(mixture, x) - 0.5 * np.log(2 * np.pi * np.e)
+    weights = norm.pdf(x) * (x[1] - x[0])
+    fx = f(x)
+    y = np.linspace(fx.min() - 8 * scale, fx.max() + 8 * scale, 4001)
+    density = np.array([np.sum(weights * norm.pdf(v - fx, scale=scale)) for v in y])
+    return _entropy(density, y) - 0.5 * np.log(2 * np.pi * np.e * scale**2)
+
+
+def _curve_sample(f, scale, n, rng):
+    """X (the dependent column and four independent ones), y, classes?"""
+    X = rng.standard_normal((n, 5))
+    if f is None:
+        y = rng.integers(len(scale), size=n)
+        X[:, 0] += np.asarray(scale)[y]
+        return X, y, True
+    return X, f(X[:, 0]) + scale * rng.standard_normal(n), False
+
+
+def curves(seeds, sizes=(500, 2000), cases=None):
+    """Per-feature estimates of one-dimensional dependence with a known MI
+    (``cases``: the first this many of CURVES; all by default)."""
+    print(f"## Curves of one feature, known MI: {len(seeds)} data seeds\n")
+    print(
+        "Each cell: the mean estimate of the dependent feature's MI "
+        "(its error against the truth), the largest estimate of four "
+        "independent features over the seeds.\n"
+    )
+    convex = dict(CONVEX_SETTINGS)
+    estimators = {
+        "concat": dict(critic="concat"),
+        "convex, 128 Fourier features": dict(critic="convex"),
+        "convex, and kernels on 128 pairs, or not": dict(
+            critic="convex", n_centres=128, choose_map=True
+        ),
+        "convex, and kernels on 128 pairs": dict(critic="convex", n_centres=128),
+        "scikit-learn (KSG)": None,
+    }
+    names = list(estimators)
+    print("| n | case | truth | " + " | ".join(names) + " |")
+    print("| --- | --- | --- | " + " | ".join("---" for _ in names) + " |")
+    seconds = {name: [] for name in names}
+    for n in sizes:
+        for case, (f, scale) in list(CURVES.items())[:cases]:
+            truth = _curve_truth(f, scale)
+            cells = []
+            for name, params in estimators.items():
+                params = dict(params or {})
+                critic = params.pop("critic", None)
+                CONVEX_SETTINGS.update(convex, **params)
+                dependent, noise = [], []
+                for s in seeds:
+                    X, y, classes = _curve_sample(
+                        f, scale, n, np.random.default_rng(2000 + s)
+                    )
+                    if critic is None:
+                        peer = (mutual_info_classif, mutual_info_regression)
+                        mi, t = timed(peer[not classes], X, y, random_state=s)
+                    else:
+                        ours = (mutual_info_mine_classif, mutual_info_mine)
+                        mi, t = timed(
+                            ours[not classes], X, y, random_state=s, critic=critic
+                        )
+                    dependent.append(mi[0])
+                    noise.append(mi[1:].max())
+                    seconds[name].append(t)
+                cells.append(
+                    f"{np.mean(dependent):.3f} ({np.mean(dependent) - truth:+.3f}), "
+                    f"{max(noise):.3f}"
+                )
+            CONVEX_SETTINGS.update(convex)
+            print(f"| {n} | {case} | {truth:.3f} | " + " | ".join(cells) + " |")
+    print(
+        "| | mean s a call | | "
+        + " | ".join(f"{np.mean(seconds[name]):.2f}" for name in names)
+        + " |\n"
+    )
 
 
 def _median_time(func, X, y):
@@ -275,16 +391,26 @@ SETTINGS = [
     ("Newton steps", "4", dict(max_iter=4)),
     ("Newton steps", "8 (the setting)", dict(max_iter=8)),
     ("Newton steps", "16", dict(max_iter=16)),
+    ("feature map", "128 random Fourier features", dict(n_centres=0)),
+    ("feature map", "and kernels on 64 training pairs", dict(n_centres=64)),
+    ("feature map", "and kernels on 128 training pairs", dict(n_centres=128)),
+    (
+        "feature map",
+        "and kernels on 128 pairs, or not: held-out choice",
+        dict(n_centres=128, choose_map=True),
+    ),
 ]
 
 
-def settings(seeds, sizes=(500, 2000)):
+def settings(seeds, sizes=(500, 2000), which=None):
     print("## Convex critics' settings, one at a time\n")
     print("| n | setting | Gaussian MAE | worst error | non-linear margin (min) | s |")
     print("| --- | --- | --- | --- | --- | --- |")
     default = dict(CONVEX_SETTINGS)
     for n in sizes:
         for what, label, overrides in SETTINGS:
+            if which and what not in which:
+                continue
             # No cap on the marginal pairs: each setting as written.
             CONVEX_SETTINGS.update(default, max_marginal=10**9, **overrides)
             r = _suite(_estimators()["mutual_info_mine, convex"], n, seeds)
@@ -300,10 +426,25 @@ def settings(seeds, sizes=(500, 2000)):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parts = ["accuracy", "cost", "pvalues", "tests", "permutations", "settings"]
+    parts = [
+        "accuracy",
+        "curves",
+        "cost",
+        "pvalues",
+        "tests",
+        "permutations",
+        "settings",
+    ]
     parser.add_argument("--parts", nargs="+", default=parts, choices=parts)
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--marginal-rounds", type=int, default=None)
+    parser.add_argument(
+        "--settings",
+        nargs="+",
+        default=None,
+        choices=sorted({what for what, _, _ in SETTINGS}),
+        help="the settings part's groups (all by default)",
+    )
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     if args.marginal_rounds is not None:
@@ -312,12 +453,15 @@ def main():
     warnings.simplefilter("ignore", ConvergenceWarning)
     if args.quick:
         accuracy([0], sizes=(500,))
+        curves([0], sizes=(500,), cases=2)
         permutations(repeat=1)
         return
     seeds = list(range(args.seeds))
     for part in args.parts:
         if part == "accuracy":
             accuracy(seeds)
+        elif part == "curves":
+            curves(seeds)
         elif part == "cost":
             cost()
         elif part == "pvalues":
@@ -327,7 +471,7 @@ def main():
         elif part == "permutations":
             permutations()
         else:
-            settings(seeds)
+            settings(seeds, which=args.settings)
 
 
 if __name__ == "__main__":

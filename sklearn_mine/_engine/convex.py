@@ -24,15 +24,26 @@ with :func:`~sklearn_mine._engine.grouped.fit_groups`' call and return.
 """
 
 import math
+from functools import partial
 
 import torch
 
 from .batches import marginal_eval_size
 from .bounds import make_objective, resampled_standard_error
+from .convex_features import (
+    CentredMap,
+    centred_feature_map,
+    feature_count,
+    features,
+    random_feature_map,
+)
+from .convex_settings import CONVEX_SETTINGS
 from .sampling import sample_marginal_indices
 
 __all__ = [
     "CONVEX_SETTINGS",
+    "CentredMap",
+    "centred_feature_map",
     "dv_reading",
     "dv_scores",
     "feature_count",
@@ -50,117 +61,7 @@ __all__ = [
     "training_marginals",
 ]
 
-# The feature map and the solver's settings, measured on Gaussian features
-# (rho 0 to 0.95) and a non-linear table (sin, abs and square of three of
-# ten features) at n = 500 and 2000, eight seeds each (docs/convex.md,
-# benchmarks/bench_convex.py). Bandwidths from a quarter of to twice the
-# typical distance between two pairs: features at the scale of sharp and of
-# smooth dependence. The marginal pairs matter most: the readout otherwise
-# learns the sample of marginal pairs it is fitted on and reads low on new
-# ones. Drawn in rounds, each pairing every training x with a different
-# training y, ten rounds were as accurate as thirty independent draws a
-# pair at n = 500, at half the cost, and a little less at n = 2000, at a
-# third. Newton's gains stop within about eight steps.
-CONVEX_SETTINGS = {
-    "n_features": 128,
-    # Bandwidths, in units of sqrt(width) standard scores (the typical
-    # distance between two pairs).
-    "scales": (0.25, 0.5, 1.0, 2.0),
-    # Where the coordinates' products stop growing, in standard scores
-    # (None: they never do; measured against in bench_convex.py).
-    "squash": 2.0,
-    # Penalties, in units of 1 / n_train: the sampling noise of the
-    # objective shrinks as 1 / n, and so should the penalty.
-    "ridges": (1.0, 10.0, 100.0),
-    "max_iter": 8,
-    # Rounds of marginal pairs, fewer where they would pass max_marginal;
-    # "rounds": False draws marginal_rounds * n_train independent pairs
-    # instead (measured against, in bench_convex.py).
-    "marginal_rounds": 10,
-    # A permutation test's family shares its marginal pairs (drawn from
-    # every row), so their sampling noise is common to the observed
-    # statistic and its copies, and ranks them less than it moves an
-    # estimate: five rounds, half the Newton work, gave the same FDR
-    # selections on the 110-feature tables and an exact size (0.044 over
-    # 1600 null features; docs/convex.md).
-    "family_rounds": 5,
-    # A permutation test's critics also read y times the products of x's
-    # coordinates (features' cubic terms): the log ratio of y = f(x) +
-    # noise holds y f(x), of the third degree where f is an interaction.
-    # On the XOR of two signs the test's power rose from 0.20 and 0.67 to
-    # 0.93 and 1.00 at n = 200 and 500 (30 samples), the same on the six
-    # families of docs/testing.md (benchmarks/results/critic_only.md).
-    "family_cubic": True,
-    "max_marginal": 20_000,
-    "rounds": True,
-}
-
 _DV = make_objective("dv")
-
-
-def random_feature_map(width, generator, device, cubic_y=0):
-    """Random frequencies and phases for inputs of ``width`` columns.
-
-    ``cubic_y``: with the last ``cubic_y`` columns y, the map also has the
-    products of every pair of x's squashed coordinates with each of y's
-    (:func:`features`); 0 for none.
-    """
-    n, scales = CONVEX_SETTINGS["n_features"], CONVEX_SETTINGS["scales"]
-    scale = torch.tensor(scales).repeat_interleave(math.ceil(n / len(scales)))[:n]
-    omega = torch.randn(width, n, generator=generator) / (scale * math.sqrt(width))
-    bias = 2 * math.pi * torch.rand(n, generator=generator)
-    if cubic_y:
-        return omega.to(device), bias.to(device), cubic_y
-    return omega.to(device), bias.to(device)
-
-
-def feature_count(width, cubic_y=0):
-    """How many features :func:`features` gives inputs of ``width`` columns
-    (``cubic_y``: as :func:`random_feature_map`'s)."""
-    n_x = width - cubic_y
-    return (
-        CONVEX_SETTINGS["n_features"]
-        + width * (width + 1) // 2
-        + n_x * (n_x + 1) // 2 * cubic_y
-    )
-
-
-def features(u, feature_map):
-    """phi(u) for inputs ``u`` of shape (..., n, width): (..., n, n_features)."""
-    omega, bias, *cubic = feature_map
-    n_fourier, width = omega.shape[1], u.shape[-1]
-    # The products of the inputs' coordinates (squares included): a
-    # Gaussian dependence's log ratio is a quadratic form of them. Each
-    # coordinate is first squashed, s tanh(u / s): near-linear within s
-    # standard scores, where most pairs lie, bounded beyond, so that a
-    # rare extreme marginal pair cannot carry a score that swamps the log
-    # term (unsquashed, the worst of 160 estimates read 0.6 nats low, 0.19
-    # squashed; docs/convex.md).
-    a, b = torch.triu_indices(width, width, device=u.device)
-    # With a cubic map, y times the products of x's coordinates: the log
-    # ratio of y = f(x) + noise holds y f(x), which for an interaction of
-    # two x's is of the third degree (MutualInfoSelector's rounds).
-    n_y = cubic[0] if cubic else 0
-    n_cubic = 0
-    if n_y:
-        c, d = torch.triu_indices(width - n_y, width - n_y, device=u.device)
-        n_cubic = len(c) * n_y
-    # Written into one tensor in place: these are the largest arrays of a
-    # call, and each temporary copy of them costs as much as computing them.
-    out = u.new_empty(*u.shape[:-1], n_fourier + len(a) + n_cubic)
-    projected = torch.addmm(bias, u.reshape(-1, width), omega)
-    fourier = out[..., :n_fourier]
-    torch.cos(projected.reshape(fourier.shape), out=fourier)
-    fourier.mul_(math.sqrt(2.0 / n_fourier))
-    squash = CONVEX_SETTINGS["squash"]
-    v = u if squash is None else squash * torch.tanh(u / squash)
-    quadratic = out[..., n_fourier : n_fourier + len(a)]
-    torch.mul(v[..., a], v[..., b], out=quadratic)
-    if n_cubic:
-        xx, y = v[..., c] * v[..., d], v[..., width - n_y :]
-        cubic_terms = out[..., n_fourier + len(a) :]
-        cubic_terms.copy_((xx[..., :, None] * y[..., None, :]).flatten(-2))
-    return out
 
 
 def solve_readouts(joint, marginal, ridges, max_iter, tol=1e-6, offset=None):
@@ -399,13 +300,24 @@ def solve_and_choose(
     """
     J, K = training_marginals(len(train), generator, rounds)
     n_train = len(train)
-    w = solve_readouts(
-        features(inputs(z, y, groups, train, train), feature_map),
-        features(inputs(z, y, groups, train[J], train[K]), feature_map),
-        [ridge / n_train for ridge in CONVEX_SETTINGS["ridges"]],
-        max_iter or CONVEX_SETTINGS["max_iter"],
+    solve = partial(
+        solve_readouts,
+        ridges=[ridge / n_train for ridge in CONVEX_SETTINGS["ridges"]],
+        max_iter=max_iter or CONVEX_SETTINGS["max_iter"],
         offset=None if offset is None else offset(train[J], train[K]),
     )
+    joint = features(inputs(z, y, groups, train, train), feature_map)
+    marginal = features(inputs(z, y, groups, train[J], train[K]), feature_map)
+    w = solve(joint, marginal)
+    if isinstance(feature_map, CentredMap) and CONVEX_SETTINGS["choose_map"]:
+        # Also the readouts without the kernels, each critic choosing
+        # between the two maps as between the ridges.
+        keep = torch.ones(w.shape[-1], dtype=torch.bool, device=w.device)
+        n_fourier = feature_map.omega.shape[1]
+        keep[n_fourier : n_fourier + len(feature_map.precision)] = False
+        plain = w.new_zeros(w.shape)
+        plain[..., keep] = solve(joint[..., keep], marginal[..., keep])
+        w = torch.cat([plain, w], dim=1)
     n_choose = len(choose)
     selection_pairs = max(n_choose, min(marginal_eval_size(n_choose), 3000))
     chosen, _ = dv_reading(
@@ -444,10 +356,15 @@ def solve_module(module, train_ds, valid_ds, seed):
 def fit_chunk(z, groups, y, n_train, seed):
     """The held-out estimates of one batch of critics of the same width."""
     generator = torch.Generator(device=z.device).manual_seed(seed)
-    feature_map = random_feature_map(len(groups[0]) + y.shape[1], generator, z.device)
     n = len(z)
     train = torch.arange(n_train, device=z.device)
     valid = torch.arange(n_train, n, device=z.device)
+    if CONVEX_SETTINGS["n_centres"]:
+        feature_map = centred_feature_map(inputs(z, y, groups, train, train), generator)
+    else:
+        feature_map = random_feature_map(
+            len(groups[0]) + y.shape[1], generator, z.device
+        )
     # The estimate is read on marginal_eval_size pairs, drawn anew.
     w, _ = solve_and_choose(z, groups, y, train, valid, feature_map, generator)
     estimate, error = dv_reading(

@@ -70,11 +70,12 @@ _BATCH_BUDGET = 2**25
 _SCREEN = {"stride": 4, "rounds": 2, "max_iter": 4}
 
 
-def _batches(members, pairs, width, cubic_y=0):
+def _batches(members, pairs, width, cubic_y=0, centres=0):
     """``members`` in batches of at most the budget's critics, of inputs
-    ``width`` columns wide and ``pairs`` pairs each (``cubic_y``: as
-    :func:`.convex.random_feature_map`'s)."""
-    per_batch = max(1, _BATCH_BUDGET // (pairs * feature_count(width, cubic_y)))
+    ``width`` columns wide and ``pairs`` pairs each (``cubic_y`` and
+    ``centres``: as :func:`.convex.feature_count`'s)."""
+    count = feature_count(width, cubic_y, centres)
+    per_batch = max(1, _BATCH_BUDGET // (pairs * count))
     return [members[i : i + per_batch] for i in range(0, len(members), per_batch)]
 
 
@@ -259,7 +260,9 @@ def fit_convex_groups(
         jobs = [
             batch
             for width, members in _by_width(groups).items()
-            for batch in _batches(members, pairs, width + y.shape[1])
+            for batch in _batches(
+                members, pairs, width + y.shape[1], 0, CONVEX_SETTINGS["n_centres"]
+            )
         ]
         tasks = (
             delayed(fit_chunk)(z, [groups[g] for g in job], y, n_train, seeds[0])

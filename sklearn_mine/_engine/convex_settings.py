@@ -1,0 +1,60 @@
+"""The convex critics' settings: their feature maps' and their solver's.
+
+One dict, read at each call, so that the benchmarks can change one
+setting at a time (``benchmarks/bench_convex.py --parts settings``).
+"""
+
+__all__ = ["CONVEX_SETTINGS"]
+
+# The feature map and the solver's settings, measured on Gaussian features
+# (rho 0 to 0.95) and a non-linear table (sin, abs and square of three of
+# ten features) at n = 500 and 2000, eight seeds each (docs/convex.md,
+# benchmarks/bench_convex.py). Bandwidths from a quarter of to twice the
+# typical distance between two pairs: features at the scale of sharp and of
+# smooth dependence. The marginal pairs matter most: the readout otherwise
+# learns the sample of marginal pairs it is fitted on and reads low on new
+# ones. Drawn in rounds, each pairing every training x with a different
+# training y, ten rounds were as accurate as thirty independent draws a
+# pair at n = 500, at half the cost, and a little less at n = 2000, at a
+# third. Newton's gains stop within about eight steps.
+CONVEX_SETTINGS = {
+    "n_features": 128,
+    # Bandwidths, in units of sqrt(width) standard scores (the typical
+    # distance between two pairs).
+    "scales": (0.25, 0.5, 1.0, 2.0),
+    # Where the coordinates' products stop growing, in standard scores
+    # (None: they never do; measured against in bench_convex.py).
+    "squash": 2.0,
+    # Penalties, in units of 1 / n_train: the sampling noise of the
+    # objective shrinks as 1 / n, and so should the penalty.
+    "ridges": (1.0, 10.0, 100.0),
+    "max_iter": 8,
+    # Rounds of marginal pairs, fewer where they would pass max_marginal;
+    # "rounds": False draws marginal_rounds * n_train independent pairs
+    # instead (measured against, in bench_convex.py).
+    "marginal_rounds": 10,
+    # A permutation test's family shares its marginal pairs (drawn from
+    # every row), so their sampling noise is common to the observed
+    # statistic and its copies, and ranks them less than it moves an
+    # estimate: five rounds, half the Newton work, gave the same FDR
+    # selections on the 110-feature tables and an exact size (0.044 over
+    # 1600 null features; docs/convex.md).
+    "family_rounds": 5,
+    # A permutation test's critics also read y times the products of x's
+    # coordinates (features' cubic terms): the log ratio of y = f(x) +
+    # noise holds y f(x), of the third degree where f is an interaction.
+    # On the XOR of two signs the test's power rose from 0.20 and 0.67 to
+    # 0.93 and 1.00 at n = 200 and 500 (30 samples), the same on the six
+    # families of docs/testing.md (benchmarks/results/critic_only.md).
+    "family_cubic": True,
+    "max_marginal": 20_000,
+    "rounds": True,
+    # The estimates' feature map (fit_chunk) also holds Gaussian kernels
+    # centred on this many training pairs (centred_feature_map; 0: none),
+    # at centre_scales (in the same units as scales).
+    "n_centres": 0,
+    # With kernels, each critic also solves the map without them and keeps
+    # whichever map and ridge read the most on its held-out pairs.
+    "choose_map": False,
+    "centre_scales": (0.125, 0.25),
+}
