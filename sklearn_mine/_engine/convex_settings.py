@@ -54,7 +54,11 @@ CONVEX_SETTINGS = {
     # at centre_scales (in the same units as scales).
     "n_centres": 0,
     # With kernels, each critic also solves the map without them and keeps
-    # whichever map and ridge read the most on its held-out pairs.
+    # whichever map and ridge read the most on its held-out pairs. Off:
+    # with 128 kernels and the choice, the error on sharp one-feature
+    # curves halved at the same Gaussian accuracy, but at three times the
+    # time, and a convex critic's point is its time (docs/convex.md,
+    # "Kernels centred on the pairs"; benchmarks/results/convex_curves.md).
     "choose_map": False,
     "centre_scales": (0.125, 0.25),
 }
