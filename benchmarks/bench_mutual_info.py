@@ -1,7 +1,7 @@
 """mutual_info_mine against mutual_info_regression (KSG), side by side.
 
 Run: python benchmarks/bench_mutual_info.py
-         [--parts accuracy nonlinear batch scale defaults]
+         [--parts accuracy nonlinear batch scale defaults steps]
          [--scale-rows 1000000] [--earlier] [--critic convex] [--quick]
 
 Parts:
@@ -21,10 +21,18 @@ Parts:
   and scikit-learn's diabetes table: mean seconds, mean error against the
   closed form, the non-linear signal's mean MI and the largest MI of a noise
   feature, and the diabetes features' mean and spread over the seeds.
+- steps (not run by default): fewer steps for the MLP critics (a shorter
+  patience, larger steps, full batches on small tables, a lower budget),
+  over three data seeds: ``mutual_info_mine_classif``'s seconds on breast
+  cancer and their ratio to ``mutual_info_classif``'s, the defaults part's
+  Gaussian MAE, Spearman and non-linear margin (the least signal less the
+  largest noise), and the error on two curves of one feature (y = x + 0.1
+  noise, sin(3x) + 0.3 noise; n = 1000).
 
 ``--earlier`` runs the accuracy, nonlinear and scale parts with the earlier
 schedule; ``--critic convex`` runs them with ``critic="convex"``
-(``docs/convex.md``). ``--quick`` (a smoke run) runs the accuracy part at n = 1000.
+(``docs/convex.md``). ``--quick`` (a smoke run) runs the accuracy part at n = 1000
+and the steps part with one seed and two schedules.
 """
 
 import argparse
@@ -34,10 +42,10 @@ import numpy as np
 from common.data import gaussian_features
 from common.options import timed
 from scipy.stats import spearmanr
-from sklearn.datasets import load_diabetes
-from sklearn.feature_selection import mutual_info_regression
+from sklearn.datasets import load_breast_cancer, load_diabetes
+from sklearn.feature_selection import mutual_info_classif, mutual_info_regression
 
-from sklearn_mine import mutual_info_mine
+from sklearn_mine import mutual_info_mine, mutual_info_mine_classif
 
 EARLIER = dict(lr=3e-3, steps_per_epoch=100, patience=10, weight_ema_rate=0.01)
 # mutual_info_mine as the accuracy, nonlinear and scale parts call it
@@ -171,16 +179,97 @@ def defaults(seed, n_seeds=5):
     print()
 
 
+# The steps part's schedules: fewer steps where SGD stays (issue 41).
+SCHEDULES = {
+    "defaults": {},
+    "patience 3 (75 steps)": dict(patience=3),
+    "lr 2e-2": dict(lr=2e-2),
+    "lr 3e-2": dict(lr=3e-2),
+    "batch 512": dict(batch_size=512),
+    "max_steps 1000": dict(max_steps=1000),
+    "patience 3, lr 2e-2": dict(patience=3, lr=2e-2),
+}
+# One feature's y = f(x0) + noise among four independent features (n =
+# 1000) and its MI: x + 0.1 noise in closed form, 0.5 log 101; sin(3 x) +
+# 0.3 noise by quadrature (bench_convex.py's curves part).
+STEPS_CURVES = {
+    "x + 0.1 noise": (lambda x: x, 0.1, 0.5 * np.log(101.0)),
+    "sin(3x) + 0.3 noise": (lambda x: np.sin(3 * x), 0.3, 0.862),
+}
+
+
+def _steps_row(seed, params):
+    """One seed's readings of a schedule: breast cancer's seconds, and the
+    errors, margins and rankings the defaults part reads."""
+    out = {}
+    X, y = load_breast_cancer(return_X_y=True)
+    _, out["breast cancer s"] = timed(
+        mutual_info_mine_classif, X, y, random_state=seed, **params
+    )
+    for case, X, y, truth in _defaults_cases(seed):
+        if case.startswith("diabetes"):
+            continue
+        mi, _ = timed(mutual_info_mine, X, y, random_state=seed, **params)
+        if truth is None:
+            out["non-linear margin"] = mi[:3].min() - mi[3:].max()
+        else:
+            out[f"{case}: MAE"] = np.abs(mi - truth).mean()
+            out[f"{case}: Spearman"] = spearmanr(mi, truth).statistic
+    rng = np.random.RandomState(3000 + seed)
+    for case, (f, scale, truth) in STEPS_CURVES.items():
+        X = rng.standard_normal((1000, 5))
+        y = f(X[:, 0]) + scale * rng.standard_normal(1000)
+        mi = mutual_info_mine(X, y, random_state=seed, **params)
+        out[f"{case}: error"] = mi[0] - truth
+    return out
+
+
+def steps(seed, n_seeds=3, schedules=None):
+    """The per-feature MLP critics with fewer steps: time against accuracy
+    (``schedules``: the names of SCHEDULES to run; all by default)."""
+    print(f"## Fewer steps for the MLP critics: {n_seeds} data seeds, means\n")
+    X, y = load_breast_cancer(return_X_y=True)
+    mutual_info_classif(X, y, random_state=0)  # warm-up
+    peer = np.mean([timed(mutual_info_classif, X, y, random_state=s)[1]
+                    for s in range(seed, seed + n_seeds)])  # fmt: skip
+    mutual_info_mine_classif(X, y, random_state=0, max_steps=100)  # warm-up
+    rows = {
+        name: [_steps_row(s, params) for s in range(seed, seed + n_seeds)]
+        for name, params in SCHEDULES.items()
+        if schedules is None or name in schedules
+    }
+    columns = list(rows["defaults"][0])
+    print("| schedule | " + " | ".join(columns) + " | ratio to scikit-learn |")
+    print("| --- | " + " | ".join("---" for _ in columns) + " | --- |")
+    for name, runs in rows.items():
+        means = [np.mean([run[c] for run in runs]) for c in columns]
+        print(
+            f"| {name} | "
+            + " | ".join(f"{m:.3f}" for m in means)
+            + f" | {means[0] / peer:.1f} |"
+        )
+    print(f"\n`mutual_info_classif` on breast cancer: {peer:.3f} s.\n")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--parts",
         nargs="+",
         default=["accuracy", "nonlinear", "batch", "scale", "defaults"],
-        choices=["accuracy", "nonlinear", "batch", "scale", "defaults"],
+        choices=["accuracy", "nonlinear", "batch", "scale", "defaults", "steps"],
     )
     parser.add_argument("--scale-rows", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--steps-seeds", type=int, default=3, help="the steps part's data seeds"
+    )
+    parser.add_argument(
+        "--schedules",
+        nargs="+",
+        default=None,
+        help="the steps part's schedules (all by default)",
+    )
     parser.add_argument(
         "--earlier",
         action="store_true",
@@ -193,12 +282,15 @@ def main():
     MINE = partial(mutual_info_mine, critic=args.critic)
     if args.quick:
         accuracy(args.seed, n=1000)
+        steps(args.seed, n_seeds=1, schedules=["defaults", "patience 3 (75 steps)"])
         return
     if args.earlier:
         MINE = partial(mutual_info_mine, critic=args.critic, **EARLIER)
     for part in args.parts:
         if part == "scale":
             scale(args.seed, args.scale_rows)
+        elif part == "steps":
+            steps(args.seed, args.steps_seeds, args.schedules)
         else:
             globals()[part](args.seed)
 
