@@ -18,6 +18,7 @@ from sklearn_mine import (
     mutual_info_mine,
     mutual_info_mine_classif,
 )
+from sklearn_mine._engine.batches import marginal_eval_size
 from sklearn_mine._engine.convex import (
     CONVEX_SETTINGS,
     centred_feature_map,
@@ -25,7 +26,13 @@ from sklearn_mine._engine.convex import (
     random_feature_map,
     solve_readouts,
 )
-from sklearn_mine._engine.convex_groups import fit_convex_groups
+from sklearn_mine._engine.convex_features import CentredMap
+from sklearn_mine._engine.convex_groups import (
+    fit_convex_groups,
+    solve_and_compare,
+    stage_scores,
+)
+from sklearn_mine._engine.sampling import sample_marginal_indices
 from sklearn_mine.datasets import (
     gaussian_mi,
     make_common_cause,
@@ -408,3 +415,35 @@ def test_centred_kernels_raise_the_estimate_of_a_sharp_dependence(monkeypatch):
     assert kernels[0] < 2.31 + 0.05
     # The independent feature stays near 0 with either map.
     assert fourier[1] < 0.02 and kernels[1] < 0.02
+
+
+def test_a_selection_rounds_critics_keep_their_own_centres(monkeypatch):
+    # Three critics of one width solved as one batch with kernels: each
+    # stage handed on holds that critic's own centres, so that its scores,
+    # read again from the stage, give the bound the round read.
+    monkeypatch.setitem(CONVEX_SETTINGS, "selector_centres", 16)
+    rng = np.random.RandomState(0)
+    z = rng.standard_normal((300, 3))
+    y = z[:, 0] * z[:, 1] + 0.3 * rng.standard_normal(300)
+    z, y = torch.tensor(z, dtype=torch.float32), torch.tensor(y[:, None]).float()
+    groups = [[0, 1], [0, 2], [1, 2]]
+    out = solve_and_compare(z, groups, y, (150, 50), seed=3)
+    test = torch.arange(200, 300)
+    J, K = sample_marginal_indices(
+        100,
+        marginal_eval_size(100),
+        replace=True,
+        generator=torch.Generator().manual_seed(4),
+    )
+    for g, stages in enumerate(out["critics"]):
+        ((columns, feature_map, _),) = stages
+        assert isinstance(feature_map, CentredMap) and columns == groups[g]
+        assert feature_map.centres.shape == (1, 16, 3)
+        # The selector's cubic terms stay beside the kernels.
+        assert feature_map.cubic_y == 1
+        joint = stage_scores(z, y, stages, test, test)
+        marginal = stage_scores(z, y, stages, test[J], test[K])
+        bound = joint.mean() - (torch.logsumexp(marginal, 0) - np.log(len(J)))
+        assert float(bound) == pytest.approx(out["estimates"][g], abs=1e-5)
+    # The product's pair reads far above the pairs missing one factor.
+    assert out["estimates"][0] > 0.3 > max(out["estimates"][1:])

@@ -33,6 +33,7 @@ from .bounds import make_objective, resampled_standard_error
 from .convex_features import (
     CentredMap,
     centred_feature_map,
+    critic_map,
     feature_count,
     features,
     random_feature_map,
@@ -44,6 +45,7 @@ __all__ = [
     "CONVEX_SETTINGS",
     "CentredMap",
     "centred_feature_map",
+    "critic_map",
     "dv_reading",
     "dv_scores",
     "feature_count",

@@ -18,6 +18,7 @@ from .convex_settings import CONVEX_SETTINGS
 __all__ = [
     "CentredMap",
     "centred_feature_map",
+    "critic_map",
     "feature_count",
     "features",
     "random_feature_map",
@@ -30,13 +31,15 @@ class CentredMap(NamedTuple):
 
     ``omega`` and ``bias``: :func:`random_feature_map`'s; ``centres``: shape
     (n_critics, n_centres, width); ``precision``: each kernel's
-    1 / (2 h^2), shape (n_centres,).
+    1 / (2 h^2), shape (n_centres,); ``cubic_y``: as
+    :func:`random_feature_map`'s.
     """
 
     omega: torch.Tensor
     bias: torch.Tensor
     centres: torch.Tensor
     precision: torch.Tensor
+    cubic_y: int = 0
 
 
 def random_feature_map(width, generator, device, cubic_y=0):
@@ -55,7 +58,7 @@ def random_feature_map(width, generator, device, cubic_y=0):
     return omega.to(device), bias.to(device)
 
 
-def centred_feature_map(joint, generator):
+def centred_feature_map(joint, generator, feature_map=None, n_centres=None):
     """Random Fourier features, and kernels centred on ``n_centres`` of each
     critic's training pairs.
 
@@ -63,6 +66,9 @@ def centred_feature_map(joint, generator):
     every critic's centres are the same rows of its own pairs (all of them
     where there are fewer). The kernels' bandwidths cycle through
     ``centre_scales``, in units of sqrt(width) standard scores.
+    ``feature_map``: the random features to add them to
+    (:func:`random_feature_map`'s, drawn here by default); ``n_centres``:
+    the settings' by default.
 
     Centred on the joint pairs, the kernels sit where the log density
     ratio is large: along the curve of y = f(x) + noise, which random
@@ -71,12 +77,23 @@ def centred_feature_map(joint, generator):
     kernels at the samples; LSMI, Suzuki et al. 2009, the same basis).
     """
     n_critics, n, width = joint.shape
-    omega, bias = random_feature_map(width, generator, joint.device)
-    k = min(CONVEX_SETTINGS["n_centres"], n)
+    if feature_map is None:
+        feature_map = random_feature_map(width, generator, joint.device)
+    omega, bias, *cubic = feature_map
+    k = min(n_centres or CONVEX_SETTINGS["n_centres"], n)
     rows = torch.randperm(n, generator=generator)[:k].to(joint.device)
     scales = torch.tensor(CONVEX_SETTINGS["centre_scales"], dtype=joint.dtype)
     h = scales.repeat(math.ceil(k / len(scales)))[:k] * math.sqrt(width)
-    return CentredMap(omega, bias, joint[:, rows], (0.5 / h**2).to(joint.device))
+    precision = (0.5 / h**2).to(joint.device)
+    return CentredMap(omega, bias, joint[:, rows], precision, *cubic)
+
+
+def critic_map(feature_map, i):
+    """The map of a batch's ``i``-th critic alone: its own centres, where
+    the map has kernels; the shared map otherwise."""
+    if isinstance(feature_map, CentredMap):
+        return feature_map._replace(centres=feature_map.centres[i : i + 1])
+    return feature_map
 
 
 def feature_count(width, cubic_y=0, centres=0):
@@ -95,11 +112,14 @@ def feature_count(width, cubic_y=0, centres=0):
 def features(u, feature_map):
     """phi(u) for inputs ``u`` of shape (..., n, width): (..., n, n_features)."""
     width = u.shape[-1]
-    omega, bias, *cubic = feature_map
-    n_fourier = omega.shape[1]
     n_centres = 0
     if isinstance(feature_map, CentredMap):
-        n_centres, cubic = len(feature_map.precision), ()
+        omega, bias = feature_map.omega, feature_map.bias
+        n_centres = len(feature_map.precision)
+        cubic = (feature_map.cubic_y,) if feature_map.cubic_y else ()
+    else:
+        omega, bias, *cubic = feature_map
+    n_fourier = omega.shape[1]
     # The products of the inputs' coordinates (squares included): a
     # Gaussian dependence's log ratio is a quadratic form of them. Each
     # coordinate is first squashed, s tanh(u / s): near-linear within s

@@ -41,6 +41,8 @@ from .batches import marginal_eval_size
 from .bounds import dv_bound, make_objective, resampled_standard_error
 from .convex import (
     CONVEX_SETTINGS,
+    centred_feature_map,
+    critic_map,
     dv_reading,
     feature_count,
     feature_metric,
@@ -342,16 +344,21 @@ def solve_and_compare(
     t_marginal = torch.empty(len(groups), len(J), device=device)
     pairs = n_train * (1 + marginal_rounds(n_train)) + len(J)
 
+    centres = CONVEX_SETTINGS["selector_centres"]
+
     def solve(members, screening=False):
         for width, indices in _by_width([groups[g] for g in members]).items():
             width += y.shape[1]
-            batches = _batches([members[i] for i in indices], pairs, width, y.shape[1])
-            for batch in batches:
+            chosen = [members[i] for i in indices]
+            for batch in _batches(chosen, pairs, width, y.shape[1], centres):
                 generator = torch.Generator(device=device).manual_seed(seed)
-                feature_map = random_feature_map(
-                    width, generator, device, cubic_y=y.shape[1]
-                )
+                feature_map = random_feature_map(width, generator, device, y.shape[1])
                 chunk = [groups[g] for g in batch]
+                if centres and not screening:
+                    joint = inputs(z, y, chunk, train, train)
+                    feature_map = centred_feature_map(
+                        joint, generator, feature_map, centres
+                    )
                 if screening:
                     # Every fourth random feature (each bandwidth's share)
                     # and _SCREEN's settings; only the choice is read.
@@ -368,8 +375,9 @@ def solve_and_compare(
                 )
                 scores = scores_on(z, y, chunk, w, feature_map, test, J, K)
                 t_joint[batch], t_marginal[batch] = (t[:, 0] for t in scores)
-                for g, readout in zip(batch, w[:, 0]):
-                    critics[g] = [*(parent or []), (groups[g], feature_map, readout)]
+                for i, (g, readout) in enumerate(zip(batch, w[:, 0])):
+                    own = critic_map(feature_map, i)
+                    critics[g] = [*(parent or []), (groups[g], own, readout)]
 
     solved = list(range(len(groups)))
     if screen is not None and len(screen) > keep:

@@ -61,4 +61,9 @@ CONVEX_SETTINGS = {
     # "Kernels centred on the pairs"; benchmarks/results/convex_curves.md).
     "choose_map": False,
     "centre_scales": (0.125, 0.25),
+    # A selection round's critics' kernels (solve_and_compare), as n_centres
+    # is the estimates'; 0: none. Off: on the sign-copy family "auto" was
+    # exactly right in 6-8 of 10 seeds with 32-128 of them (6 without), at
+    # 1.4-2.5 times the time (docs/convex.md, "The selector").
+    "selector_centres": 0,
 }
