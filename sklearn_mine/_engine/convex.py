@@ -2,7 +2,8 @@
 
 A convex critic is :math:`t(x, y) = w^\\top \\phi(x, y)` for a fixed feature
 map :math:`\\phi` (random Fourier features of ``[x, y]`` at several
-bandwidths, and the products of the inputs' coordinates). The
+bandwidths, and the products of the inputs' coordinates; the maps are
+:mod:`.convex_features`', their settings :mod:`.convex_settings`'). The
 Donsker-Varadhan bound
 
 .. math:: L(w) = w^\\top \\bar\\phi_P - \\log \\overline{e^{w^\\top \\phi}}_Q
