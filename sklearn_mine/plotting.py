@@ -220,7 +220,8 @@ def plot_selection(
     >>> rng = np.random.RandomState(0)
     >>> X = rng.standard_normal((500, 4))
     >>> y = X[:, 0] + X[:, 1] + 0.5 * rng.standard_normal(500)
-    >>> selector = MutualInfoSelector(2, random_state=0).fit(X, y)
+    >>> # A short budget keeps the example quick; the defaults train longer.
+    >>> selector = MutualInfoSelector(2, max_steps=300, random_state=0).fit(X, y)
     >>> ax = plot_selection(selector)
     >>> ax.get_xlabel()
     'features selected'

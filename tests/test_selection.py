@@ -78,24 +78,33 @@ def test_auto_finds_an_interacting_pair_and_stops(interaction_fit):
 
 
 @pytest.mark.slow
-def test_shadows_leave_the_candidates_training_alone(interaction_fit, monkeypatch):
-    X, y = _interaction()
-    settings = dict(critic=interaction_fit.critic, random_state=0)
+@pytest.mark.parametrize("critic", ["convex", "concat"])
+def test_shadows_leave_the_candidates_training_alone(critic, monkeypatch):
+    # Equalities of the plumbing, which hold whatever the budget: a short one
+    # for the MLP critics (the convex ones take no steps).
+    X, y = _interaction(n=600)
+    settings = dict(critic=critic, random_state=0)
+    if critic == "concat":
+        settings["max_steps"] = 200
+    auto = MutualInfoSelector(**settings).fit(X, y).history_
+    # Precondition: "auto" made two moves, so that two rounds are compared.
+    np.testing.assert_array_equal(auto["accepted"][:2], [True, True])
     # A count plays the rounds of "auto", with the same shadows.
     counted = MutualInfoSelector(n_features_to_select=2, **settings).fit(X, y)
-    auto = interaction_fit.history_
     assert counted.history_["features"].tolist() == auto["features"][:2].tolist()
     np.testing.assert_allclose(
         counted.history_["null_bound"], auto["null_bound"][:2], rtol=1e-4, atol=1e-5
     )
     # The shadows are drawn after the seeds and train beside the candidates:
-    # without them the candidates' gains are the same.
+    # without them the candidates' gains are the same, up to float32 rounding
+    # carried through 200 steps (measured 3e-4 of the gain; random_state 1
+    # and 2 read gains 0.13-0.28 nats away, with standard errors 0.05-0.08).
     monkeypatch.setattr("sklearn_mine._selection._shadows.N_SHADOWS", 0)
     bare = MutualInfoSelector(n_features_to_select=2, **settings).fit(X, y)
     assert np.isnan(bare.history_["null_bound"]).all()
     assert bare.history_["features"].tolist() == auto["features"][:2].tolist()
     np.testing.assert_allclose(
-        bare.history_["gain"], auto["gain"][:2], rtol=1e-4, atol=1e-5
+        bare.history_["gain"], auto["gain"][:2], rtol=1e-3, atol=1e-5
     )
 
 
@@ -173,7 +182,11 @@ def test_a_pair_that_informs_only_together_is_found_by_a_pair_round():
     # One feature at a time, nothing is found (a plumbing budget: nothing
     # is there to find).
     single = MutualInfoSelector(
-        interactions=False, min_features_to_select=0, patience=6, random_state=0
+        interactions=False,
+        min_features_to_select=0,
+        patience=6,
+        max_steps=300,
+        random_state=0,
     )
     single.fit(X, y)
     assert single.n_features_to_select_ == 0
@@ -301,12 +314,15 @@ def test_float_count_and_keeping_every_feature():
 @pytest.mark.slow
 def test_tol_is_the_least_gain_accepted():
     X, y = _interaction()
-    # One factor of the product carries about 0.25 nats, the pair about 1.4:
-    # with tol between, one factor alone is refused. One feature at a time,
-    # nothing is selected; a pair round adds both. (A plumbing budget: these
-    # fits test what tol does, not the defaults.)
+    # With 300 steps, one factor of the product reads 0.18 nats (standard
+    # error 0.035), the pair's gain 1.09: with tol between, one factor alone
+    # is refused. One feature at a time, nothing is selected; a pair round
+    # adds both. (A plumbing budget: these fits test what tol does, not the
+    # defaults.)
     tol = 0.6
-    quick = dict(tol=tol, min_features_to_select=0, patience=6, random_state=0)
+    quick = dict(
+        tol=tol, min_features_to_select=0, patience=6, max_steps=300, random_state=0
+    )
     single = MutualInfoSelector(interactions=False, **quick).fit(X, y)
     assert single.n_features_to_select_ == 0
     np.testing.assert_array_equal(single.history_["accepted"], [False])
@@ -421,8 +437,12 @@ def test_verbose_logs_one_line_per_round(caplog, capsys):
 @pytest.mark.slow
 def test_cross_fitting_reads_the_gains_on_every_row():
     X, y = _interaction(n=600, d=3)
-    # Backward, one round of three removals: no shadows to train.
-    settings = dict(n_features_to_select=2, direction="backward", random_state=0)
+    # Backward, one round of three removals: no shadows to train. 600 steps
+    # read the errors as the default budget does at a fifth of its time
+    # (below), as the pooling, not the critics, shrinks them.
+    settings = dict(
+        n_features_to_select=2, direction="backward", max_steps=600, random_state=0
+    )
     one = MutualInfoSelector(**settings).fit(X, y)
     three = MutualInfoSelector(cv=3, **settings).fit(X, y)
     np.testing.assert_array_equal(three.get_support(indices=True), [0, 1])
@@ -430,8 +450,10 @@ def test_cross_fitting_reads_the_gains_on_every_row():
     # Pooled, the three folds test 300 pairs where one split tests 90: the
     # errors shrink by about sqrt(90 / 300) = 0.55, by sqrt(90 / 100) = 0.95
     # had the folds' errors been averaged rather than pooled. (Over seeds
-    # 0-2 the removal's gain's error shrank by 0.46-0.64, the estimate's,
-    # which also depends on the critics, by 0.52-0.78.)
+    # 0-4, the data's and random_state alike, the removal's gain's error
+    # shrank by 0.41-0.75 with 600 steps, 0.34-0.83 with the defaults; the
+    # estimate's, which also depends on the critics, by 0.44-0.89 and
+    # 0.49-0.84. Here: 0.41 and 0.47.)
     gain_errors = [s.history_["gain_standard_error"][0] for s in (three, one)]
     assert gain_errors[0] < 0.75 * gain_errors[1]
     assert three.standard_error_ < 0.85 * one.standard_error_
