@@ -18,7 +18,10 @@ alone (their min-p over the critics' 1 + 99 pairings). ``residual`` and
 ``residual-noself`` (with the neighbours of ``self`` and ``noself``)
 replace the closed-form statistics by those of X's and y's residuals on Z
 (each less its mean over its 10 nearest other rows in Z), a generalised
-covariance measure's reading, by patching ``closed_form_statistics``.
+covariance measure's reading, by patching ``closed_form_statistics``;
+``residual-linear`` does the same with a local-linear smoother (each less
+the least-squares line through its 10 nearest other rows in Z, read at its
+own Z), whose bias is second order where the mean's is first.
 ``norepeat`` keeps the neighbours of ``self`` but makes every copy a
 permutation: the rows that repeated an index (the restricted permutation's
 fallback) take the indices no row took, matched in the order of Z's first
@@ -51,7 +54,15 @@ from sklearn_mine._permutation.pvalues import (
 )
 from sklearn_mine.datasets import make_chain, make_collider, make_common_cause
 
-VARIANTS = ["self", "noself", "mixed", "residual", "residual-noself", "norepeat"]
+VARIANTS = [
+    "self",
+    "noself",
+    "mixed",
+    "residual",
+    "residual-noself",
+    "residual-linear",
+    "norepeat",
+]
 
 # The smoother of the residual variants: the mean of the nearest other rows
 # in Z.
@@ -64,25 +75,58 @@ def _others(table, Z, k):
     return table(Z, k + 1)[:, 1:]
 
 
-def _residualise_closed_forms(table):
+def _local_mean(values, others):
+    """Each row's values less their mean over its ``others`` rows."""
+    return values - np.take(values, others, axis=-2).mean(axis=-2)
+
+
+def _local_linear(z, others):
+    """A smoother less biased than the mean where the regression on Z slopes:
+    each row's values less the line fitted, by least squares, to its
+    ``others`` rows in Z (one column), read at its own Z. The mean's bias
+    is first order in the slope (a row's neighbours sit to one side of it
+    at the edges of Z and wherever Z's density changes); the line's is
+    second order, in the curvature."""
+    centred = z[others] - z[others].mean(axis=1, keepdims=True)  # (n, k)
+    spread = (centred**2).sum(axis=1)
+    # The row's distance from its neighbours' centre, over their spread:
+    # the slope's weight at the row (0 where the neighbours share one Z).
+    lever = np.where(spread > 0, (z - z[others].mean(axis=1)) / spread, 0.0)
+
+    def residual(values):
+        near = np.take(values, others, axis=-2)  # (..., n, k, width)
+        mean = near.mean(axis=-2)
+        slope = np.einsum("nk,...nkw->...nw", centred, near - mean[..., None, :])
+        return values - mean - slope * lever[:, None]
+
+    return residual
+
+
+def _residualise_closed_forms(table, smoother="mean"):
     """The closed forms of X's and y's residuals on Z, as a generalised
     covariance measure reads them (Shah and Peters 2020): each row's X
     and y less their mean over its 10 nearest other rows in Z, then the
     linear and quadratic Gaussian MI of the residuals. Z's columns leave
     the block (the smoother has taken their part); the block of Z alone
     reads 0. Patched into both places the test computes them; one column
-    of Z, so its scores have Z's neighbours."""
+    of Z (the statistics' ``shared`` columns), so its scores have Z's
+    neighbours."""
     from sklearn_mine._permutation import pvalues, statistics
 
-    def residual_statistics(blocks, y_scores):
-        count, n, width = blocks.shape
-        if width == 1:
+    def residual_statistics(blocks, y_scores, shared=None, smoother=None):
+        # The package's own smoother (``smoother``) is replaced by this one.
+        count = len(blocks)
+        if shared is None:
+            # A conditional test's only block without Z beside it: Z's own.
             return np.zeros(count), np.zeros(count)
-        z = blocks[0, :, -1:]
+        z = shared[:, :1]
         others = _others(table, z, _SMOOTHER_NEIGHBOURS)
-        x = blocks[..., :-1]
-        x = x - x[:, others].mean(axis=2)
-        linear_y, quadratic_y = (v - v[others].mean(axis=1) for v in y_scores)
+        if smoother == "linear":
+            residual = _local_linear(z[:, 0], others)
+        else:
+            residual = lambda values: _local_mean(values, others)  # noqa: E731
+        x = residual(blocks)
+        linear_y, quadratic_y = (residual(v) for v in y_scores)
         squares = np.concatenate([x, x**2 - (x**2).mean(axis=1, keepdims=True)], -1)
         return (
             statistics.linear_gaussian_mi(x, linear_y),
@@ -151,7 +195,8 @@ def main():
 
         per_group.locally_permuted_design = critics_without_self
     if variant.startswith("residual"):
-        _residualise_closed_forms(table)
+        smoother = "linear" if variant == "residual-linear" else "mean"
+        _residualise_closed_forms(table, smoother)
     if variant == "norepeat":
         _without_repeats(table)
     families = [

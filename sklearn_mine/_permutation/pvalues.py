@@ -9,6 +9,7 @@ p-value per group.
 import numpy as np
 
 from .scores import score_vector
+from .smoothing import local_linear_smoother
 from .statistics import (
     CLOSED_FORM_PERMUTATIONS,
     CLOSED_FORM_STATISTICS,
@@ -84,12 +85,16 @@ def group_pvalues(
     count)``, where the permutations are not uniform (a conditional test's),
     returns ``count`` permuted copies of given group ``g``'s block, less
     ``shared``: the columns of ``wide`` that end every group's block and that
-    no permutation moves (Z's scores), which the statistics read once. Returns
+    no permutation moves (Z's scores), which the statistics read once, and
+    on whose local-linear fits they read residuals (:mod:`.smoothing`). Returns
     the p-values and, for each given group, its statistics on the pairings
     the critics trained on (observed first, then its nulls), by name.
     """
     shared = list(shared)
     shared_columns = wide[:, shared] if shared else None
+    # Given Z, the closed forms read residuals on it (.smoothing), every
+    # block's and copy's by the same weights.
+    smoother = local_linear_smoother(shared_columns) if shared else None
 
     def own(g):
         # A group's columns less the shared ones that end it.
@@ -104,7 +109,7 @@ def group_pvalues(
         if shared and own(members[0]):
             blocks = np.stack([wide[:, own(g)] for g in members])
             closed[:, members] = closed_form_statistics(
-                blocks, y_scores, shared_columns
+                blocks, y_scores, shared_columns, smoother
             )
             continue
         blocks = np.stack([wide[:, wide_groups[g]] for g in members])
@@ -127,6 +132,7 @@ def group_pvalues(
                 CLOSED_FORM_PERMUTATIONS,
                 lambda count, g=g: permute(g, count),
                 shared_columns,
+                smoother,
             )
         elif block.shape[1] == 1:
             # Every single column's scores are one multiset: one null serves.

@@ -10,6 +10,8 @@ pairs what a small critic needs thousands to learn.
 import numpy as np
 from scipy.linalg import orth
 
+from .smoothing import smoothed_residuals
+
 __all__ = [
     "CLOSED_FORM_PERMUTATIONS",
     "CLOSED_FORM_STATISTICS",
@@ -142,7 +144,7 @@ def _residual_cross(blocks, basis_y, basis_shared):
     return np.swapaxes(basis * kept[:, None, :], 1, 2) @ basis_y
 
 
-def closed_form_statistics(blocks, y_scores, shared=None):
+def closed_form_statistics(blocks, y_scores, shared=None, smoother=None):
     """The linear and quadratic Gaussian MI of each block with y.
 
     One array per name of ``CLOSED_FORM_STATISTICS``, in that order.
@@ -157,8 +159,14 @@ def closed_form_statistics(blocks, y_scores, shared=None):
     every pair with no training, and they find at a few hundred pairs what
     a small critic needs thousands to learn. ``shared``: columns every
     block has beside its own, as :func:`linear_gaussian_mi` takes them (their
-    squares join them as the blocks' do).
+    squares join them as the blocks' do). ``smoother``: with ``shared``, a
+    :func:`.smoothing.local_linear_smoother` of them; the blocks and y's
+    scores are then read as their residuals on the shared columns
+    (:mod:`.smoothing`: a conditional test's closed forms).
     """
+    if smoother is not None:
+        blocks = smoothed_residuals(blocks, smoother)
+        y_scores = tuple(smoothed_residuals(v, smoother) for v in y_scores)
     squares = np.concatenate([blocks, blocks**2 - 1.0], axis=-1)
     shared_squares = None
     if shared is not None:
@@ -178,14 +186,16 @@ CLOSED_FORM_PERMUTATIONS = 1999
 _CHUNK_VALUES = 2**24
 
 
-def closed_form_null(block, y_scores, rng, n_permutations, permute=None, shared=None):
+def closed_form_null(
+    block, y_scores, rng, n_permutations, permute=None, shared=None, smoother=None
+):
     """The closed-form statistics of ``n_permutations`` permuted copies of a block.
 
     One array per statistic of ``CLOSED_FORM_STATISTICS``, in that order.
     ``permute(count)`` returns ``count`` permuted copies, of shape
     (count, n, width); None permutes the rows uniformly. ``shared``: columns
-    that every copy has beside its block's and no permutation moves
-    (:func:`closed_form_statistics`).
+    that every copy has beside its block's and no permutation moves, and
+    ``smoother`` their smoother (:func:`closed_form_statistics`).
     """
     n, width = block.shape
     per_chunk = max(1, _CHUNK_VALUES // (2 * n * width))
@@ -196,5 +206,5 @@ def closed_form_null(block, y_scores, rng, n_permutations, permute=None, shared=
             copies = block[np.argsort(rng.random_sample((count, n)), axis=1)]
         else:
             copies = permute(count)
-        chunks.append(closed_form_statistics(copies, y_scores, shared))
+        chunks.append(closed_form_statistics(copies, y_scores, shared, smoother))
     return tuple(np.concatenate(values) for values in zip(*chunks, strict=True))

@@ -1,0 +1,78 @@
+"""The local-linear residuals a conditional test's closed forms read."""
+
+import numpy as np
+import pytest
+
+from sklearn_mine._permutation.local import neighbour_table
+from sklearn_mine._permutation.scores import target_scores
+from sklearn_mine._permutation.smoothing import (
+    NEIGHBOURS_PER_PARAMETER,
+    local_linear_smoother,
+    smoothed_residuals,
+)
+from sklearn_mine._permutation.statistics import closed_form_statistics
+
+
+def _neighbourhood_mean_residuals(values, others):
+    # The smoother the line replaced: each row less its neighbours' mean.
+    return values - values[others].mean(axis=1)
+
+
+@pytest.mark.parametrize("width", [1, 2])
+def test_weights_fit_each_row_on_its_nearest_other_rows(width):
+    Z = np.random.RandomState(0).standard_normal((300, width))
+    others, weights = local_linear_smoother(Z)
+    k = NEIGHBOURS_PER_PARAMETER * (1 + width)
+    assert others.shape == weights.shape == (300, k)
+    np.testing.assert_array_equal(others, neighbour_table(Z, k + 1)[:, 1:])
+    assert not np.any(others == np.arange(300)[:, None])
+    # The intercept's 1 / k each, and a slope's part that sums to 0.
+    np.testing.assert_allclose(weights.sum(axis=1), 1.0)
+
+
+@pytest.mark.parametrize("width", [1, 2])
+def test_a_value_linear_in_z_has_no_residual(width):
+    rng = np.random.RandomState(0)
+    Z = rng.standard_normal((300, width))
+    values = (Z @ rng.standard_normal((width, 3)) + 1.0)[None]
+    smoother = local_linear_smoother(Z)
+    # Exactly: the rounding left is zeroed, so that it reads as no direction.
+    assert not smoothed_residuals(values, smoother).any()
+    # Precondition of the test's power: a neighbourhood mean leaves some.
+    mean_residuals = _neighbourhood_mean_residuals(values[0], smoother[0])
+    assert np.abs(mean_residuals).mean() > 0.01
+
+
+def test_a_curve_in_z_leaves_less_than_a_neighbourhood_mean_does():
+    # The mean's bias is of the first order in the slope, the line's of the
+    # second: measured 0.004 against 0.014 on sin(2 z).
+    z = np.random.RandomState(0).standard_normal((500, 1))
+    values = np.sin(2 * z)
+    smoother = local_linear_smoother(z)
+    line = np.abs(smoothed_residuals(values, smoother)).mean()
+    mean = np.abs(_neighbourhood_mean_residuals(values, smoother[0])).mean()
+    assert line < 0.4 * mean
+
+
+def test_neighbours_sharing_one_z_give_their_mean():
+    # A discrete Z: every neighbourhood within one value, no slope to fit.
+    Z = np.repeat([0.0, 1.0], 50)[:, None]
+    others, weights = local_linear_smoother(Z)
+    np.testing.assert_allclose(weights, 1.0 / others.shape[1])
+    assert np.all(Z[others, 0] == Z)
+
+
+def test_given_a_smoother_the_closed_forms_read_the_residuals():
+    rng = np.random.RandomState(0)
+    z = rng.standard_normal((400, 1))
+    blocks = np.stack([np.sin(2 * z) + rng.standard_normal((400, 1)) for _ in "ab"])
+    y_scores = target_scores(np.cos(z[:, 0]) + rng.standard_normal(400), False)
+    smoother = local_linear_smoother(z)
+    read = closed_form_statistics(blocks, y_scores, z, smoother)
+    residuals = smoothed_residuals(blocks, smoother)
+    y_residuals = tuple(smoothed_residuals(v, smoother) for v in y_scores)
+    expected = closed_form_statistics(residuals, y_residuals, z)
+    for got, want in zip(read, expected, strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-10)
+    # And not the blocks themselves.
+    assert not np.allclose(read[1], closed_form_statistics(blocks, y_scores, z)[1])
