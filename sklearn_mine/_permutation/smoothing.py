@@ -80,8 +80,12 @@ def smoothed_residuals(values, smoother):
     :func:`local_linear_smoother` returns it.
     """
     others, weights = smoother
-    near = np.take(values, others, axis=-2)
-    residuals = values - np.einsum("nk,...nkw->...nw", weights, near)
+    # One neighbour at a time: the copies' blocks come in chunks sized for
+    # memory (statistics._CHUNK_VALUES), and all k neighbours' values at
+    # once would take k times that.
+    residuals = np.array(values, dtype=float)
+    for j in range(others.shape[1]):
+        residuals -= weights[:, j, None] * np.take(values, others[:, j], axis=-2)
     # A column linear in Z leaves rounding alone, whose direction would
     # read as MI: zeroed, it reads none, as a column in Z's span does
     # unsmoothed (statistics._RANK_TOLERANCE).
