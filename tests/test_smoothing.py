@@ -13,6 +13,12 @@ from sklearn_mine._permutation.smoothing import (
 from sklearn_mine._permutation.statistics import closed_form_statistics
 
 
+def _neighbours(smoother):
+    # Each row's neighbours in its fit, as a (n, k) table.
+    n = smoother.shape[0]
+    return smoother.indices.reshape(n, -1)
+
+
 def _neighbourhood_mean_residuals(values, others):
     # The smoother the line replaced: each row less its neighbours' mean.
     return values - values[others].mean(axis=1)
@@ -21,13 +27,16 @@ def _neighbourhood_mean_residuals(values, others):
 @pytest.mark.parametrize("width", [1, 2])
 def test_weights_fit_each_row_on_its_nearest_other_rows(width):
     Z = np.random.RandomState(0).standard_normal((300, width))
-    others, weights = local_linear_smoother(Z)
+    smoother = local_linear_smoother(Z)
     k = NEIGHBOURS_PER_PARAMETER * (1 + width)
-    assert others.shape == weights.shape == (300, k)
-    np.testing.assert_array_equal(others, neighbour_table(Z, k + 1)[:, 1:])
-    assert not np.any(others == np.arange(300)[:, None])
+    assert smoother.shape == (300, 300) and smoother.nnz == 300 * k
+    np.testing.assert_array_equal(
+        np.sort(_neighbours(smoother), axis=1),
+        np.sort(neighbour_table(Z, k + 1)[:, 1:], axis=1),
+    )
+    assert not smoother.diagonal().any()
     # The intercept's 1 / k each, and a slope's part that sums to 0.
-    np.testing.assert_allclose(weights.sum(axis=1), 1.0)
+    np.testing.assert_allclose(smoother.sum(axis=1), 1.0)
 
 
 @pytest.mark.parametrize("width", [1, 2])
@@ -39,7 +48,7 @@ def test_a_value_linear_in_z_has_no_residual(width):
     # Exactly: the rounding left is zeroed, so that it reads as no direction.
     assert not smoothed_residuals(values, smoother).any()
     # Precondition of the test's power: a neighbourhood mean leaves some.
-    mean_residuals = _neighbourhood_mean_residuals(values[0], smoother[0])
+    mean_residuals = _neighbourhood_mean_residuals(values[0], _neighbours(smoother))
     assert np.abs(mean_residuals).mean() > 0.01
 
 
@@ -50,15 +59,29 @@ def test_a_curve_in_z_leaves_less_than_a_neighbourhood_mean_does():
     values = np.sin(2 * z)
     smoother = local_linear_smoother(z)
     line = np.abs(smoothed_residuals(values, smoother)).mean()
-    mean = np.abs(_neighbourhood_mean_residuals(values, smoother[0])).mean()
-    assert line < 0.4 * mean
+    mean = np.abs(_neighbourhood_mean_residuals(values, _neighbours(smoother)))
+    assert line < 0.4 * mean.mean()
+
+
+def test_copies_are_smoothed_each_as_alone():
+    # A stack of blocks: each copy's residuals are its own, column by column.
+    rng = np.random.RandomState(0)
+    z = rng.standard_normal((200, 1))
+    smoother = local_linear_smoother(z)
+    stack = rng.standard_normal((3, 200, 2))
+    together = smoothed_residuals(stack, smoother)
+    for copy, residuals in zip(stack, together, strict=True):
+        for column in range(2):
+            alone = smoothed_residuals(copy[:, [column]], smoother)
+            np.testing.assert_allclose(residuals[:, [column]], alone, atol=1e-12)
 
 
 def test_neighbours_sharing_one_z_give_their_mean():
     # A discrete Z: every neighbourhood within one value, no slope to fit.
     Z = np.repeat([0.0, 1.0], 50)[:, None]
-    others, weights = local_linear_smoother(Z)
-    np.testing.assert_allclose(weights, 1.0 / others.shape[1])
+    smoother = local_linear_smoother(Z)
+    others = _neighbours(smoother)
+    np.testing.assert_allclose(smoother.data, 1.0 / others.shape[1])
     assert np.all(Z[others, 0] == Z)
 
 

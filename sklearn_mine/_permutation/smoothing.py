@@ -15,11 +15,13 @@ data sets at 0.05; the line's bias is of the second order, in the
 curvature (``benchmarks/results/conditional_neighbours.md``).
 
 The smoother is linear in the values: each row's fit is a fixed weighting
-of its neighbours' values, computed once per test and applied to the
-observed blocks and to each of their permuted copies alike.
+of its neighbours' values, a sparse matrix computed once per test and
+applied to the observed blocks and to each of their permuted copies
+alike.
 """
 
 import numpy as np
+from scipy.sparse import csr_array
 
 from .local import neighbour_table
 
@@ -40,7 +42,7 @@ _ROUNDING = 1e-8
 
 
 def local_linear_smoother(Z):
-    """Each row's nearest other rows in Z and their weights in its fit.
+    """Each row's fit on Z, as weights on its nearest other rows.
 
     Parameters
     ----------
@@ -50,14 +52,14 @@ def local_linear_smoother(Z):
 
     Returns
     -------
-    others : ndarray of shape (n_samples, k)
-        Each row's ``k`` nearest other rows (:func:`.local.neighbour_table`,
-        less the row itself), ``k = NEIGHBOURS_PER_PARAMETER * (1 +
-        n_features)``, at most ``n_samples - 1``.
-    weights : ndarray of shape (n_samples, k)
-        The least-squares line's value at the row's Z, as a weighting of
-        its neighbours' values: ``1 / k`` plus the slope's part, which sums
-        to 0. A value linear in Z has residual 0 (to rounding).
+    smoother : scipy.sparse.csr_array of shape (n_samples, n_samples)
+        Row i holds the weights of row i's fit on its ``k`` nearest other
+        rows (:func:`.local.neighbour_table`, less the row itself; ``k =
+        NEIGHBOURS_PER_PARAMETER * (1 + n_features)``, at most ``n_samples
+        - 1``): the least-squares line's value at the row's Z, ``1 / k``
+        each plus the slope's part, which sums to 0. A value linear in Z is
+        its own fit (to rounding). Sparse, so that a product applies it to
+        all the copies of a block at once.
     """
     Z = np.asarray(Z, dtype=float).reshape(len(Z), -1)
     n, width = Z.shape
@@ -70,7 +72,10 @@ def local_linear_smoother(Z):
     # the row, (z - centre) b, is spread @ lever times the values.
     gram = np.einsum("nki,nkj->nij", spread, spread)
     lever = np.einsum("nij,nj->ni", np.linalg.pinv(gram, rcond=_RCOND), Z - centre)
-    return others, 1.0 / k + np.einsum("nki,ni->nk", spread, lever)
+    weights = 1.0 / k + np.einsum("nki,ni->nk", spread, lever)
+    return csr_array(
+        (weights.ravel(), others.ravel(), np.arange(0, n * k + 1, k)), shape=(n, n)
+    )
 
 
 def smoothed_residuals(values, smoother):
@@ -79,13 +84,13 @@ def smoothed_residuals(values, smoother):
     ``values`` of shape (..., n_samples, width); ``smoother`` as
     :func:`local_linear_smoother` returns it.
     """
-    others, weights = smoother
-    # One neighbour at a time: the copies' blocks come in chunks sized for
-    # memory (statistics._CHUNK_VALUES), and all k neighbours' values at
-    # once would take k times that.
-    residuals = np.array(values, dtype=float)
-    for j in range(others.shape[1]):
-        residuals -= weights[:, j, None] * np.take(values, others[:, j], axis=-2)
+    values = np.asarray(values, dtype=float)
+    # Rows first, every copy's and column's values side by side: one sparse
+    # product smooths them all (seven times faster than a neighbour at a
+    # time on 1999 copies of 500 rows).
+    rows = np.moveaxis(values, -2, 0)
+    flat = rows.reshape(len(rows), -1)
+    residuals = np.moveaxis((flat - smoother @ flat).reshape(rows.shape), 0, -2)
     # A column linear in Z leaves rounding alone, whose direction would
     # read as MI: zeroed, it reads none, as a column in Z's span does
     # unsmoothed (statistics._RANK_TOLERANCE).
