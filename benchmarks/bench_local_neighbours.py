@@ -22,6 +22,9 @@ covariance measure's reading, by patching ``closed_form_statistics``;
 ``residual-linear`` does the same with a local-linear smoother (each less
 the least-squares line through its 10 nearest other rows in Z, read at its
 own Z), whose bias is second order where the mean's is first.
+``--per-parameter N`` sets the shipped smoother's neighbours per
+parameter of its line (``self`` and the other variants that keep the
+package's closed forms), to measure the choice of 5.
 ``norepeat`` keeps the neighbours of ``self`` but makes every copy a
 permutation: the rows that repeated an index (the restricted permutation's
 fallback) take the indices no row took, matched in the order of Z's first
@@ -31,7 +34,7 @@ one column of Z only).
 Usage::
 
     OMP_NUM_THREADS=1 python benchmarks/bench_local_neighbours.py VARIANT
-        [--datasets N] [--power] [--quick]
+        [--datasets N] [--power] [--per-parameter N] [--quick]
 
 ``--power`` runs two dependent families instead (a common cause with
 rho = 0.2 and a non-linear collider), so that the rates are power: what a
@@ -47,6 +50,7 @@ import numpy as np
 import torch
 
 import sklearn_mine._per_group as per_group
+import sklearn_mine._permutation.smoothing as smoothing
 from sklearn_mine import conditional_independence_test
 from sklearn_mine._permutation.pvalues import (
     min_pvalue_combination,
@@ -102,7 +106,7 @@ def _local_linear(z, others):
     return residual
 
 
-def _residualise_closed_forms(table, smoother="mean"):
+def _residualise_closed_forms(table, kind="mean"):
     """The closed forms of X's and y's residuals on Z, as a generalised
     covariance measure reads them (Shah and Peters 2020): each row's X
     and y less their mean over its 10 nearest other rows in Z, then the
@@ -121,7 +125,7 @@ def _residualise_closed_forms(table, smoother="mean"):
             return np.zeros(count), np.zeros(count)
         z = shared[:, :1]
         others = _others(table, z, _SMOOTHER_NEIGHBOURS)
-        if smoother == "linear":
+        if kind == "linear":
             residual = _local_linear(z[:, 0], others)
         else:
             residual = lambda values: _local_mean(values, others)  # noqa: E731
@@ -181,7 +185,18 @@ def main():
     parser.add_argument(
         "--power", action="store_true", help="dependent families: the rates are power"
     )
+    parser.add_argument(
+        "--per-parameter",
+        type=int,
+        help="neighbours of the shipped smoother's line per parameter "
+        "(smoothing.NEIGHBOURS_PER_PARAMETER, patched; default: the package's)",
+    )
     args = parser.parse_args()
+    if args.per_parameter is not None:
+        smoothing.NEIGHBOURS_PER_PARAMETER = args.per_parameter
+    label = args.variant
+    if args.per_parameter is not None:
+        label += f", {args.per_parameter} a parameter"
     variant, n_sets = args.variant, 3 if args.quick else args.datasets
     table = per_group.neighbour_table
     if variant in ("noself", "residual-noself"):
@@ -195,8 +210,9 @@ def main():
 
         per_group.locally_permuted_design = critics_without_self
     if variant.startswith("residual"):
-        smoother = "linear" if variant == "residual-linear" else "mean"
-        _residualise_closed_forms(table, smoother)
+        _residualise_closed_forms(
+            table, "linear" if variant == "residual-linear" else "mean"
+        )
     if variant == "norepeat":
         _without_repeats(table)
     families = [
@@ -229,7 +245,7 @@ def main():
             closed_forms.append(min_pvalue_combination(*closed)[0] <= 0.05)
         seconds = (time.perf_counter() - start) / n_sets
         print(
-            f"| {variant} | {name} | {np.mean(rejected):.3f} | "
+            f"| {label} | {name} | {np.mean(rejected):.3f} | "
             f"{np.mean(critic):.3f} | {np.mean(closed_forms):.3f} | {seconds:.2f} |",
             flush=True,
         )
