@@ -28,8 +28,11 @@ from .local import neighbour_table
 __all__ = ["local_linear_smoother", "smoothed_residuals"]
 
 # Neighbours a row's line is fitted to, per parameter of the line (its
-# intercept and a slope for each column of Z): 10 for one column, the
-# number measured; more columns need more rows for as steady a line.
+# intercept and a slope for each column of Z): 10 for one column. With one
+# column, 5 and 10 a parameter read alike on the chain, the common cause
+# and a weak one; 3 lost power (benchmarks/results/conditional_neighbours.md).
+# The smaller of the two keeps the less bias where Z's effect curves; more
+# columns need more rows for as steady a line.
 NEIGHBOURS_PER_PARAMETER = 5
 
 # Singular values of a neighbourhood's spread in Z below this fraction of
