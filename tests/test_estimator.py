@@ -253,7 +253,10 @@ def test_standard_error_shrinks_with_more_held_out_pairs():
 @pytest.mark.slow
 def test_pointwise_mutual_info_follows_the_true_log_ratio():
     rho = 0.8
-    X, y, _ = make_gaussian(4000, rho=rho, random_state=4)
+    # 2000 pairs: over data seeds 4, 6, 7 (random_state 0, 1, 2) the
+    # correlation read 0.992-0.997 and the mean error 0.039-0.070 nats
+    # (4000 pairs: 0.995-0.997, 0.037-0.053, at twice the time).
+    X, y, _ = make_gaussian(2000, rho=rho, random_state=4)
     est = MINEEstimator(random_state=0).fit(X, y)
     # Where the data are dense (|x|, |y| < 2) the critic is trained.
     X_new, y_new, _ = make_gaussian(2000, rho=rho, random_state=5)
@@ -263,8 +266,8 @@ def test_pointwise_mutual_info_follows_the_true_log_ratio():
         rho**2 * (x**2 + y_new**2) - 2 * rho * x * y_new
     ) / (2 * (1 - rho**2))
     pmi = est.pointwise_mutual_info(X_new, y_new)
-    assert np.corrcoef(pmi[dense], truth[dense])[0, 1] > 0.95
-    assert np.mean(np.abs(pmi[dense] - truth[dense])) < 0.2
+    assert np.corrcoef(pmi[dense], truth[dense])[0, 1] > 0.98
+    assert np.mean(np.abs(pmi[dense] - truth[dense])) < 0.12
 
 
 @pytest.mark.slow

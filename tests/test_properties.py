@@ -147,7 +147,8 @@ def test_mutual_info_mine_same_result_for_any_n_jobs():
     rng = np.random.RandomState(1)
     y = rng.standard_normal(600)
     X = np.outer(y, [0.8, 0.4, 0.0]) + rng.standard_normal((600, 3))
-    kwargs = dict(max_steps=300, random_state=0)
+    # An equality, which holds whatever the budget: a short one.
+    kwargs = dict(max_steps=100, random_state=0)
     # Seeds are drawn per feature before the features are split into jobs,
     # here into worker processes (joblib's loky).
     one = mutual_info_mine(X, y, n_jobs=1, **kwargs)
