@@ -45,6 +45,7 @@ family (a smoke run).
 import argparse
 import time
 import warnings
+from functools import partial
 
 import numpy as np
 import torch
@@ -84,28 +85,6 @@ def _local_mean(values, others):
     return values - np.take(values, others, axis=-2).mean(axis=-2)
 
 
-def _local_linear(z, others):
-    """A smoother less biased than the mean where the regression on Z slopes:
-    each row's values less the line fitted, by least squares, to its
-    ``others`` rows in Z (one column), read at its own Z. The mean's bias
-    is first order in the slope (a row's neighbours sit to one side of it
-    at the edges of Z and wherever Z's density changes); the line's is
-    second order, in the curvature."""
-    centred = z[others] - z[others].mean(axis=1, keepdims=True)  # (n, k)
-    spread = (centred**2).sum(axis=1)
-    # The row's distance from its neighbours' centre, over their spread:
-    # the slope's weight at the row (0 where the neighbours share one Z).
-    lever = np.where(spread > 0, (z - z[others].mean(axis=1)) / spread, 0.0)
-
-    def residual(values):
-        near = np.take(values, others, axis=-2)  # (..., n, k, width)
-        mean = near.mean(axis=-2)
-        slope = np.einsum("nk,...nkw->...nw", centred, near - mean[..., None, :])
-        return values - mean - slope * lever[:, None]
-
-    return residual
-
-
 def _residualise_closed_forms(table, kind="mean"):
     """The closed forms of X's and y's residuals on Z, as a generalised
     covariance measure reads them (Shah and Peters 2020): each row's X
@@ -124,11 +103,14 @@ def _residualise_closed_forms(table, kind="mean"):
             # A conditional test's only block without Z beside it: Z's own.
             return np.zeros(count), np.zeros(count)
         z = shared[:, :1]
-        others = _others(table, z, _SMOOTHER_NEIGHBOURS)
         if kind == "linear":
-            residual = _local_linear(z[:, 0], others)
+            # The package's smoother (the same 10 neighbours for one column
+            # of Z), without its partialling of Z's scores.
+            line = smoothing.local_linear_smoother(z)
+            residual = partial(smoothing.smoothed_residuals, smoother=line)
         else:
-            residual = lambda values: _local_mean(values, others)  # noqa: E731
+            others = _others(table, z, _SMOOTHER_NEIGHBOURS)
+            residual = partial(_local_mean, others=others)
         x = residual(blocks)
         linear_y, quadratic_y = (residual(v) for v in y_scores)
         squares = np.concatenate([x, x**2 - (x**2).mean(axis=1, keepdims=True)], -1)
