@@ -32,7 +32,7 @@ import torch
 from .batches import marginal_eval_size
 from .bounds import make_objective, resampled_standard_error
 from .convex_features import (
-    CentredMap,
+    FeatureMap,
     centred_feature_map,
     critic_map,
     feature_count,
@@ -44,7 +44,7 @@ from .sampling import sample_marginal_indices
 
 __all__ = [
     "CONVEX_SETTINGS",
-    "CentredMap",
+    "FeatureMap",
     "centred_feature_map",
     "critic_map",
     "dv_reading",
@@ -312,12 +312,12 @@ def solve_and_choose(
     joint = features(inputs(z, y, groups, train, train), feature_map)
     marginal = features(inputs(z, y, groups, train[J], train[K]), feature_map)
     w = solve(joint, marginal)
-    if isinstance(feature_map, CentredMap) and CONVEX_SETTINGS["choose_map"]:
+    if feature_map.n_centres and CONVEX_SETTINGS["choose_map"]:
         # Also the readouts without the kernels, each critic choosing
         # between the two maps as between the ridges.
         keep = torch.ones(w.shape[-1], dtype=torch.bool, device=w.device)
         n_fourier = feature_map.omega.shape[1]
-        keep[n_fourier : n_fourier + len(feature_map.precision)] = False
+        keep[n_fourier : n_fourier + feature_map.n_centres] = False
         plain = w.new_zeros(w.shape)
         plain[..., keep] = solve(joint[..., keep], marginal[..., keep])
         w = torch.cat([plain, w], dim=1)
@@ -349,7 +349,7 @@ def solve_module(module, train_ds, valid_ds, seed):
         y,
         rows[:n_train],
         rows[n_train:],
-        (module.omega, module.bias),
+        FeatureMap(module.omega, module.bias),
         generator,
     )
     with torch.no_grad():

@@ -33,8 +33,6 @@ from functools import partial
 
 import numpy as np
 import torch
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 from sklearn.utils.parallel import Parallel, delayed
 
 from .batches import marginal_eval_size
@@ -56,6 +54,7 @@ from .convex import (
     solve_and_choose,
     training_marginals,
 )
+from .convex_families import value_families
 from .sampling import sample_marginal_indices
 
 __all__ = ["fit_convex_groups", "solve_and_compare", "stage_scores"]
@@ -72,11 +71,11 @@ _BATCH_BUDGET = 2**25
 _SCREEN = {"stride": 4, "rounds": 2, "max_iter": 4}
 
 
-def _batches(members, pairs, width, cubic_y=0, centres=0):
+def _batches(members, pairs, width, cubic_y=0, centres=0, x_features=0):
     """``members`` in batches of at most the budget's critics, of inputs
-    ``width`` columns wide and ``pairs`` pairs each (``cubic_y`` and
-    ``centres``: as :func:`.convex.feature_count`'s)."""
-    count = feature_count(width, cubic_y, centres)
+    ``width`` columns wide and ``pairs`` pairs each (``cubic_y``,
+    ``centres`` and ``x_features``: as :func:`.convex.feature_count`'s)."""
+    count = feature_count(width, cubic_y, centres, x_features)
     per_batch = max(1, _BATCH_BUDGET // (pairs * count))
     return [members[i : i + per_batch] for i in range(0, len(members), per_batch)]
 
@@ -88,62 +87,17 @@ def _by_width(groups):
     return out
 
 
-def _families(z, groups, linked=()):
-    """The critics that share their marginal pairs, by family: each
-    family's members, and its pool of values, of shape (n_blocks, n, width).
-
-    Groups whose columns hold the same values (rows sorted as wholes) are
-    one family, its pool those values. ``linked``: lists of groups that
-    must also be one family (a conditional test's group and its locally
-    permuted copies, whose rows differ); such a family's pool stacks the
-    distinct values of its members. Either way the pool is the same
-    whichever member is the observed pairing.
-    """
-    by_values = {}
-    for g, group in enumerate(groups):
-        block = z[:, group]
-        # Rows sorted as wholes: the values of the block, whatever its order.
-        canonical = block[np.lexsort(block.T[::-1])]
-        key = (len(group), canonical.tobytes())
-        by_values.setdefault(key, ([], canonical))[0].append(g)
-    # Value families joined through ``linked``: components of the graph
-    # whose edges join each link's families, numbered in order of their
-    # first member.
-    family_of = {
-        g: f for f, (members, _) in enumerate(by_values.values()) for g in members
-    }
-    edges = np.array(
-        [(family_of[link[0]], family_of[g]) for link in linked for g in link[1:]],
-        dtype=int,
-    ).reshape(-1, 2)
-    graph = coo_matrix(
-        (np.ones(len(edges)), (edges[:, 0], edges[:, 1])),
-        shape=(len(by_values), len(by_values)),
-    )
-    _, component = connected_components(graph, directed=False)
-    out = {}
-    for f, (members, canonical) in enumerate(by_values.values()):
-        entry = out.setdefault(component[f], ([], []))
-        entry[0].extend(members)
-        entry[1].append(canonical)
-    # The pool's blocks in an order of their own values, so that the pool
-    # is the same array whichever member holds which values.
-    return [
-        (sorted(members), np.stack(sorted(blocks, key=np.ndarray.tobytes)))
-        for members, blocks in out.values()
-    ]
-
-
 def _fit_family(z, groups, values, y, n_train, seed, read):
     """A family's critics: their readings on every pair, and ``read``'s estimates.
 
-    ``values``: the family's pool of values (:func:`_families`).
+    ``values``: the family's pool of values (:func:`.convex_families.value_families`).
     """
     device = z.device
     generator = torch.Generator(device=device).manual_seed(seed)
     cubic_y = y.shape[1] if CONVEX_SETTINGS["family_cubic"] else 0
+    x_features = CONVEX_SETTINGS["family_x_features"] if cubic_y else 0
     feature_map = random_feature_map(
-        len(groups[0]) + y.shape[1], generator, device, cubic_y=cubic_y
+        len(groups[0]) + y.shape[1], generator, device, cubic_y, x_features
     )
     n, n_valid = len(z), len(z) - n_train
     values = torch.as_tensor(values, device=device)
@@ -161,7 +115,13 @@ def _fit_family(z, groups, values, y, n_train, seed, read):
     marginal = shared(
         *training_marginals(n, generator, CONVEX_SETTINGS["family_rounds"])
     )
-    metric = feature_metric(marginal.unsqueeze(0))
+    # Each critic solves the map with and without x's own Fourier features
+    # (its last columns) and keeps, as its ridge, whichever reads the most
+    # on its held-out pairs: they find fine curves and cost power elsewhere.
+    maps = [marginal.shape[-1]]
+    if x_features:
+        maps.append(maps[0] - feature_map.n_x_features * (1 + cubic_y))
+    metrics = [feature_metric(marginal[None, :, :k]) for k in maps]
     selection = shared(
         *sample_marginal_indices(
             n,
@@ -179,20 +139,24 @@ def _fit_family(z, groups, values, y, n_train, seed, read):
     all_pairs, kept = [], []
     rows = torch.arange(n, device=device)
     width = len(groups[0]) + y.shape[1]
-    for batch in _batches(list(range(len(groups))), n, width, cubic_y):
+    for batch in _batches(list(range(len(groups))), n, width, cubic_y, 0, x_features):
         joint = features(
             inputs(z, y, [groups[g] for g in batch], rows, rows), feature_map
         )
         mean = joint[:, :n_train].mean(dim=1)
-        # Every critic at every ridge: one row of the batch's readouts each.
-        w = newton(
-            mean.repeat_interleave(len(ridges), dim=0).unsqueeze(0),
-            metric,
-            marginal.unsqueeze(0),
-            ridges.repeat(len(batch)),
-            CONVEX_SETTINGS["max_iter"],
-            1e-6,
-        ).reshape(len(batch), len(ridges), -1)
+        # Every critic at every ridge and map: one row of readouts each,
+        # zero on the columns a map leaves out.
+        w = joint.new_zeros(len(batch), len(maps), len(ridges), joint.shape[-1])
+        for i, (k, metric) in enumerate(zip(maps, metrics, strict=True)):
+            w[:, i, :, :k] = newton(
+                mean[:, :k].repeat_interleave(len(ridges), dim=0).unsqueeze(0),
+                metric,
+                marginal[None, :, :k],
+                ridges.repeat(len(batch)),
+                CONVEX_SETTINGS["max_iter"],
+                1e-6,
+            ).reshape(len(batch), len(ridges), k)
+        w = w.flatten(1, 2)
         # The ridge that reads the most on the held-out pairs, as in fit_chunk.
         chosen = dv_bound(
             (joint[:, n_train:] @ w.transpose(1, 2)).transpose(1, 2),
@@ -238,7 +202,8 @@ def fit_convex_groups(
     With ``all_pairs`` (a permutation test) the critics are fitted by
     family, and only the groups in ``read`` (all by default) get their
     held-out estimates; the others' are NaN. ``linked``: lists of groups
-    fitted as one family though their values differ (:func:`_families`).
+    fitted as one family though their values differ
+    (:func:`.convex_families.value_families`).
     Of ``params`` only ``device`` is read: the MLP's training parameters do
     not apply.
     """
@@ -248,7 +213,7 @@ def fit_convex_groups(
     y = y.reshape(len(y), -1)
     read = set(range(len(groups)) if read is None else read)
     if all_pairs:
-        families = _families(z.cpu().numpy(), groups, linked)
+        families = value_families(z.cpu().numpy(), groups, linked)
         jobs = [members for members, _ in families]
         tasks = (
             delayed(_fit_family)(
@@ -362,9 +327,11 @@ def solve_and_compare(
                 if screening:
                     # Every fourth random feature (each bandwidth's share)
                     # and _SCREEN's settings; only the choice is read.
-                    omega, bias, *cubic = feature_map
                     stride = _SCREEN["stride"]
-                    cheap = omega[:, ::stride], bias[::stride], *cubic
+                    cheap = feature_map._replace(
+                        omega=feature_map.omega[:, ::stride],
+                        bias=feature_map.bias[::stride],
+                    )
                     _, choice[batch] = solve_and_choose(
                         z, chunk, y, train, choose, cheap, generator,
                         _SCREEN["rounds"], _SCREEN["max_iter"], offset,

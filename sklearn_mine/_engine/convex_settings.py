@@ -47,6 +47,13 @@ CONVEX_SETTINGS = {
     # 0.93 and 1.00 at n = 200 and 500 (30 samples), the same on the six
     # families of docs/testing.md (benchmarks/results/critic_only.md).
     "family_cubic": True,
+    # With the cubic terms, a permutation test's critics also read this
+    # many Fourier features of x alone, each alone and times y's
+    # coordinates, at x_scales (in units of sqrt(x's width) standard
+    # scores), finer than the isotropic features' (0: none); each critic
+    # keeps them only where they read more on its held-out pairs.
+    "family_x_features": 32,
+    "x_scales": (0.1, 0.2),
     "max_marginal": 20_000,
     "rounds": True,
     # The estimates' feature map (fit_chunk) also holds Gaussian kernels

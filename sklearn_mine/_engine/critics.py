@@ -3,7 +3,7 @@
 import torch
 from torch import nn
 
-from .convex import feature_count, features, random_feature_map
+from .convex import FeatureMap, feature_count, features, random_feature_map
 
 __all__ = [
     "ConcatCritic",
@@ -329,16 +329,15 @@ class ConvexCritic(nn.Module):
         super().__init__()
         width = n_features_x + n_features_y
         generator = torch.Generator().manual_seed(int(random_state))
-        omega, bias = random_feature_map(width, generator, "cpu")
+        feature_map = random_feature_map(width, generator, "cpu")
         # Buffers: saved with the readout, and moved with the module.
-        self.register_buffer("omega", omega)
-        self.register_buffer("bias", bias)
+        self.register_buffer("omega", feature_map.omega)
+        self.register_buffer("bias", feature_map.bias)
         self.readout = nn.Parameter(torch.zeros(feature_count(width)))
 
     def forward(self, x, y):
-        return features(torch.cat([x, y], dim=-1), (self.omega, self.bias)) @ (
-            self.readout
-        )
+        feature_map = FeatureMap(self.omega, self.bias)
+        return features(torch.cat([x, y], dim=-1), feature_map) @ self.readout
 
 
 CRITICS = {
