@@ -328,8 +328,16 @@ def _fit(design, table, n_jobs, params, critic):
         linked = [[g, *null] for g, null in enumerate(design.null_of or [])]
         copies = {g for link in linked for g in link[1:]}
         read = [g for g in range(len(design.fitted_groups)) if g not in copies]
+        # Given Z, its columns end every critic's (the last critic's alone).
+        n_shared = len(design.fitted_groups[-1]) if design.conditioned else 0
         return fit_convex_groups(
-            *args, n_jobs, params, all_pairs=tested, read=read, linked=linked
+            *args,
+            n_jobs,
+            params,
+            all_pairs=tested,
+            read=read,
+            linked=linked,
+            n_shared=n_shared,
         )
     return fit_groups(*args, n_jobs, params, all_pairs=tested)
 

@@ -34,8 +34,9 @@ class FeatureMap(NamedTuple):
     frequencies and phases of ``[x, y]``. ``cubic_y``: the last ``cubic_y``
     columns are y, and the map has y times the products of x's squashed
     coordinates (0: neither). ``x_omega`` (width - cubic_y, m) and
-    ``x_bias`` (m,): Fourier features of x alone, each alone and times each
-    of y's squashed coordinates (None: none; they need ``cubic_y``).
+    ``x_bias`` (m,): Fourier features of x's first columns alone (Z's, which
+    end a conditional test's x, left out), each alone and times each of y's
+    squashed coordinates (None: none; they need ``cubic_y``).
     ``centres`` (n_critics, n_centres, width) and ``precision``
     (n_centres,): Gaussian kernels on each critic's own training pairs, of
     precision 1 / (2 h^2) (None: none).
@@ -67,13 +68,14 @@ def _fourier(rows, columns, scales, generator):
     return omega, 2 * math.pi * torch.rand(columns, generator=generator)
 
 
-def random_feature_map(width, generator, device, cubic_y=0, x_features=0):
+def random_feature_map(width, generator, device, cubic_y=0, x_features=0, x_width=None):
     """Random frequencies and phases for inputs of ``width`` columns.
 
     ``cubic_y``: with the last ``cubic_y`` columns y, the map also has the
     products of every pair of x's squashed coordinates with each of y's
     (:func:`features`); 0 for none. ``x_features``: with ``cubic_y``, this
-    many Fourier features of x alone at ``x_scales`` (0: none).
+    many Fourier features of x's first ``x_width`` columns (all of x's by
+    default) at ``x_scales`` (0: none).
     """
     omega, bias = _fourier(
         width, CONVEX_SETTINGS["n_features"], CONVEX_SETTINGS["scales"], generator
@@ -82,8 +84,9 @@ def random_feature_map(width, generator, device, cubic_y=0, x_features=0):
     if x_features:
         if not cubic_y:
             raise ValueError("Fourier features of x alone need cubic_y, y's width.")
+        x_width = width - cubic_y if x_width is None else x_width
         x_omega, x_bias = _fourier(
-            width - cubic_y, x_features, CONVEX_SETTINGS["x_scales"], generator
+            x_width, x_features, CONVEX_SETTINGS["x_scales"], generator
         )
         x_omega, x_bias = x_omega.to(device), x_bias.to(device)
     return FeatureMap(omega.to(device), bias.to(device), cubic_y, x_omega, x_bias)
@@ -195,7 +198,7 @@ def _x_features(u, v, feature_map, out):
     in x, resolve only with many more of them.
     """
     n_y, m = feature_map.cubic_y, feature_map.n_x_features
-    x = u[..., : u.shape[-1] - n_y]
+    x = u[..., : feature_map.x_omega.shape[0]]
     alone = out[..., :m]
     projected = torch.addmm(
         feature_map.x_bias, x.reshape(-1, x.shape[-1]), feature_map.x_omega

@@ -87,17 +87,20 @@ def _by_width(groups):
     return out
 
 
-def _fit_family(z, groups, values, y, n_train, seed, read):
+def _fit_family(z, groups, values, y, n_train, seed, read, n_shared):
     """A family's critics: their readings on every pair, and ``read``'s estimates.
 
-    ``values``: the family's pool of values (:func:`.convex_families.value_families`).
+    ``values``: the family's pool of values
+    (:func:`.convex_families.value_families`); ``n_shared``: the columns
+    that end every group (Z's), which x's own Fourier features leave out.
     """
     device = z.device
     generator = torch.Generator(device=device).manual_seed(seed)
     cubic_y = y.shape[1] if CONVEX_SETTINGS["family_cubic"] else 0
-    x_features = CONVEX_SETTINGS["family_x_features"] if cubic_y else 0
+    own = len(groups[0]) - n_shared
+    x_features = CONVEX_SETTINGS["family_x_features"] if cubic_y and own else 0
     feature_map = random_feature_map(
-        len(groups[0]) + y.shape[1], generator, device, cubic_y, x_features
+        len(groups[0]) + y.shape[1], generator, device, cubic_y, x_features, own
     )
     n, n_valid = len(z), len(z) - n_train
     values = torch.as_tensor(values, device=device)
@@ -191,7 +194,17 @@ def _fit_family(z, groups, values, y, n_train, seed, read):
 
 
 def fit_convex_groups(
-    z, groups, y, n_train, seeds, n_jobs, params, all_pairs=False, read=None, linked=()
+    z,
+    groups,
+    y,
+    n_train,
+    seeds,
+    n_jobs,
+    params,
+    all_pairs=False,
+    read=None,
+    linked=(),
+    n_shared=0,
 ):
     """Each group's convex critic, and its held-out estimate.
 
@@ -203,8 +216,9 @@ def fit_convex_groups(
     family, and only the groups in ``read`` (all by default) get their
     held-out estimates; the others' are NaN. ``linked``: lists of groups
     fitted as one family though their values differ
-    (:func:`.convex_families.value_families`).
-    Of ``params`` only ``device`` is read: the MLP's training parameters do
+    (:func:`.convex_families.value_families`). ``n_shared``: the columns
+    that end every group (a conditional test's Z), which no permutation
+    moves. Of ``params`` only ``device`` is read: the MLP's training parameters do
     not apply.
     """
     device = params["device"]
@@ -218,7 +232,7 @@ def fit_convex_groups(
         tasks = (
             delayed(_fit_family)(
                 z, [groups[g] for g in members], values, y, n_train, seeds[0],
-                [i for i, g in enumerate(members) if g in read],
+                [i for i, g in enumerate(members) if g in read], n_shared,
             )
             for members, values in families
         )  # fmt: skip
