@@ -419,6 +419,29 @@ def test_fine_x_features_find_a_fast_sine(monkeypatch):
         assert margin < 0 and pvalue > 0.1
 
 
+def test_given_z_the_critics_read_x_features_only_when_asked(monkeypatch):
+    # Off given Z (CONVEX_SETTINGS["x_features_given_z"]): PC lost power
+    # and time with them. The conditional test's critics then read as with
+    # no x features at all, and differently when they are asked for.
+    rng = np.random.RandomState(0)
+    z = rng.standard_normal(300)
+    x = z + rng.standard_normal(300)
+    y = z + np.sin(5 * x) + 0.4 * rng.standard_normal(300)
+
+    def neural():
+        result = conditional_independence_test(
+            x[:, None], y, z[:, None], n_permutations=19, random_state=0
+        )
+        return result.statistics["neural"]
+
+    default = neural()
+    monkeypatch.setitem(CONVEX_SETTINGS, "family_x_features", 0)
+    np.testing.assert_array_equal(neural(), default)
+    monkeypatch.setitem(CONVEX_SETTINGS, "family_x_features", 32)
+    monkeypatch.setitem(CONVEX_SETTINGS, "x_features_given_z", True)
+    assert np.abs(neural() - default).max() > 1e-3
+
+
 def test_centred_kernels_sit_on_each_critics_own_training_pairs(monkeypatch):
     monkeypatch.setitem(CONVEX_SETTINGS, "n_centres", 6)
     joint = torch.randn(2, 10, 3)

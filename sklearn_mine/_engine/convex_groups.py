@@ -99,6 +99,8 @@ def _fit_family(z, groups, values, y, n_train, seed, read, n_shared):
     cubic_y = y.shape[1] if CONVEX_SETTINGS["family_cubic"] else 0
     own = len(groups[0]) - n_shared
     x_features = CONVEX_SETTINGS["family_x_features"] if cubic_y and own else 0
+    if n_shared and not CONVEX_SETTINGS["x_features_given_z"]:
+        x_features = 0
     feature_map = random_feature_map(
         len(groups[0]) + y.shape[1], generator, device, cubic_y, x_features, own
     )

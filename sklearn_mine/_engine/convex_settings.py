@@ -51,9 +51,19 @@ CONVEX_SETTINGS = {
     # many Fourier features of x alone, each alone and times y's
     # coordinates, at x_scales (in units of sqrt(x's width) standard
     # scores), finer than the isotropic features' (0: none); each critic
-    # keeps them only where they read more on its held-out pairs.
+    # keeps them only where they read more on its held-out pairs. On
+    # y = sin(10 x) + noise the test's power rose from 0.07 and 0.03 to 0.83
+    # and 0.97 at n = 200 and 500 (30 samples); read by every critic,
+    # without the choice, they cost the tails family 0.63 -> 0.10 at
+    # n = 500, and 16 of them found less of the sine (0.87 at n = 500)
+    # and still cost (benchmarks/results/critic_only.md; docs/convex.md).
     "family_x_features": 32,
     "x_scales": (0.1, 0.2),
+    # Given Z, the same features of X's own columns. Off: they found the
+    # sine given Z (0.90 against 0.15 at n = 500), but PC on six 6-node
+    # graphs lost 4 more true edges (F1 0.85 against 0.89) in 3.8 times
+    # KCI's time against 2.3 (benchmarks/results/conditional_pc.md).
+    "x_features_given_z": False,
     "max_marginal": 20_000,
     "rounds": True,
     # The estimates' feature map (fit_chunk) also holds Gaussian kernels
