@@ -33,10 +33,10 @@ class FeatureMap(NamedTuple):
     ``omega`` (width, n_features) and ``bias`` (n_features,): random Fourier
     frequencies and phases of ``[x, y]``. ``cubic_y``: the last ``cubic_y``
     columns are y, and the map has y times the products of x's squashed
-    coordinates (0: neither). ``x_omega`` (width - cubic_y, m) and
-    ``x_bias`` (m,): Fourier features of x's first columns alone (Z's, which
-    end a conditional test's x, left out), each alone and times each of y's
-    squashed coordinates (None: none; they need ``cubic_y``).
+    coordinates (0: neither). ``x_omega`` (x_width, m) and ``x_bias``
+    (m,): Fourier features of x's first ``x_width`` columns alone (all of
+    x's, or X's where Z's end a conditional test's x), each alone and times
+    each of y's squashed coordinates (None: none; they need ``cubic_y``).
     ``centres`` (n_critics, n_centres, width) and ``precision``
     (n_centres,): Gaussian kernels on each critic's own training pairs, of
     precision 1 / (2 h^2) (None: none).
