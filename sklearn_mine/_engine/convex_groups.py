@@ -97,13 +97,10 @@ def _fit_family(z, groups, values, y, n_train, seed, read, n_shared):
     device = z.device
     generator = torch.Generator(device=device).manual_seed(seed)
     cubic_y = y.shape[1] if CONVEX_SETTINGS["family_cubic"] else 0
-    own = len(groups[0]) - n_shared
-    x_features = CONVEX_SETTINGS["family_x_features"] if cubic_y and own else 0
-    if n_shared and not CONVEX_SETTINGS["x_features_given_z"]:
-        x_features = 0
-    feature_map = random_feature_map(
-        len(groups[0]) + y.shape[1], generator, device, cubic_y, x_features, own
-    )
+    width, own = len(groups[0]) + y.shape[1], len(groups[0]) - n_shared
+    wanted = cubic_y and own and (not n_shared or CONVEX_SETTINGS["x_features_given_z"])
+    x_features = CONVEX_SETTINGS["family_x_features"] if wanted else 0
+    feature_map = random_feature_map(width, generator, device, cubic_y, x_features, own)
     n, n_valid = len(z), len(z) - n_train
     values = torch.as_tensor(values, device=device)
 
@@ -123,9 +120,9 @@ def _fit_family(z, groups, values, y, n_train, seed, read, n_shared):
     # Each critic solves the map with and without x's own Fourier features
     # (its last columns) and keeps, as its ridge, whichever reads the most
     # on its held-out pairs: they find fine curves and cost power elsewhere.
-    maps = [marginal.shape[-1]]
+    maps = [feature_count(width, cubic_y, 0, x_features)]
     if x_features:
-        maps.append(maps[0] - feature_map.n_x_features * (1 + cubic_y))
+        maps.append(feature_count(width, cubic_y))
     metrics = [feature_metric(marginal[None, :, :k]) for k in maps]
     selection = shared(
         *sample_marginal_indices(
@@ -143,7 +140,6 @@ def _fit_family(z, groups, values, y, n_train, seed, read, n_shared):
     ridges = torch.tensor(CONVEX_SETTINGS["ridges"], device=device) / n_train
     all_pairs, kept = [], []
     rows = torch.arange(n, device=device)
-    width = len(groups[0]) + y.shape[1]
     for batch in _batches(list(range(len(groups))), n, width, cubic_y, 0, x_features):
         joint = features(
             inputs(z, y, [groups[g] for g in batch], rows, rows), feature_map
