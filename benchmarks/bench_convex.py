@@ -195,7 +195,8 @@ def curves(seeds, sizes=(500, 2000), cases=None):
     convex = dict(CONVEX_SETTINGS)
     estimators = {
         "concat": dict(critic="concat"),
-        "convex, 128 Fourier features": dict(critic="convex"),
+        "convex, no x features": dict(critic="convex", x_features=0),
+        "convex (x features 16)": dict(critic="convex"),
         "convex, and kernels on 128 pairs, or not": dict(
             critic="convex", n_centres=128, choose_map=True
         ),

@@ -26,8 +26,10 @@ Parts:
   over three data seeds: ``mutual_info_mine_classif``'s seconds on breast
   cancer and their ratio to ``mutual_info_classif``'s, the defaults part's
   Gaussian MAE, Spearman and non-linear margin (the least signal less the
-  largest noise), and the error on two curves of one feature (y = x + 0.1
-  noise, sin(3x) + 0.3 noise; n = 1000).
+  largest noise), and the error on five curves of one feature (y = x + 0.1
+  noise, sin(3x) + 0.3 noise, x + noise, |x| + 0.3 noise, x^2 + 0.3 noise;
+  n = 1000). Its rows also hold the convex critics with x's own Fourier
+  features (``docs/convex.md``).
 
 ``--earlier`` runs the accuracy, nonlinear and scale parts with the earlier
 schedule; ``--critic convex`` runs them with ``critic="convex"``
@@ -40,8 +42,9 @@ from functools import partial
 
 import numpy as np
 from common.data import gaussian_features
+from common.internals import CONVEX_SETTINGS
 from common.options import timed
-from scipy.stats import spearmanr
+from scipy.stats import norm, spearmanr
 from sklearn.datasets import load_breast_cancer, load_diabetes
 from sklearn.feature_selection import mutual_info_classif, mutual_info_regression
 
@@ -188,6 +191,14 @@ SCHEDULES = {
     "batch 512": dict(batch_size=512),
     "max_steps 1000": dict(max_steps=1000),
     "patience 3, lr 2e-2": dict(patience=3, lr=2e-2),
+    # Convex critics (docs/convex.md): "convex" holds CONVEX_SETTINGS'
+    # overrides, set for the row's calls only.
+    "convex, no x features": dict(critic="convex", convex=dict(x_features=0)),
+    "convex (x features 16)": dict(critic="convex", convex=dict(x_features=16)),
+    "convex, x features 32": dict(critic="convex", convex=dict(x_features=32)),
+    "convex, x features 32, ridges from 0.1": dict(
+        critic="convex", convex=dict(x_features=32, ridges=(0.1, 1.0, 10.0, 100.0))
+    ),
 }
 # One feature's y = f(x0) + noise among four independent features (n =
 # 1000) and its MI: x + 0.1 noise in closed form, 0.5 log 101; sin(3 x) +
@@ -195,12 +206,26 @@ SCHEDULES = {
 STEPS_CURVES = {
     "x + 0.1 noise": (lambda x: x, 0.1, 0.5 * np.log(101.0)),
     "sin(3x) + 0.3 noise": (lambda x: np.sin(3 * x), 0.3, 0.862),
+    # Added with the convex rows (the quadratures of bench_convex.py).
+    "x + 1.0 noise": (lambda x: x, 1.0, 0.5 * np.log(2.0)),
+    "|x| + 0.3 noise": (np.abs, 0.3, 0.760),
+    "x^2 + 0.3 noise": (np.square, 0.3, 1.141),
 }
 
 
 def _steps_row(seed, params):
     """One seed's readings of a schedule: breast cancer's seconds, and the
     errors, margins and rankings the defaults part reads."""
+    params = dict(params)
+    default = dict(CONVEX_SETTINGS)
+    CONVEX_SETTINGS.update(params.pop("convex", {}))
+    try:
+        return _steps_readings(seed, params)
+    finally:
+        CONVEX_SETTINGS.update(default)
+
+
+def _steps_readings(seed, params):
     out = {}
     X, y = load_breast_cancer(return_X_y=True)
     _, out["breast cancer s"] = timed(
@@ -251,24 +276,172 @@ def steps(seed, n_seeds=3, schedules=None):
     print(f"\n`mutual_info_classif` on breast cancer: {peer:.3f} s.\n")
 
 
+# A discrete target's one-feature cases (y a class, x0 standard normal,
+# among four independent features): P(y = 1 | x) for the two-class ones,
+# the class means of x for the others (equally likely classes, x | y
+# normal of variance 1). Their MI by quadrature (_class_truth).
+CLASS_CASES = {
+    "x > 0": lambda x: (x > 0).astype(float),
+    "x > 1": lambda x: (x > 1).astype(float),
+    "sin(3x) > 0": lambda x: (np.sin(3 * x) > 0).astype(float),
+    "|x| > 0.67": lambda x: (np.abs(x) > 0.6745).astype(float),
+    "logistic(2x)": lambda x: 1 / (1 + np.exp(-2 * x)),
+    "logistic(4 sin 2x)": lambda x: 1 / (1 + np.exp(-4 * np.sin(2 * x))),
+    "3 classes, means -1, 0, 1": (-1.0, 0.0, 1.0),
+    "5 classes, means -2 to 2": (-2.0, -1.0, 0.0, 1.0, 2.0),
+}
+# The estimators of the classes part: None is scikit-learn's k-NN
+# estimate; "convex" holds CONVEX_SETTINGS' overrides, as in SCHEDULES.
+CLASS_ESTIMATORS = {
+    "concat": dict(critic="concat"),
+    "convex, no x features": dict(critic="convex", convex=dict(x_features=0)),
+    "convex (x features 16)": dict(critic="convex", convex=dict(x_features=16)),
+    "convex, x features 32": dict(critic="convex", convex=dict(x_features=32)),
+    "scikit-learn (KSG)": None,
+}
+
+
+def _entropy_of(density, grid):
+    p = np.clip(density, 1e-300, None)
+    return -np.sum(density * np.log(p)) * (grid[1] - grid[0])
+
+
+def _class_truth(case):
+    """I(x0; y) by quadrature on a fine grid of x."""
+    x = np.linspace(-9, 9, 36001)
+    spec = CLASS_CASES[case]
+    if callable(spec):
+        p = np.clip(spec(x), 1e-15, 1 - 1e-15)
+        weights = norm.pdf(x) * (x[1] - x[0])
+
+        def h(q):
+            return -(q * np.log(q) + (1 - q) * np.log(1 - q))
+
+        return h(np.sum(weights * p)) - np.sum(weights * h(p))
+    mixture = np.mean([norm.pdf(x - m) for m in spec], axis=0)
+    return _entropy_of(mixture, x) - 0.5 * np.log(2 * np.pi * np.e)
+
+
+def _class_sample(case, n, rng):
+    X = rng.standard_normal((n, 5))
+    spec = CLASS_CASES[case]
+    if callable(spec):
+        y = (rng.random(n) < spec(X[:, 0])).astype(int)
+    else:
+        y = rng.integers(len(spec), size=n)
+        X[:, 0] += np.asarray(spec)[y]
+    return X, y
+
+
+def _class_call(params, X, y, seed):
+    if params is None:
+        return timed(mutual_info_classif, X, y, random_state=seed)
+    params = dict(params)
+    default = dict(CONVEX_SETTINGS)
+    CONVEX_SETTINGS.update(params.pop("convex", {}))
+    try:
+        return timed(mutual_info_mine_classif, X, y, random_state=seed, **params)
+    finally:
+        CONVEX_SETTINGS.update(default)
+
+
+def classes(seed, n_seeds=5, sizes=(569, 2000), estimators=None):
+    """``mutual_info_mine_classif`` on a discrete target: each critic's
+    error on one-feature cases of known MI, a ten-feature table's ranking,
+    and breast cancer's seconds (``estimators``: names of
+    CLASS_ESTIMATORS; all by default)."""
+    names = [n for n in CLASS_ESTIMATORS if estimators is None or n in estimators]
+    print(f"## A discrete target: {n_seeds} data seeds\n")
+    print(
+        "Each cell: the mean error of the dependent feature's estimate "
+        "against its MI, and the largest estimate of an independent "
+        "feature over the seeds.\n"
+    )
+    print("| n | case | MI | " + " | ".join(names) + " |")
+    print("| --- | --- | --- | " + " | ".join("---" for _ in names) + " |")
+    errors = {name: [] for name in names}
+    for n in sizes:
+        for case in CLASS_CASES:
+            truth, cells = _class_truth(case), []
+            for name in names:
+                dependent, noise = [], []
+                for s in range(seed, seed + n_seeds):
+                    X, y = _class_sample(case, n, np.random.default_rng(5000 + s))
+                    mi, _ = _class_call(CLASS_ESTIMATORS[name], X, y, s)
+                    dependent.append(mi[0])
+                    noise.append(mi[1:].max())
+                error = np.mean(dependent) - truth
+                errors[name].append(abs(error))
+                cells.append(f"{error:+.3f}, {max(noise):.3f}")
+            print(f"| {n} | {case} | {truth:.3f} | " + " | ".join(cells) + " |")
+    print("| | mean absolute error | | " + " | ".join(
+        f"{np.mean(errors[name]):.3f}" for name in names) + " |\n")  # fmt: skip
+    # Ranking: ten features, x_j | y ~ N(+-s_j / 2, 1) for a binary y, s_j
+    # from 0 to 2 (their MI by quadrature), and breast cancer's seconds.
+    separations = np.linspace(0, 2, 10)
+    truths = []
+    for sep in separations:
+        CLASS_CASES["_two"] = (-sep / 2, sep / 2)
+        truths.append(_class_truth("_two"))
+    del CLASS_CASES["_two"]
+    X_bc, y_bc = load_breast_cancer(return_X_y=True)
+    for name in names:  # warm-ups
+        _class_call(CLASS_ESTIMATORS[name], X_bc, y_bc, 0)
+    print("| estimator | ten features, n = 569: MAE | Spearman | breast cancer s |")
+    print("| --- | --- | --- | --- |")
+    for name in names:
+        mae, rho, seconds = [], [], []
+        for s in range(seed, seed + n_seeds):
+            rng = np.random.default_rng(6000 + s)
+            y = rng.integers(2, size=569)
+            X = rng.standard_normal((569, 10)) + np.outer(2 * y - 1, separations / 2)
+            mi, _ = _class_call(CLASS_ESTIMATORS[name], X, y, s)
+            mae.append(np.abs(mi - truths).mean())
+            rho.append(spearmanr(mi, truths).statistic)
+            seconds.append(_class_call(CLASS_ESTIMATORS[name], X_bc, y_bc, s)[1])
+        print(
+            f"| {name} | {np.mean(mae):.4f} | {np.mean(rho):.3f} | "
+            f"{np.median(seconds):.3f} |",
+            flush=True,
+        )
+    print()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--parts",
         nargs="+",
         default=["accuracy", "nonlinear", "batch", "scale", "defaults"],
-        choices=["accuracy", "nonlinear", "batch", "scale", "defaults", "steps"],
+        choices=[
+            "accuracy",
+            "nonlinear",
+            "batch",
+            "scale",
+            "defaults",
+            "steps",
+            "classes",
+        ],
     )
     parser.add_argument("--scale-rows", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
-        "--steps-seeds", type=int, default=3, help="the steps part's data seeds"
+        "--steps-seeds",
+        type=int,
+        default=3,
+        help="the steps and classes parts' data seeds",
     )
     parser.add_argument(
         "--schedules",
         nargs="+",
         default=None,
         help="the steps part's schedules (all by default)",
+    )
+    parser.add_argument(
+        "--estimators",
+        nargs="+",
+        default=None,
+        help="the classes part's estimators (all by default)",
     )
     parser.add_argument(
         "--earlier",
@@ -291,6 +464,8 @@ def main():
             scale(args.seed, args.scale_rows)
         elif part == "steps":
             steps(args.seed, args.steps_seeds, args.schedules)
+        elif part == "classes":
+            classes(args.seed, args.steps_seeds, estimators=args.estimators)
         else:
             globals()[part](args.seed)
 

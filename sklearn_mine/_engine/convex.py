@@ -312,12 +312,10 @@ def solve_and_choose(
     joint = features(inputs(z, y, groups, train, train), feature_map)
     marginal = features(inputs(z, y, groups, train[J], train[K]), feature_map)
     w = solve(joint, marginal)
-    if feature_map.n_centres and CONVEX_SETTINGS["choose_map"]:
-        # Also the readouts without the kernels, each critic choosing
-        # between the two maps as between the ridges.
-        keep = torch.ones(w.shape[-1], dtype=torch.bool, device=w.device)
-        n_fourier = feature_map.omega.shape[1]
-        keep[n_fourier : n_fourier + feature_map.n_centres] = False
+    keep = _without_optional(feature_map, w.shape[-1], w.device)
+    if keep is not None:
+        # Also the readouts without the optional columns, each critic
+        # choosing between the two maps as between the ridges.
         plain = w.new_zeros(w.shape)
         plain[..., keep] = solve(joint[..., keep], marginal[..., keep])
         w = torch.cat([plain, w], dim=1)
@@ -329,6 +327,20 @@ def solve_and_choose(
     best = chosen.argmax(dim=1)
     every = torch.arange(len(groups), device=z.device)
     return w[every, best].unsqueeze(1), chosen[every, best]
+
+
+def _without_optional(feature_map, n_features, device):
+    """A mask of the map's columns less those a critic may do without, or
+    None where it has none: the kernels (where ``choose_map``) and x's own
+    Fourier features (the last columns). They find sharp or fast
+    dependence, and read lower than the map without them elsewhere."""
+    keep = torch.ones(n_features, dtype=torch.bool, device=device)
+    if feature_map.n_centres and CONVEX_SETTINGS["choose_map"]:
+        n_fourier = feature_map.omega.shape[1]
+        keep[n_fourier : n_fourier + feature_map.n_centres] = False
+    n_x_features = feature_map.n_x_features * (1 + feature_map.cubic_y)
+    keep[n_features - n_x_features :] = False
+    return None if keep.all() else keep
 
 
 def solve_module(module, train_ds, valid_ds, seed):
@@ -365,8 +377,15 @@ def fit_chunk(z, groups, y, n_train, seed):
     if CONVEX_SETTINGS["n_centres"]:
         feature_map = centred_feature_map(inputs(z, y, groups, train, train), generator)
     else:
+        # With x's own Fourier features, each alone and times y's
+        # coordinates, and y times the products of x's (the tests' map).
+        x_features = CONVEX_SETTINGS["x_features"]
         feature_map = random_feature_map(
-            len(groups[0]) + y.shape[1], generator, z.device
+            len(groups[0]) + y.shape[1],
+            generator,
+            z.device,
+            y.shape[1] if x_features else 0,
+            x_features,
         )
     # The estimate is read on marginal_eval_size pairs, drawn anew.
     w, _ = solve_and_choose(z, groups, y, train, valid, feature_map, generator)

@@ -191,6 +191,16 @@ def _fit_family(z, groups, values, y, n_train, seed, read, n_shared):
     return out
 
 
+def _dummy_coded(y):
+    """``y`` less its first column where its columns are a one-hot code (a
+    discrete target's: 0 or 1, one 1 a row). That column is one less the
+    sum of the others, so the critics read the same information with fewer
+    features: a binary target's x features and cubic terms are halved."""
+    if y.shape[1] > 1 and ((y == 0) | (y == 1)).all() and (y.sum(1) == 1).all():
+        return y[:, 1:]
+    return y
+
+
 def fit_convex_groups(
     z,
     groups,
@@ -222,7 +232,7 @@ def fit_convex_groups(
     device = params["device"]
     z = torch.as_tensor(np.asarray(z), dtype=torch.float32, device=device)
     y = torch.as_tensor(np.asarray(y), dtype=torch.float32, device=device)
-    y = y.reshape(len(y), -1)
+    y = _dummy_coded(y.reshape(len(y), -1))
     read = set(range(len(groups)) if read is None else read)
     if all_pairs:
         families = value_families(z.cpu().numpy(), groups, linked)
@@ -240,7 +250,12 @@ def fit_convex_groups(
             batch
             for width, members in _by_width(groups).items()
             for batch in _batches(
-                members, pairs, width + y.shape[1], 0, CONVEX_SETTINGS["n_centres"]
+                members,
+                pairs,
+                width + y.shape[1],
+                y.shape[1] if CONVEX_SETTINGS["x_features"] else 0,
+                CONVEX_SETTINGS["n_centres"],
+                CONVEX_SETTINGS["x_features"],
             )
         ]
         tasks = (

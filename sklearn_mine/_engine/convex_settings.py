@@ -64,6 +64,7 @@ CONVEX_SETTINGS = {
     # graphs lost 4 more true edges (F1 0.85 against 0.89) in 3.8 times
     # KCI's time against 2.3 (benchmarks/results/conditional_pc.md).
     "x_features_given_z": False,
+    "x_features": 16,
     "max_marginal": 20_000,
     "rounds": True,
     # The estimates' feature map (fit_chunk) also holds Gaussian kernels
