@@ -1,7 +1,8 @@
 """mutual_info_mine against mutual_info_regression (KSG), side by side.
 
 Run: python benchmarks/bench_mutual_info.py
-         [--parts accuracy nonlinear batch scale defaults steps]
+         [--parts accuracy nonlinear batch scale defaults steps classes]
+         [--steps-seeds 3] [--schedules ...] [--estimators ...]
          [--scale-rows 1000000] [--earlier] [--critic convex] [--quick]
 
 Parts:
@@ -28,13 +29,21 @@ Parts:
   Gaussian MAE, Spearman and non-linear margin (the least signal less the
   largest noise), and the error on five curves of one feature (y = x + 0.1
   noise, sin(3x) + 0.3 noise, x + noise, |x| + 0.3 noise, x^2 + 0.3 noise;
-  n = 1000). Its rows also hold the convex critics with x's own Fourier
-  features (``docs/convex.md``).
+  n = 1000). Its rows also hold the convex critics with and without x's
+  own Fourier features (``docs/convex.md``).
+- classes (not run by default): ``mutual_info_mine_classif``, MLP and
+  convex critics, beside ``mutual_info_classif``, over ``--steps-seeds``
+  data seeds: the error on eight one-feature cases of a discrete target of
+  known MI (class boundaries, logistic curves, class means apart) at
+  n = 569 and 2000, the MAE and Spearman correlation on two ten-feature
+  tables of a binary target (class means apart; class scales apart), and
+  breast cancer's seconds.
 
 ``--earlier`` runs the accuracy, nonlinear and scale parts with the earlier
 schedule; ``--critic convex`` runs them with ``critic="convex"``
-(``docs/convex.md``). ``--quick`` (a smoke run) runs the accuracy part at n = 1000
-and the steps part with one seed and two schedules.
+(``docs/convex.md``). ``--quick`` (a smoke run) runs the accuracy part at n = 1000,
+the steps part with one seed and two schedules, and the classes part with
+one seed, n = 569 and two estimators.
 """
 
 import argparse
@@ -376,35 +385,58 @@ def classes(seed, n_seeds=5, sizes=(569, 2000), estimators=None):
             print(f"| {n} | {case} | {truth:.3f} | " + " | ".join(cells) + " |")
     print("| | mean absolute error | | " + " | ".join(
         f"{np.mean(errors[name]):.3f}" for name in names) + " |\n")  # fmt: skip
-    # Ranking: ten features, x_j | y ~ N(+-s_j / 2, 1) for a binary y, s_j
-    # from 0 to 2 (their MI by quadrature), and breast cancer's seconds.
-    separations = np.linspace(0, 2, 10)
-    truths = []
-    for sep in separations:
-        CLASS_CASES["_two"] = (-sep / 2, sep / 2)
-        truths.append(_class_truth("_two"))
-    del CLASS_CASES["_two"]
+    # Ranking: ten features of a binary y whose MI spans 0 to about 0.3
+    # nats, n = 569 (breast cancer's rows): x_j | y ~ N(+-s_j / 2, 1), s_j
+    # from 0 to 2, and x_j | y ~ N(0, 1) or N(0, (1 + s_j)^2), a scale
+    # that only a non-linear statistic sees; their MI by quadrature.
+    # Then breast cancer's seconds.
     X_bc, y_bc = load_breast_cancer(return_X_y=True)
     for name in names:  # warm-ups
         _class_call(CLASS_ESTIMATORS[name], X_bc, y_bc, 0)
-    print("| estimator | ten features, n = 569: MAE | Spearman | breast cancer s |")
-    print("| --- | --- | --- | --- |")
+    tables = {kind: _ranking_truths(kind) for kind in ("means", "scales")}
+    print(
+        "| estimator | means: MAE | means: Spearman | scales: MAE | "
+        "scales: Spearman | breast cancer s |"
+    )
+    print("| --- | --- | --- | --- | --- | --- |")
     for name in names:
-        mae, rho, seconds = [], [], []
+        cells, seconds = [], []
+        for kind, truths in tables.items():
+            mae, rho = [], []
+            for s in range(seed, seed + n_seeds):
+                X, y = _ranking_sample(kind, np.random.default_rng(6000 + s))
+                mi, _ = _class_call(CLASS_ESTIMATORS[name], X, y, s)
+                mae.append(np.abs(mi - truths).mean())
+                rho.append(spearmanr(mi, truths).statistic)
+            cells += [f"{np.mean(mae):.4f}", f"{np.mean(rho):.3f}"]
         for s in range(seed, seed + n_seeds):
-            rng = np.random.default_rng(6000 + s)
-            y = rng.integers(2, size=569)
-            X = rng.standard_normal((569, 10)) + np.outer(2 * y - 1, separations / 2)
-            mi, _ = _class_call(CLASS_ESTIMATORS[name], X, y, s)
-            mae.append(np.abs(mi - truths).mean())
-            rho.append(spearmanr(mi, truths).statistic)
             seconds.append(_class_call(CLASS_ESTIMATORS[name], X_bc, y_bc, s)[1])
-        print(
-            f"| {name} | {np.mean(mae):.4f} | {np.mean(rho):.3f} | "
-            f"{np.median(seconds):.3f} |",
-            flush=True,
-        )
+        print(f"| {name} | " + " | ".join(cells) + f" | {np.median(seconds):.3f} |")
     print()
+
+
+_RANKING_STEPS = np.linspace(0, 2, 10)
+
+
+def _ranking_truths(kind):
+    x = np.linspace(-30, 30, 60001)
+    truths = []
+    for step in _RANKING_STEPS:
+        if kind == "means":
+            a, b = norm.pdf(x + step / 2), norm.pdf(x - step / 2)
+        else:
+            a, b = norm.pdf(x), norm.pdf(x, scale=1 + step)
+        parts = (_entropy_of(a, x) + _entropy_of(b, x)) / 2
+        truths.append(_entropy_of((a + b) / 2, x) - parts)
+    return np.array(truths)
+
+
+def _ranking_sample(kind, rng, n=569):
+    y = rng.integers(2, size=n)
+    X = rng.standard_normal((n, len(_RANKING_STEPS)))
+    if kind == "means":
+        return X + np.outer(2 * y - 1, _RANKING_STEPS / 2), y
+    return X * (1 + np.outer(y, _RANKING_STEPS)), y
 
 
 def main():
@@ -456,6 +488,12 @@ def main():
     if args.quick:
         accuracy(args.seed, n=1000)
         steps(args.seed, n_seeds=1, schedules=["defaults", "patience 3 (75 steps)"])
+        classes(
+            args.seed,
+            n_seeds=1,
+            sizes=(569,),
+            estimators=["convex (x features 16)", "scikit-learn (KSG)"],
+        )
         return
     if args.earlier:
         MINE = partial(mutual_info_mine, critic=args.critic, **EARLIER)
