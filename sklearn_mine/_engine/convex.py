@@ -62,6 +62,7 @@ __all__ = [
     "solve_module",
     "solve_readouts",
     "training_marginals",
+    "without_optional",
 ]
 
 _DV = make_objective("dv")
@@ -312,7 +313,7 @@ def solve_and_choose(
     joint = features(inputs(z, y, groups, train, train), feature_map)
     marginal = features(inputs(z, y, groups, train[J], train[K]), feature_map)
     w = solve(joint, marginal)
-    keep = _without_optional(feature_map, w.shape[-1], w.device)
+    keep = without_optional(feature_map, w.shape[-1], w.device)
     if keep is not None:
         # Also the readouts without the optional columns, each critic
         # choosing between the two maps as between the ridges.
@@ -329,7 +330,7 @@ def solve_and_choose(
     return w[every, best].unsqueeze(1), chosen[every, best]
 
 
-def _without_optional(feature_map, n_features, device):
+def without_optional(feature_map, n_features, device):
     """A mask of the map's columns less those a critic may do without, or
     None where it has none: the kernels (where ``choose_map``) and x's own
     Fourier features (the last columns). They find sharp or fast

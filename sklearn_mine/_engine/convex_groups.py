@@ -53,6 +53,7 @@ from .convex import (
     scores_on,
     solve_and_choose,
     training_marginals,
+    without_optional,
 )
 from .convex_families import value_families
 from .sampling import sample_marginal_indices
@@ -120,9 +121,9 @@ def _fit_family(z, groups, values, y, n_train, seed, read, n_shared):
     # Each critic solves the map with and without x's own Fourier features
     # (its last columns) and keeps, as its ridge, whichever reads the most
     # on its held-out pairs: they find fine curves and cost power elsewhere.
-    maps = [feature_count(width, cubic_y, 0, x_features)]
-    if x_features:
-        maps.append(feature_count(width, cubic_y))
+    n_features = feature_count(width, cubic_y, 0, x_features)
+    keep = without_optional(feature_map, n_features, device)
+    maps = [n_features] if keep is None else [n_features, int(keep.sum())]
     metrics = [feature_metric(marginal[None, :, :k]) for k in maps]
     selection = shared(
         *sample_marginal_indices(
