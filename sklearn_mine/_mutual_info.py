@@ -8,7 +8,11 @@ from sklearn.utils._param_validation import Interval, StrOptions, validate_param
 from ._per_group import estimate_per_group
 from ._utils.constants import DEFAULT_MAX_STEPS
 from ._utils.docstrings import with_parameters_doc
-from ._utils.validation import GROUPED_CONSTRAINTS, GROUPED_CRITICS
+from ._utils.validation import (
+    GROUPED_CONSTRAINTS,
+    GROUPED_CRITICS,
+    per_feature_critic,
+)
 
 __all__ = ["mutual_info_mine", "mutual_info_mine_classif"]
 
@@ -24,7 +28,7 @@ _CONSTRAINTS = {
     "return_std": ["boolean"],
     "return_pvalues": ["boolean"],
     "n_permutations": [Interval(Integral, 1, None, closed="left")],
-    "critic": [StrOptions(set(GROUPED_CRITICS))],
+    "critic": [StrOptions({"auto", *GROUPED_CRITICS})],
     **GROUPED_CONSTRAINTS,
 }
 
@@ -57,7 +61,7 @@ def mutual_info_mine(
     return_std=False,
     return_pvalues=False,
     n_permutations=99,
-    critic="concat",
+    critic="auto",
     objective="mine",
     tau=5.0,
     hidden_units=16,
@@ -119,6 +123,9 @@ def mutual_info_mine(
     >>> mi.shape, int(np.argmax(mi))
     ((3,), 0)
     """
+    params = {
+        name: value for name, value in locals().items() if name in GROUPED_CONSTRAINTS
+    }
     result = estimate_per_group(
         X,
         y,
@@ -129,12 +136,8 @@ def mutual_info_mine(
         n_jobs=n_jobs,
         n_permutations=n_permutations if return_pvalues else None,
         Z=Z,
-        critic=critic,
-        **{
-            name: value
-            for name, value in locals().items()
-            if name in GROUPED_CONSTRAINTS
-        },
+        critic=per_feature_critic(critic, return_pvalues, params, "mutual_info_mine"),
+        **params,
     )
     return _returned(result, return_std, return_pvalues)
 
@@ -154,7 +157,7 @@ def mutual_info_mine_classif(
     return_std=False,
     return_pvalues=False,
     n_permutations=99,
-    critic="concat",
+    critic="auto",
     objective="mine",
     tau=5.0,
     hidden_units=16,
@@ -200,6 +203,9 @@ def mutual_info_mine_classif(
     >>> bool(mi[0] > mi[1])
     True
     """
+    params = {
+        name: value for name, value in locals().items() if name in GROUPED_CONSTRAINTS
+    }
     result = estimate_per_group(
         X,
         y,
@@ -210,11 +216,9 @@ def mutual_info_mine_classif(
         n_jobs=n_jobs,
         n_permutations=n_permutations if return_pvalues else None,
         Z=Z,
-        critic=critic,
-        **{
-            name: value
-            for name, value in locals().items()
-            if name in GROUPED_CONSTRAINTS
-        },
+        critic=per_feature_critic(
+            critic, return_pvalues, params, "mutual_info_mine_classif"
+        ),
+        **params,
     )
     return _returned(result, return_std, return_pvalues)

@@ -297,6 +297,38 @@ def test_the_tests_take_convex_critics_unless_the_mlp_is_asked_for():
             run(critic="convex", max_steps=20, lr=0.1)
 
 
+@pytest.mark.parametrize("function", [mutual_info_mine, mutual_info_mine_classif])
+def test_per_feature_pvalues_take_the_tests_critics_unless_the_mlp_is_asked_for(
+    function,
+):
+    rng = np.random.RandomState(0)
+    X = rng.standard_normal((150, 3))
+    y = X[:, 0] + 0.5 * rng.standard_normal(150)
+    if function is mutual_info_mine_classif:
+        y = (y > 0).astype(int)
+    run = partial(function, X, y, random_state=0, n_permutations=9)
+
+    def same(a, b):
+        for u, v in zip(a, b, strict=True):
+            np.testing.assert_array_equal(u, v)
+
+    # With p-values: the convex critics, as the tests'.
+    default = run(return_pvalues=True)
+    same(default, run(return_pvalues=True, critic="convex"))
+    # A parameter of the MLP's, set to other than its default, asks for the
+    # MLP; at its default it changes nothing.
+    mlp = run(return_pvalues=True, max_steps=50)
+    same(mlp, run(return_pvalues=True, critic="concat", max_steps=50))
+    assert not np.allclose(mlp[0], default[0])
+    same(default, run(return_pvalues=True, hidden_units=16))
+    # Estimates alone: the MLP critics.
+    np.testing.assert_array_equal(run(max_steps=50), run(critic="concat", max_steps=50))
+    with pytest.raises(
+        ValueError, match=r"got critic='convex' with \['hidden_units'\]"
+    ):
+        run(critic="convex", hidden_units=32)
+
+
 def test_convex_selector_finds_a_product_and_a_xor():
     rng = np.random.RandomState(0)
     X = rng.standard_normal((600, 6))

@@ -82,7 +82,7 @@ default=None
         features selects ``k`` of them only if their p-values are at most
         ``q * k / m``: for features only the critics find, raise
         ``n_permutations`` as ``m / (q * k)`` grows.
-    critic : {"concat", "convex"}, default="concat"
+    critic : {"auto", "concat", "convex"}, default="auto"
         ``"concat"``: each feature's critic is an MLP on ``[x_j, y]``,
         trained by gradient steps with the training parameters below.
         ``"convex"``: a linear readout of fixed random Fourier features of
@@ -90,9 +90,13 @@ default=None
         Newton steps on the Donsker-Varadhan bound (concave in the readout),
         its ridge chosen by the held-out bound; the training parameters
         below then do not apply, but ``validation_fraction``,
-        ``preprocessing`` and ``device``. Many times faster, as accurate on
-        smooth dependence, less on sharp or high-frequency dependence
-        (``docs/convex.md``).
+        ``preprocessing`` and ``device``, and one of them set to other than
+        its default is refused. Many times faster, as accurate on smooth
+        dependence, less on sharp or high-frequency dependence
+        (``docs/convex.md``). ``"auto"``: ``"convex"`` with
+        ``return_pvalues=True`` and every training parameter below at its
+        default (the tests' critics: the same selections at a fifth of the
+        time, ``docs/testing.md``), ``"concat"`` otherwise.
 
     Returns
     -------

@@ -32,6 +32,7 @@ __all__ = [
     "constant_columns",
     "draw_seed",
     "mlp_training",
+    "per_feature_critic",
     "refuse_convex_with_mlp_training",
     "resolve_device",
     "split_indices",
@@ -62,6 +63,29 @@ def mlp_training(names):
     read, sorted (``verbose`` changes no result, so it is not one)."""
     grouped = parameters.names("mutual_info_mine")
     return sorted(set(names) & set(grouped) - {*CONVEX_TRAINING, "verbose"})
+
+
+def per_feature_critic(critic, return_pvalues, params, caller):
+    """The per-feature functions' critic: ``"auto"`` resolved, and a convex
+    critic beside MLP training settings other than their defaults refused.
+
+    ``"auto"``: where the call asks for p-values (each feature's exact
+    permutation test, as :func:`independence_test`'s) and leaves every MLP
+    training setting at its default, the tests' convex critics, as accurate
+    a test at a fraction of the time; otherwise the MLP critics, whose
+    estimates read sharp dependence closer (docs/convex.md). ``params``:
+    the call's training parameters, by name.
+    """
+    mlp = [
+        name
+        for name in mlp_training(params)
+        if params[name] != parameters.default(name, "mutual_info_mine")
+    ]
+    if critic == "auto":
+        return "convex" if return_pvalues and not mlp else "concat"
+    if critic == "convex" and mlp:
+        refuse_convex_with_mlp_training(caller, mlp)
+    return critic
 
 
 def refuse_convex_with_mlp_training(caller, mlp):

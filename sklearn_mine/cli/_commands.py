@@ -68,6 +68,7 @@ def _per_feature(frame, targets, features, kinds, args):
     import numpy as np
 
     from .. import mutual_info_mine, mutual_info_mine_classif
+    from .._utils.validation import per_feature_critic
     from ._matrices import codes_matrix, target_values
 
     X, discrete = codes_matrix(frame, features, kinds)
@@ -78,9 +79,16 @@ def _per_feature(frame, targets, features, kinds, args):
         test = {"return_pvalues": True, **_permutations(args)}
     if args.progress:
         nulls = " and the critics of their permuted copies" if args.test else ""
+        training = {"objective": args.objective, "max_steps": args.max_steps}
+        convex = per_feature_critic("auto", args.test, training, PROG) == "convex"
+        work = (
+            "each solved by a few Newton steps"
+            if convex
+            else f"at most {args.max_steps} steps each"
+        )
         print(
             f"{PROG}: fitting {len(features)} critics (one per feature){nulls}, "
-            f"at most {args.max_steps} steps each...",
+            f"{work}...",
             file=sys.stderr,
             flush=True,
         )

@@ -252,9 +252,11 @@ def _add_estimate_parser(commands):
         "--test",
         action="store_true",
         help="also give the p-value of an exact permutation test of independence: "
-        "per feature, each feature's critic against critics trained on permuted "
+        "per feature, each feature's critic against critics fitted to permuted "
         "copies of it, all in one batched fit that also gives the estimates "
-        "(then of each feature's ranks); with --joint, independence_test's "
+        "(then of each feature's ranks; the critics are the tests' convex ones, "
+        "solved rather than trained, unless --objective or --max-steps is set "
+        "to other than its default); with --joint, independence_test's "
         "permutation test of all features jointly, one more batched fit",
     )
     _add_fit_arguments(
