@@ -367,7 +367,7 @@ def _table(kind, n, rng, n_informative=10, n_noise=100):
     return X, signal + rng.standard_normal(n)
 
 
-def _mine_pvalues(X, y, seed, critic="concat"):
+def _mine_pvalues(X, y, seed, critic="auto"):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         return mutual_info_mine(
@@ -390,8 +390,10 @@ def _ksg_pvalues(X, y, seed, permutations=199):
 
 
 SCORE_FUNCTIONS = {
+    # The default (critic="auto": with p-values, the tests' convex critics)
+    # and the MLP critics.
     "mutual_info_mine": _mine_pvalues,
-    "mutual_info_mine, convex": partial(_mine_pvalues, critic="convex"),
+    "mutual_info_mine, concat": partial(_mine_pvalues, critic="concat"),
     "f_regression": lambda X, y, seed: f_regression(X, y)[1],
     "mutual_info_regression, permutation": _ksg_pvalues,
 }
