@@ -732,6 +732,18 @@ def test_estimate_test_gives_a_pvalue_per_feature(capsys, small_csv, monkeypatch
     assert all(LEAST_PVALUE <= r["pvalue"] <= 1 for r in results.values())
 
 
+def test_estimate_test_says_which_critics_fit(capsys, small_csv):
+    # With its defaults, --test takes the tests' convex critics
+    # (critic="auto"); a --max-steps of its own asks for the MLP's.
+    args = (small_csv, "--target", "y", "--test", "--progress", *FEW_PERMUTATIONS)
+    status, _, err = run_main(capsys, *args)
+    assert status == 0, err
+    assert "each solved by a few Newton steps" in err and "steps each" not in err
+    status, _, err = run_main(capsys, *args, "--max-steps", "100")
+    assert status == 0, err
+    assert "at most 100 steps each" in err and "Newton" not in err
+
+
 def test_per_feature_table_has_a_pvalue_column(capsys):
     args = build_parser().parse_args(["estimate", "f.csv", "--target", "y", "--test"])
     result = [
