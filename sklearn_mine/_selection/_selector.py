@@ -1,6 +1,5 @@
 """The MutualInfoSelector estimator: its parameters, its fit, its rounds' loop."""
 
-import inspect
 from itertools import combinations
 from numbers import Integral, Real
 
@@ -21,9 +20,9 @@ from .._utils.features import (
 from .._utils.parameters import constraints
 from .._utils.validation import (
     GROUPED_CRITICS,
+    changed_mlp_training,
     check_marginal_batch_size,
     draw_seed,
-    mlp_training,
     refuse_convex_with_mlp_training,
     resolve_device,
 )
@@ -423,12 +422,8 @@ default="mine"
         default: refused, as Newton's method reads none of them."""
         if self.critic != "convex":
             return
-        defaults = inspect.signature(type(self).__init__).parameters
-        mlp = [
-            name
-            for name in mlp_training(_TRAINING_CONSTRAINTS)
-            if getattr(self, name) != defaults[name].default
-        ]
+        settings = {name: getattr(self, name) for name in _TRAINING_CONSTRAINTS}
+        mlp = changed_mlp_training(settings, "MutualInfoSelector")
         if mlp:
             refuse_convex_with_mlp_training(type(self).__name__, mlp)
 

@@ -31,6 +31,7 @@ __all__ = [
     "check_numeric_columns",
     "constant_columns",
     "draw_seed",
+    "changed_mlp_training",
     "mlp_training",
     "per_feature_critic",
     "refuse_convex_with_mlp_training",
@@ -65,6 +66,17 @@ def mlp_training(names):
     return sorted(set(names) & set(grouped) - {*CONVEX_TRAINING, "verbose"})
 
 
+def changed_mlp_training(params, entry_point):
+    """Of ``params`` (training parameters by name), those only the MLP
+    critics read that are set to other than ``entry_point``'s default,
+    sorted: what a convex critic would silently ignore."""
+    return [
+        name
+        for name in mlp_training(params)
+        if params[name] != parameters.default(name, entry_point)
+    ]
+
+
 def per_feature_critic(critic, return_pvalues, params, caller):
     """The per-feature functions' critic: ``"auto"`` resolved, and a convex
     critic beside MLP training settings other than their defaults refused.
@@ -76,11 +88,7 @@ def per_feature_critic(critic, return_pvalues, params, caller):
     estimates read sharp dependence closer (docs/convex.md). ``params``:
     the call's training parameters, by name.
     """
-    mlp = [
-        name
-        for name in mlp_training(params)
-        if params[name] != parameters.default(name, "mutual_info_mine")
-    ]
+    mlp = changed_mlp_training(params, "mutual_info_mine")
     if critic == "auto":
         return "convex" if return_pvalues and not mlp else "concat"
     if critic == "convex" and mlp:
