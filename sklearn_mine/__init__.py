@@ -14,7 +14,7 @@ __all__ = [
     "mutual_info_mine_classif",
     "register_causal_learn_test",
 ]
-__version__ = "0.4.0"
+__version__ = "0.5.0.dev0"
 
 # Public names are imported on first use (PEP 562), so that importing the
 # package, as the command line does before parsing its arguments, does not
