@@ -18,13 +18,17 @@ from sklearn_mine import (
     mutual_info_mine,
     mutual_info_mine_classif,
 )
+from sklearn_mine._engine import convex
 from sklearn_mine._engine.batches import marginal_eval_size
 from sklearn_mine._engine.convex import (
     CONVEX_SETTINGS,
     FeatureMap,
     centred_feature_map,
     feature_count,
+    feature_metric,
     features,
+    inputs,
+    newton,
     random_feature_map,
     solve_readouts,
 )
@@ -93,6 +97,63 @@ def test_newton_never_lowers_the_objective():
     ]
     assert values[0] > 0
     assert np.all(np.diff(values) >= -1e-12)
+
+
+def test_readouts_sharing_marginal_pairs_each_stop_at_their_own_optimum():
+    # A test's family: readouts of three joint means, at two ridges, share
+    # one batch's marginal pairs. Each stops once its own step gains at most
+    # tol, so each reaches its optimum, and is the readout it would be
+    # solved alone: a critic's statistic does not depend on its family's
+    # other members.
+    rng = np.random.RandomState(2)
+    n, m, f = 300, 900, 8
+    marginal = torch.as_tensor(rng.standard_normal((1, m, f)))
+    joint = [rng.standard_normal((n, f)) + shift for shift in (0.0, 0.15, 0.3)]
+    lam = torch.tensor([1e-3, 1e-1]).repeat(3)
+    mean = torch.as_tensor(np.repeat([j.mean(axis=0) for j in joint], 2, axis=0))
+    metric = feature_metric(marginal)
+    together = newton(mean[None], metric, marginal, lam, 30, 1e-10)[0].numpy()
+    for r in range(6):
+        alone = newton(
+            mean[None, r : r + 1], metric, marginal, lam[r : r + 1], 30, 1e-10
+        )
+        np.testing.assert_allclose(together[r], alone[0, 0].numpy(), atol=1e-9)
+        args = (joint[r // 2], marginal[0].numpy(), lam[r].item())
+        reference = minimize(
+            lambda v: -_penalised_dv(v, *args), np.zeros(f), method="BFGS",
+            options={"gtol": 1e-10},
+        )  # fmt: skip
+        assert _penalised_dv(together[r], *args) == pytest.approx(
+            -reference.fun, abs=1e-8
+        )
+    # They stop at different steps: the independent feature's readouts
+    # within four, exactly where they end, while the most dependent's move
+    # on (else the check above would not be of readouts stopping apart).
+    at_four = newton(mean[None], metric, marginal, lam, 4, 1e-10)[0].numpy()
+    np.testing.assert_array_equal(at_four[:2], together[:2])
+    assert np.abs(at_four[4:] - together[4:]).max() > 1e-4
+
+
+def test_scores_in_chunks_read_each_critics_own_centres(monkeypatch):
+    # Scored one critic at a time (a budget of one), each critic's scores
+    # are those of the features of all critics computed at once, its own
+    # kernels' centres included.
+    gen = torch.Generator().manual_seed(0)
+    z, y = torch.randn(80, 3, generator=gen), torch.randn(80, 1, generator=gen)
+    groups, rows = [[0], [1], [2]], torch.arange(80)
+    feature_map = centred_feature_map(
+        inputs(z, y, groups, rows, rows), gen, n_centres=16
+    )
+    one = features(inputs(z, y, groups, rows[:1], rows[:1]), feature_map)
+    w = torch.randn(3, 2, one.shape[-1], generator=gen)
+    J, K = sample_marginal_indices(80, 200, replace=True, generator=gen)
+    marginal = features(inputs(z, y, groups, rows[J], rows[K]), feature_map)
+    expected = (marginal @ w.transpose(1, 2)).transpose(1, 2)
+    monkeypatch.setattr(convex, "_SCORING_BUDGET", 1)
+    _, t_marginal = convex.scores_on(z, y, groups, w, feature_map, rows, J, K)
+    torch.testing.assert_close(t_marginal, expected)
+    # Distinct centres: a critic read with another's would differ.
+    assert not torch.allclose(feature_map.centres[0], feature_map.centres[1])
 
 
 @pytest.fixture(scope="module")

@@ -67,6 +67,9 @@ __all__ = [
 
 _DV = make_objective("dv")
 
+# Most features x pairs x critics scored at once (scores_on): 4 MB of float32.
+_SCORING_BUDGET = 2**20
+
 
 def solve_readouts(joint, marginal, ridges, max_iter, tol=1e-6, offset=None):
     """The readouts maximising the ridge-penalised DV bound, for each ridge.
@@ -129,10 +132,16 @@ def newton(mean, metric, marginal, lam, max_iter, tol, offset=None):
     at w = 0 it reads the fixed critic's bound, and Newton's steps only
     raise it). Its joint scores add a constant to the objective, which
     does not move w.
+
+    A readout stops once a step raises its objective by at most ``tol``
+    (or by nothing: the line search found no ascent, and the next step
+    would be the same). Where every readout shares one batch's marginal
+    pairs (a test's family), the products are taken for the readouts
+    still moving only: most stop within a few steps, a few need all
+    (``docs/convex.md``).
     """
-    evals, evecs = metric
     shape, m = mean.shape, marginal.shape[1]
-    # The readouts' state, one row each; the batches' shape for the products.
+    # The readouts' state, one row each.
     mean = mean.reshape(-1, shape[-1])
     lam = lam.repeat(shape[0])
     w = torch.zeros_like(mean)
@@ -141,52 +150,77 @@ def newton(mean, metric, marginal, lam, max_iter, tol, offset=None):
         if offset is None
         else offset.expand(len(mean), m).clone()
     )
-
-    def objective(rows, w, scores):
-        log_mean = torch.logsumexp(scores, -1) - math.log(m)
-        return (mean[rows] * w).sum(-1) - log_mean - 0.5 * lam[rows] * (w * w).sum(-1)
-
-    every = slice(None)
-    value = objective(every, w, scores)
+    value = _penalised_dv(mean, lam, w, scores)
+    moving = torch.ones(len(mean), dtype=torch.bool, device=mean.device)
     for _ in range(max_iter):
-        tilted = torch.softmax(scores, dim=-1).reshape(*shape[:2], m)
-        gradient = mean - (tilted @ marginal).reshape(mean.shape) - lam[:, None] * w
-        coordinates = gradient.reshape(shape) @ evecs
-        step = (coordinates / (evals[:, None] + lam.reshape(shape[:2])[..., None])) @ (
-            evecs.transpose(1, 2)
-        )
-        step = step.reshape(mean.shape)
-        moved = (step.reshape(shape) @ marginal.transpose(1, 2)).reshape(len(mean), m)
-        # Backtracking: the longest of 1, 1/4, 1/16, ... that does not
-        # lower a readout's objective; none (a step of 0) where all do. The
-        # shorter steps are tried on the readouts that need them only.
-        t = torch.ones_like(value)
-        candidate = objective(every, w + step, scores + moved)
-        pending = torch.nonzero(candidate < value).squeeze(-1)
-        for _ in range(7):
-            if len(pending) == 0:
-                break
-            t[pending] /= 4
-            tp = t[pending, None]
-            candidate[pending] = objective(
-                pending,
-                w[pending] + tp * step[pending],
-                scores[pending] + tp * moved[pending],
-            )
-            pending = pending[candidate[pending] < value[pending]]
-        t[pending] = 0.0
-        candidate[pending] = value[pending]
-        w, scores = w + t[:, None] * step, scores + t[:, None] * moved
-        gain = (candidate - value).max()
-        value = candidate
-        if gain <= tol:
+        # With several batches every row keeps its place in the products
+        # (a stopped one takes steps of 0).
+        rows = torch.nonzero(moving).squeeze(-1) if shape[0] == 1 else slice(None)
+        args = (mean[rows], lam[rows], w[rows], scores[rows])
+        step, moved = _step(*args, metric, marginal)
+        t, candidate = _line_search(*args, value[rows], step, moved)
+        t = t * moving[rows]
+        w[rows] += t[:, None] * step
+        scores[rows] += t[:, None] * moved
+        gain = torch.where(moving[rows], candidate - value[rows], 0.0)
+        value[rows] += gain
+        moving[rows] = gain > tol
+        if not moving.any():
             break
     return w.reshape(shape)
 
 
+def _penalised_dv(mean, lam, w, scores):
+    """The readouts' objective, one a row, from their marginal scores."""
+    log_mean = torch.logsumexp(scores, -1) - math.log(scores.shape[-1])
+    return (mean * w).sum(-1) - log_mean - 0.5 * lam * (w * w).sum(-1)
+
+
+def _step(mean, lam, w, scores, metric, marginal):
+    """Newton's step of each readout (a row) in the metric, and the change
+    it makes to the readout's scores on the marginal pairs."""
+    evals, evecs = metric
+    batches, m = marginal.shape[:2]
+    tilted = torch.softmax(scores, dim=-1).reshape(batches, -1, m)
+    gradient = mean - (tilted @ marginal).reshape(mean.shape) - lam[:, None] * w
+    coordinates = gradient.reshape(batches, -1, mean.shape[-1]) @ evecs
+    step = (coordinates / (evals[:, None] + lam.reshape(batches, -1)[..., None])) @ (
+        evecs.transpose(1, 2)
+    )
+    moved = (step @ marginal.transpose(1, 2)).reshape(len(mean), m)
+    return step.reshape(mean.shape), moved
+
+
+def _line_search(mean, lam, w, scores, value, step, moved):
+    """Backtracking: the longest of 1, 1/4, 1/16, ... that does not lower a
+    readout's objective; none (a step of 0) where all do. The shorter steps
+    are tried on the readouts that need them only. Returns each row's
+    fraction of its step and its objective there."""
+    t = torch.ones_like(value)
+    candidate = _penalised_dv(mean, lam, w + step, scores + moved)
+    pending = torch.nonzero(candidate < value).squeeze(-1)
+    for _ in range(7):
+        if len(pending) == 0:
+            break
+        t[pending] /= 4
+        tp = t[pending, None]
+        candidate[pending] = _penalised_dv(
+            mean[pending],
+            lam[pending],
+            w[pending] + tp * step[pending],
+            scores[pending] + tp * moved[pending],
+        )
+        pending = pending[candidate[pending] < value[pending]]
+    t[pending] = 0.0
+    candidate[pending] = value[pending]
+    return t, candidate
+
+
 def inputs(z, y, groups, rows_x, rows_y):
     """``[x, y]`` of each group's critic, x from ``rows_x``, y from ``rows_y``."""
-    x = torch.stack([z[rows_x][:, group] for group in groups])
+    # The groups are of one width: one gather serves them all.
+    columns = torch.as_tensor(groups, device=z.device)
+    x = z[rows_x][:, columns].transpose(0, 1)
     y = y[rows_y].expand(len(groups), -1, -1)
     return torch.cat([x, y], dim=-1)
 
@@ -194,12 +228,27 @@ def inputs(z, y, groups, rows_x, rows_y):
 def scores_on(z, y, groups, w, feature_map, rows, J, K):
     """Readouts ``w`` (n_critics, n_readouts, n_features) scored on the
     pairs of ``rows`` and on the marginal pairs ``(rows[J], rows[K])``:
-    each of shape (n_critics, n_readouts, pairs)."""
-    joint = features(inputs(z, y, groups, rows, rows), feature_map)
-    marginal = features(inputs(z, y, groups, rows[J], rows[K]), feature_map)
-    t_joint = (joint @ w.transpose(1, 2)).transpose(1, 2)
-    t_marginal = (marginal @ w.transpose(1, 2)).transpose(1, 2)
-    return t_joint, t_marginal
+    each of shape (n_critics, n_readouts, pairs).
+
+    The features are computed a few critics at a time and dropped once
+    scored: a fresh array of hundreds of MB costs more to map in than to
+    fill, where one of a few MB reuses the memory of the last (3 times
+    less time, measured on this 2-core machine).
+    """
+    per_chunk = max(1, _SCORING_BUDGET // ((len(rows) + len(J)) * w.shape[-1]))
+    t_joint, t_marginal = [], []
+    for i in range(0, len(groups), per_chunk):
+        chunk, readouts = groups[i : i + per_chunk], w[i : i + per_chunk]
+        # Kernels' centres are each critic's own.
+        own = feature_map.centres
+        chunk_map = feature_map._replace(
+            centres=None if own is None else own[i : i + per_chunk]
+        )
+        joint = features(inputs(z, y, chunk, rows, rows), chunk_map)
+        marginal = features(inputs(z, y, chunk, rows[J], rows[K]), chunk_map)
+        t_joint.append((joint @ readouts.transpose(1, 2)).transpose(1, 2))
+        t_marginal.append((marginal @ readouts.transpose(1, 2)).transpose(1, 2))
+    return torch.cat(t_joint), torch.cat(t_marginal)
 
 
 def dv_scores(z, y, groups, w, feature_map, rows, n_marginal, generator, offset=None):
