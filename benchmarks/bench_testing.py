@@ -71,6 +71,7 @@ from common.internals import (
     permutation_pvalues,
     score_vector,
 )
+from common.tables import fdr_table
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_selection import (
     SelectFdr,
@@ -381,18 +382,6 @@ def _rate(rejected):
 # ---------------------------------------------------------------- per feature
 
 
-def _table(kind, n, rng, n_informative=10, n_noise=100):
-    """A table whose first ``n_informative`` features act on y additively."""
-    X = rng.standard_normal((n, n_informative + n_noise))
-    informative = X[:, :n_informative]
-    if kind == "linear":
-        signal = 0.12 * informative.sum(axis=1)
-    else:
-        # Each feature's effect is even: uncorrelated with y.
-        signal = 0.12 * ((informative**2 - 1) / np.sqrt(2)).sum(axis=1)
-    return X, signal + rng.standard_normal(n)
-
-
 def _mine_pvalues(X, y, seed, critic="auto"):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -442,7 +431,7 @@ def per_feature(n_tables, n=1000, n_noise=100, scores=None):
             fdp, found, seconds = [], [], []
             for table in range(n_tables):
                 rng = np.random.default_rng(30_000 + table)
-                X, y = _table(kind, n, rng, n_noise=n_noise)
+                X, y = fdr_table(kind, n, rng, n_noise=n_noise)
                 start = time.perf_counter()
                 pvalues = score(X, y, table)
                 seconds.append(time.perf_counter() - start)
@@ -461,7 +450,7 @@ def per_feature(n_tables, n=1000, n_noise=100, scores=None):
     print("| kind | mutual_info_mine s | with return_pvalues s | ratio |")
     print("| --- | --- | --- | --- |")
     for kind in ["linear", "non-monotone"]:
-        X, y = _table(kind, n, np.random.default_rng(30_000), n_noise=n_noise)
+        X, y = fdr_table(kind, n, np.random.default_rng(30_000), n_noise=n_noise)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             start = time.perf_counter()
