@@ -74,7 +74,8 @@ def conditional_independence_test(
     **params
         :func:`mutual_info_mine`'s ``critic`` and training parameters, as
         for :func:`independence_test`: ``"convex"`` unless the call sets a
-        parameter that only the MLP reads (then ``"concat"``).
+        parameter that only the MLP reads to other than its default (then
+        ``"concat"``).
 
     Returns
     -------

@@ -20,13 +20,16 @@ from ._test_result import IndependenceTestResult
 from ._utils.constants import MIN_SAMPLES
 from ._utils.validation import (
     GROUPED_CRITICS,
+    changed_mlp_training,
     check_conditioning,
     check_not_constant,
-    mlp_training,
     refuse_convex_with_mlp_training,
 )
 
 __all__ = ["retraining_test"]
+
+# A critic the call did not name (None is a value to refuse).
+_NOT_GIVEN = object()
 
 
 def retraining_test(X, y, n_permutations, random_state, params, Z=None, n_neighbors=5):
@@ -55,8 +58,9 @@ def retraining_test(X, y, n_permutations, random_state, params, Z=None, n_neighb
         else "conditional_independence_test"
     )
     params = dict(params)
-    critic = _test_critic(params, caller)
+    critic = params.pop("critic", _NOT_GIVEN)
     params = grouped_training_parameters(params, caller)
+    critic = _test_critic(critic, params, caller)
     # One group of all X's columns: its permuted copies are the pairings.
     result = estimate_per_group(
         X,
@@ -82,20 +86,22 @@ def retraining_test(X, y, n_permutations, random_state, params, Z=None, n_neighb
     )
 
 
-def _test_critic(params, caller):
-    """The tests' critic, popped from ``params``: ``"convex"`` by default.
+def _test_critic(critic, params, caller):
+    """The tests' critic: ``"convex"`` unless given (or ``_NOT_GIVEN``).
 
     ``critic`` is the per-group body's own argument, not a training
     parameter of the table. The convex critics (docs/convex.md) carry the
     tests at a fraction of the MLP's cost, with the same size and power on
-    the benchmark families (docs/testing.md); a call that sets the MLP's
-    training parameters asks for the MLP, and keeps the meaning it had
-    when the MLP was the default.
+    the benchmark families (docs/testing.md); a call that sets an MLP
+    training parameter to other than its default asks for the MLP, and
+    keeps the meaning it had when the MLP was the default. ``params``: the
+    call's training parameters, validated and completed with their
+    defaults. The per-feature functions' p-values follow the same rule
+    (:func:`~sklearn_mine._utils.validation.per_feature_critic`).
     """
-    # Unknown names are left to grouped_training_parameters' error; verbose
-    # changes no result (a convex critic has no training to report).
-    mlp = mlp_training(params)
-    critic = params.pop("critic", "concat" if mlp else "convex")
+    mlp = changed_mlp_training(params, "mutual_info_mine")
+    if critic is _NOT_GIVEN:
+        return "concat" if mlp else "convex"
     validate_parameter_constraints(
         {"critic": [StrOptions(set(GROUPED_CRITICS))]},
         {"critic": critic},

@@ -6,6 +6,7 @@ The command line's own cases are in test_cli.py.
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from sklearn.utils._param_validation import InvalidParameterError
 
 from sklearn_mine import (
     ConditionalResampler,
@@ -256,6 +257,34 @@ def test_numbers_held_as_categories_still_fit():
     as_numbers = MINEEstimator(**FAST).fit(X, Y_GOOD).mutual_info_
     X["v"] = X["v"].astype("category")
     assert MINEEstimator(**FAST).fit(X, Y_GOOD).mutual_info_ == as_numbers
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        # method="auto" takes a critic neither of mutual_info_mine's to be the
+        # split's, whose MINEEstimator's constraints name it.
+        (
+            {"critic": "bogus"},
+            r"'critic' parameter of independence_test must be a str among "
+            r"\{.*'separable'.*\}\. Got 'bogus'",
+        ),
+        (
+            {"method": "split", "lr": -1.0},
+            r"'lr' parameter of independence_test must be .* Got -1\.0",
+        ),
+        (
+            {"method": "permutation", "critic": "bogus"},
+            r"'critic' parameter of independence_test\(method='permutation'\) "
+            r"must be a str among \{.*\}\. Got 'bogus'",
+        ),
+    ],
+)
+def test_independence_test_names_a_bad_critic_parameter(params, message):
+    # The split's parameters were not validated inside independence_test:
+    # critic="bogus" reached the engine as KeyError: 'bogus'.
+    with pytest.raises(InvalidParameterError, match=message):
+        independence_test(X_GOOD, Y_GOOD, n_permutations=9, **params)
 
 
 # The conditional API: every bad input named, Z's as Z's.

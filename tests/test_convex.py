@@ -345,7 +345,13 @@ def test_the_tests_take_convex_critics_unless_the_mlp_is_asked_for():
             kept.statistics["neural"],
             run(critic="convex", validation_fraction=0.4).statistics["neural"],
         )
-        # A parameter of the MLP's asks for the MLP, as before.
+        # So does a parameter of the MLP's at its default, as in the
+        # per-feature functions' p-values.
+        np.testing.assert_array_equal(
+            run(hidden_units=16).statistics["neural"], default.statistics["neural"]
+        )
+        # A parameter of the MLP's set to other than its default asks for the
+        # MLP, as before.
         mlp = run(max_steps=20)
         np.testing.assert_array_equal(
             mlp.statistics["neural"],
