@@ -110,10 +110,10 @@ def _worker(n_tables, quick):
     warnings.simplefilter("ignore")
     rng = np.random.default_rng(0)
     repeats = 1 if quick else REPEATS
-    # Warm-up calls of every function timed, each on its own path (the MLP
-    # critics' first fit in a process costs about a second more than the
-    # next, and since critic="auto" p-values and estimates take different
-    # critics): a process's first use is not the engine's cost.
+    # One warm-up call of every function timed: since critic="auto" the
+    # p-values and the estimates take different critics, and a process's
+    # first fit of each kind pays its imports (about a second for the
+    # MLP's), which is not the engine's cost.
     small = rng.standard_normal((100, 3))
     mutual_info_mine(small, small[:, 0], return_pvalues=True, random_state=0)
     mutual_info_mine_classif(small, small[:, 0] > 0, random_state=0)
@@ -181,6 +181,7 @@ def _worker(n_tables, quick):
             json.dumps(
                 {
                     "version": sklearn_mine.__version__,
+                    "package": str(Path(sklearn_mine.__file__).resolve().parent),
                     "call": call,
                     "data": data,
                     "seconds": seconds,
@@ -199,9 +200,18 @@ def _run(path, n_tables, quick):
         command + (["--quick"] if quick else []),
         env=env, check=True, capture_output=True, text=True,
     )  # fmt: skip
-    return [
+    rows = [
         json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")
     ]
+    # A path without the package would import the installed one: the tree
+    # against itself, silently.
+    expected = (Path(path) / "sklearn_mine").resolve()
+    if Path(rows[0]["package"]) != expected:
+        raise SystemExit(
+            f"{path} did not provide the package: the worker imported "
+            f"{rows[0]['package']}, not {expected}."
+        )
+    return rows
 
 
 def main():
