@@ -224,6 +224,8 @@ def main():
     if args.worker:
         _worker(args.tables, args.quick)
         return
+    if args.release and not (args.release / "sklearn_mine" / "__init__.py").is_file():
+        parser.error(f"--release {args.release} holds no sklearn_mine package.")
     release = (
         None
         if args.quick or args.release is None
