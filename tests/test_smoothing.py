@@ -93,9 +93,49 @@ def test_given_a_smoother_the_closed_forms_read_the_residuals():
     smoother = local_linear_smoother(z)
     read = closed_form_statistics(blocks, y_scores, z, smoother)
     residuals = smoothed_residuals(blocks, smoother)
-    y_residuals = tuple(smoothed_residuals(v, smoother) for v in y_scores)
-    expected = closed_form_statistics(residuals, y_residuals, z)
+    # y's as the blocks': its scores' residuals, and for the quadratic
+    # statistic those residuals' squares beside them.
+    y_residuals = smoothed_residuals(y_scores[0], smoother)
+    y_quadratic = np.hstack([y_residuals, y_residuals**2 - 1.0])
+    expected = closed_form_statistics(residuals, (y_residuals, y_quadratic), z)
     for got, want in zip(read, expected, strict=True):
         np.testing.assert_allclose(got, want, rtol=1e-10)
-    # And not the blocks themselves.
+    # And not the blocks themselves, nor the residuals of y's squares.
     assert not np.allclose(read[1], closed_form_statistics(blocks, y_scores, z)[1])
+    y_squares_residuals = smoothed_residuals(y_scores[1], smoother)
+    assert not np.allclose(
+        read[1],
+        closed_form_statistics(residuals, (y_residuals, y_squares_residuals), z)[1],
+    )
+
+
+def test_given_z_the_quadratic_statistic_sees_residuals_sharing_a_circle():
+    # X - Z and y - Z the cosine and sine of one angle, plus noise: their
+    # squares are correlated (about -0.4), and nothing else is. Squared
+    # before the residuals on Z were taken, y's scores held 2 z e, which
+    # drowned that: the quadratic statistic then read as its copies do.
+    rng = np.random.RandomState(0)
+    n = 500
+    z = rng.standard_normal(n)
+    angle = rng.uniform(0, 2 * np.pi, n)
+    x = z + np.cos(angle) + 0.2 * rng.standard_normal(n)
+    y = z + np.sin(angle) + 0.4 * rng.standard_normal(n)
+    scores = target_scores(np.column_stack([x, z]), False)[0]
+    blocks, shared = scores[None, :, :1], scores[:, 1:]
+    smoother = local_linear_smoother(shared)
+    y_scores = target_scores(y, False)
+    observed = closed_form_statistics(blocks, y_scores, shared, smoother)[1][0]
+    # X moved within runs of five rows neighbouring in Z, each row to
+    # another's: copies of its dependence on Z without the angle y shares
+    # (20: four shifts within the runs, five ways to cut the runs).
+    order = np.argsort(z)
+    copies = []
+    for offset in range(5):
+        runs = np.roll(order, offset).reshape(-1, 5)
+        for shift in range(1, 5):
+            moved = np.empty(n, dtype=int)
+            moved[runs] = np.roll(runs, shift, axis=1)
+            copies.append(scores[moved, :1])
+    null = closed_form_statistics(np.stack(copies), y_scores, shared, smoother)[1]
+    # 0.053 against copies' 0.018-0.026 (0.012, as its null, before).
+    assert observed > 1.5 * null.max()

@@ -166,7 +166,7 @@ def closed_form_statistics(blocks, y_scores, shared=None, smoother=None):
     """
     if smoother is not None:
         blocks = smoothed_residuals(blocks, smoother)
-        y_scores = tuple(smoothed_residuals(v, smoother) for v in y_scores)
+        y_scores = _residual_targets(y_scores, smoother)
     squares = np.concatenate([blocks, blocks**2 - 1.0], axis=-1)
     shared_squares = None
     if shared is not None:
@@ -175,6 +175,24 @@ def closed_form_statistics(blocks, y_scores, shared=None, smoother=None):
         linear_gaussian_mi(blocks, y_scores[0], shared),
         linear_gaussian_mi(squares, y_scores[1], shared_squares),
     )
+
+
+def _residual_targets(y_scores, smoother):
+    """y's scores given Z: their residuals on it and, for the quadratic
+    statistic where y is continuous, those residuals beside their squares,
+    as a block's squares are of its residuals.
+
+    Squared before its residuals were taken, y would keep its dependence on
+    Z in them (the square of z + e less its local fit is about 2 z e, not
+    e^2), which drowns the magnitudes the statistic is for: a circle in
+    (X - Z, y - Z) went unseen (``docs/conditional.md``). A discrete y's
+    one-hot columns serve both statistics (:func:`.scores.target_scores`):
+    residuals of them.
+    """
+    linear = smoothed_residuals(y_scores[0], smoother)
+    if y_scores[1].shape[-1] == y_scores[0].shape[-1]:
+        return linear, smoothed_residuals(y_scores[1], smoother)
+    return linear, np.concatenate([linear, linear**2 - 1.0], axis=-1)
 
 
 # The permutations of the closed-form statistics' own null: they cost no
