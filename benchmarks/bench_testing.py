@@ -72,11 +72,10 @@ from common.internals import (
     permutation_pvalues,
     score_vector,
 )
-from common.tables import fdr_table
+from common.tables import fdr_outcome, fdr_table
 from scipy.stats import rankdata
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_selection import (
-    SelectFdr,
     f_regression,
     mutual_info_regression,
 )
@@ -455,10 +454,8 @@ def per_feature(n_tables, n=1000, n_noise=100, scores=None):
                 start = time.perf_counter()
                 pvalues = score(X, y, table)
                 seconds.append(time.perf_counter() - start)
-                selector = SelectFdr(lambda X, y, p=pvalues: (-p, p), alpha=FDR)
-                kept = np.flatnonzero(selector.fit(X, y).get_support())
-                true = np.sum(kept < 10)
-                fdp.append((len(kept) - true) / max(len(kept), 1))
+                proportion, true = fdr_outcome(X, y, pvalues, FDR)
+                fdp.append(proportion)
                 found.append(true)
             print(
                 f"| {kind} | {name} | {np.mean(fdp):.3f} | {np.mean(found):.2f} | "

@@ -20,10 +20,9 @@ from ._test_result import IndependenceTestResult
 from ._utils.constants import MIN_SAMPLES
 from ._utils.validation import (
     GROUPED_CRITICS,
-    changed_mlp_training,
     check_conditioning,
     check_not_constant,
-    refuse_convex_with_mlp_training,
+    per_feature_critic,
 )
 
 __all__ = ["retraining_test"]
@@ -96,17 +95,17 @@ def _test_critic(critic, params, caller):
     training parameter to other than its default asks for the MLP, and
     keeps the meaning it had when the MLP was the default. ``params``: the
     call's training parameters, validated and completed with their
-    defaults. The per-feature functions' p-values follow the same rule
-    (:func:`~sklearn_mine._utils.validation.per_feature_critic`).
+    defaults. A test is the per-feature functions' p-values of one group,
+    so the rule is theirs
+    (:func:`~sklearn_mine._utils.validation.per_feature_critic`), whose
+    ``"auto"`` is a test's critic left unnamed.
     """
-    mlp = changed_mlp_training(params, "mutual_info_mine")
     if critic is _NOT_GIVEN:
-        return "concat" if mlp else "convex"
-    validate_parameter_constraints(
-        {"critic": [StrOptions(set(GROUPED_CRITICS))]},
-        {"critic": critic},
-        caller_name=caller,
-    )
-    if critic == "convex" and mlp:
-        refuse_convex_with_mlp_training(caller, mlp)
-    return critic
+        critic = "auto"
+    else:
+        validate_parameter_constraints(
+            {"critic": [StrOptions(set(GROUPED_CRITICS))]},
+            {"critic": critic},
+            caller_name=caller,
+        )
+    return per_feature_critic(critic, True, params, caller)

@@ -78,8 +78,9 @@ def changed_mlp_training(params, entry_point):
 
 
 def per_feature_critic(critic, return_pvalues, params, caller):
-    """The per-feature functions' critic: ``"auto"`` resolved, and a convex
-    critic beside MLP training settings other than their defaults refused.
+    """The per-feature functions' critic, and the tests' (a test's p-value is
+    one group's): ``"auto"`` resolved, and a convex critic beside MLP
+    training settings other than their defaults refused.
 
     ``"auto"``: where the call asks for p-values (each feature's exact
     permutation test, as :func:`independence_test`'s) and leaves every MLP
