@@ -36,8 +36,11 @@ Parts:
   data seeds: the error on eight one-feature cases of a discrete target of
   known MI (class boundaries, logistic curves, class means apart) at
   n = 569 and 2000, the MAE and Spearman correlation on two ten-feature
-  tables of a binary target (class means apart; class scales apart), and
-  breast cancer's seconds.
+  tables of a binary target (class means apart; class scales apart; over
+  ``--ranking-seeds``, with standard errors and the difference from the
+  first estimator's on the same data), breast cancer's seconds, and the
+  seconds of each at 2 to 20 classes (1000 x 20). ``default`` is the
+  function's default (the convex critics for at most 10 classes).
 
 ``--earlier`` runs the accuracy, nonlinear and scale parts with the earlier
 schedule; ``--critic convex`` runs them with ``critic="convex"``
@@ -303,9 +306,13 @@ CLASS_CASES = {
 # estimate; "convex" holds CONVEX_SETTINGS' overrides, as in SCHEDULES.
 CLASS_ESTIMATORS = {
     "concat": dict(critic="concat"),
+    "default": dict(),
     "convex, no x features": dict(critic="convex", convex=dict(x_features=0)),
     "convex (x features 16)": dict(critic="convex", convex=dict(x_features=16)),
     "convex, x features 32": dict(critic="convex", convex=dict(x_features=32)),
+    "convex, product pairs' ridges from 1": dict(
+        critic="convex", convex=dict(product_ridges=(1.0, 10.0, 100.0))
+    ),
     "scikit-learn (KSG)": None,
 }
 
@@ -354,11 +361,19 @@ def _class_call(params, X, y, seed):
         CONVEX_SETTINGS.update(default)
 
 
-def classes(seed, n_seeds=5, sizes=(569, 2000), estimators=None):
+def classes(
+    seed,
+    n_seeds=5,
+    sizes=(569, 2000),
+    estimators=None,
+    ranking_seeds=None,
+    class_counts=(2, 3, 5, 10, 20),
+):
     """``mutual_info_mine_classif`` on a discrete target: each critic's
-    error on one-feature cases of known MI, a ten-feature table's ranking,
-    and breast cancer's seconds (``estimators``: names of
-    CLASS_ESTIMATORS; all by default)."""
+    error on one-feature cases of known MI, two ten-feature tables' ranking
+    (over ``ranking_seeds``, ``n_seeds`` by default), breast cancer's
+    seconds, and the seconds by the number of classes (``estimators``:
+    names of CLASS_ESTIMATORS; all by default)."""
     names = [n for n in CLASS_ESTIMATORS if estimators is None or n in estimators]
     print(f"## A discrete target: {n_seeds} data seeds\n")
     print(
@@ -385,22 +400,32 @@ def classes(seed, n_seeds=5, sizes=(569, 2000), estimators=None):
             print(f"| {n} | {case} | {truth:.3f} | " + " | ".join(cells) + " |")
     print("| | mean absolute error | | " + " | ".join(
         f"{np.mean(errors[name]):.3f}" for name in names) + " |\n")  # fmt: skip
-    # Ranking: ten features of a binary y whose MI spans 0 to about 0.3
-    # nats, n = 569 (breast cancer's rows): x_j | y ~ N(+-s_j / 2, 1), s_j
-    # from 0 to 2, and x_j | y ~ N(0, 1) or N(0, (1 + s_j)^2), a scale
-    # that only a non-linear statistic sees; their MI by quadrature.
-    # Then breast cancer's seconds.
+    _class_ranking(names, seed, ranking_seeds or n_seeds)
+    _class_cost(names, counts=class_counts)
+
+
+def _class_ranking(names, seed, n_seeds):
+    """Ten features of a binary y whose MI spans 0 to about 0.3 nats,
+    n = 569 (breast cancer's rows): x_j | y ~ N(+-s_j / 2, 1), s_j from 0
+    to 2, and x_j | y ~ N(0, 1) or N(0, (1 + s_j)^2), a scale that only a
+    non-linear statistic sees; their MI by quadrature. Each estimator's
+    MAE and Spearman correlation over ``n_seeds`` data seeds (with its
+    standard error), the Spearman's difference from the first estimator's
+    on the same data, and breast cancer's seconds."""
     X_bc, y_bc = load_breast_cancer(return_X_y=True)
     for name in names:  # warm-ups
         _class_call(CLASS_ESTIMATORS[name], X_bc, y_bc, 0)
     tables = {kind: _ranking_truths(kind) for kind in ("means", "scales")}
-    print(
-        "| estimator | means: MAE | means: Spearman | scales: MAE | "
-        "scales: Spearman | breast cancer s |"
+    print(f"Ranking, {n_seeds} data seeds (mean +- standard error):\n")
+    header = " | ".join(
+        f"{kind}: MAE | {kind}: Spearman | {kind}: against {names[0]}"
+        for kind in tables
     )
-    print("| --- | --- | --- | --- | --- | --- |")
+    print(f"| estimator | {header} | breast cancer s |")
+    print("| --- " * (2 + 3 * len(tables)) + "|")
+    first = {}
     for name in names:
-        cells, seconds = [], []
+        cells = []
         for kind, truths in tables.items():
             mae, rho = [], []
             for s in range(seed, seed + n_seeds):
@@ -408,10 +433,45 @@ def classes(seed, n_seeds=5, sizes=(569, 2000), estimators=None):
                 mi, _ = _class_call(CLASS_ESTIMATORS[name], X, y, s)
                 mae.append(np.abs(mi - truths).mean())
                 rho.append(spearmanr(mi, truths).statistic)
-            cells += [f"{np.mean(mae):.4f}", f"{np.mean(rho):.3f}"]
-        for s in range(seed, seed + n_seeds):
-            seconds.append(_class_call(CLASS_ESTIMATORS[name], X_bc, y_bc, s)[1])
+            rho = np.array(rho)
+            difference = rho - first.setdefault(kind, rho)
+            cells += [
+                f"{np.mean(mae):.4f}",
+                _mean_and_error(rho, ".3f"),
+                _mean_and_error(difference, "+.4f"),
+            ]
+        seconds = [
+            _class_call(CLASS_ESTIMATORS[name], X_bc, y_bc, s)[1]
+            for s in range(seed, seed + 5)
+        ]
         print(f"| {name} | " + " | ".join(cells) + f" | {np.median(seconds):.3f} |")
+    print()
+
+
+def _mean_and_error(values, spec):
+    error = np.std(values, ddof=1) / np.sqrt(len(values)) if len(values) > 1 else 0
+    return f"{np.mean(values):{spec}} +- {error:.4f}"
+
+
+def _class_cost(names, n=1000, counts=(2, 3, 5, 10, 20)):
+    """Seconds by the number of classes: 1000 rows, 20 features of which 5
+    depend on the class (median of three calls after a warm-up)."""
+    print(f"Seconds by classes, n = {n}, 20 features:\n")
+    print("| classes | " + " | ".join(names) + " |")
+    print("| --- " * (1 + len(names)) + "|")
+    rng = np.random.default_rng(0)
+    for k in counts:
+        y = rng.integers(k, size=n)
+        X = rng.standard_normal((n, 20))
+        X[:, :5] += 0.5 * np.sin(y)[:, None] * np.arange(1, 6)
+        cells = []
+        for name in names:
+            _class_call(CLASS_ESTIMATORS[name], X, y, 0)
+            seconds = [
+                _class_call(CLASS_ESTIMATORS[name], X, y, s)[1] for s in range(3)
+            ]
+            cells.append(f"{np.median(seconds):.3f}")
+        print(f"| {k} | " + " | ".join(cells) + " |")
     print()
 
 
@@ -464,6 +524,12 @@ def main():
         help="the steps and classes parts' data seeds",
     )
     parser.add_argument(
+        "--ranking-seeds",
+        type=int,
+        default=None,
+        help="the classes part's ranking seeds (--steps-seeds by default)",
+    )
+    parser.add_argument(
         "--schedules",
         nargs="+",
         default=None,
@@ -492,7 +558,8 @@ def main():
             args.seed,
             n_seeds=1,
             sizes=(569,),
-            estimators=["convex (x features 16)", "scikit-learn (KSG)"],
+            estimators=["default", "scikit-learn (KSG)"],
+            class_counts=(2, 11),
         )
         return
     if args.earlier:
@@ -503,7 +570,12 @@ def main():
         elif part == "steps":
             steps(args.seed, args.steps_seeds, args.schedules)
         elif part == "classes":
-            classes(args.seed, args.steps_seeds, estimators=args.estimators)
+            classes(
+                args.seed,
+                args.steps_seeds,
+                estimators=args.estimators,
+                ranking_seeds=args.ranking_seeds,
+            )
         else:
             globals()[part](args.seed)
 

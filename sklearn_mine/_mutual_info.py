@@ -217,7 +217,7 @@ def mutual_info_mine_classif(
         n_permutations=n_permutations if return_pvalues else None,
         Z=Z,
         critic=per_feature_critic(
-            critic, return_pvalues, params, "mutual_info_mine_classif"
+            critic, return_pvalues, params, "mutual_info_mine_classif", classes=True
         ),
         **params,
     )

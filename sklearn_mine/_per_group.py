@@ -50,6 +50,7 @@ from ._utils.validation import (
     check_n_neighbors,
     check_numeric_columns,
     constant_columns,
+    convex_for_classes,
     draw_seed,
     resolve_device,
     split_indices,
@@ -141,8 +142,9 @@ def estimate_per_group(
 
     ``critic``: ``"concat"`` trains an MLP critic per group,
     ``"convex"`` solves a random-feature critic per group (the same
-    designs and readout either way). X is read, never written. Returns a
-    :class:`PerGroupResult`.
+    designs and readout either way); ``"auto"``, for a discrete target's
+    estimates, either by its classes (:func:`convex_for_classes`). X is
+    read, never written. Returns a :class:`PerGroupResult`.
     """
     table = _read_table(
         X, y, Z, discrete_features, discrete_target, random_state, params
@@ -172,6 +174,9 @@ def estimate_per_group(
             }
         return result
 
+    if critic == "auto":
+        # A discrete target's estimates (per_feature_critic).
+        critic = convex_for_classes(len(np.unique(table.y)))
     fitted = _fit(design, table, n_jobs, params, critic)
     result = _read_estimates(design, fitted, n_groups)
     if design.null_of is not None:

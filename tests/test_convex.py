@@ -38,7 +38,8 @@ from sklearn_mine._engine.convex_groups import (
     solve_and_compare,
     stage_scores,
 )
-from sklearn_mine._engine.sampling import sample_marginal_indices
+from sklearn_mine._engine.sampling import product_pairs, sample_marginal_indices
+from sklearn_mine._utils.validation import convex_for_classes, per_feature_critic
 from sklearn_mine.datasets import (
     gaussian_mi,
     make_common_cause,
@@ -132,6 +133,54 @@ def test_readouts_sharing_marginal_pairs_each_stop_at_their_own_optimum():
     at_four = newton(mean[None], metric, marginal, lam, 4, 1e-10)[0].numpy()
     np.testing.assert_array_equal(at_four[:2], together[:2])
     assert np.abs(at_four[4:] - together[4:]).max() > 1e-4
+
+
+def test_product_pairs_weigh_each_value_of_y_by_its_count():
+    # y of three values, counted 1, 3 and 1: the pairs' weighted mean of a
+    # critic's exp-scores is the mean over all n^2 pairings of x with y.
+    y = torch.tensor([[0.0], [1.0], [1.0], [2.0], [1.0]], dtype=torch.float64)
+    values, inverse = torch.unique(y, dim=0, return_inverse=True)
+    scores = torch.randn(
+        5, 3, dtype=torch.float64, generator=torch.Generator().manual_seed(0)
+    )
+    J, K, log_weights = product_pairs(y, limit=3)
+    assert len(J) == 15 and torch.equal(y[K], values[inverse[K]])
+    every = torch.exp(scores[:, inverse]).mean()
+    ours = torch.exp(log_weights + scores[J, inverse[K]]).mean()
+    assert ours.item() == pytest.approx(every.item(), rel=1e-12)
+    # Uniform weights would give each value 1/3, not its share of the rows.
+    assert torch.exp(scores[J, inverse[K]]).mean().item() != pytest.approx(
+        every.item(), rel=1e-3
+    )
+    # More values than the limit: none.
+    assert product_pairs(y, limit=2) is None
+
+
+def test_a_readout_on_the_product_pairs_is_the_one_on_every_pairing():
+    # A class target: Newton on the n k weighted product pairs reaches the
+    # readout solved on all n^2 pairings of x with y, at every ridge.
+    rng = np.random.RandomState(3)
+    n = 60
+    y = torch.as_tensor(rng.randint(0, 3, n)[:, None], dtype=torch.float64)
+    x = torch.as_tensor(rng.standard_normal((n, 1)) + 0.8 * y.numpy())
+    generator = torch.Generator().manual_seed(0)
+    feature_map = random_feature_map(2, generator, "cpu")
+    feature_map = feature_map._replace(
+        omega=feature_map.omega.double(), bias=feature_map.bias.double()
+    )
+
+    def phi(J, K):
+        return features(torch.cat([x[J], y[K]], dim=-1), feature_map)[None]
+
+    rows = torch.arange(n)
+    joint = phi(rows, rows)
+    every = phi(rows.repeat(n), rows.repeat_interleave(n))
+    J, K, log_weights = product_pairs(y, limit=10)
+    ridges = (1e-3, 1e-1)
+    expected = solve_readouts(joint, every, ridges, max_iter=30, tol=0)
+    ours = solve_readouts(joint, phi(J, K), ridges, 30, 0, log_weights)
+    assert expected.abs().max() > 1
+    np.testing.assert_allclose(ours.numpy(), expected.numpy(), atol=1e-8)
 
 
 def test_scores_in_chunks_read_each_critics_own_centres(monkeypatch):
@@ -388,12 +437,30 @@ def test_per_feature_pvalues_take_the_tests_critics_unless_the_mlp_is_asked_for(
     same(mlp, run(return_pvalues=True, critic="concat", max_steps=50))
     assert not np.allclose(mlp[0], default[0])
     same(default, run(return_pvalues=True, hidden_units=16))
-    # Estimates alone: the MLP critics.
+    # Estimates alone: for a class target, the convex critics (as the MLP
+    # critics below, with an MLP parameter changed); for a continuous one,
+    # the MLP critics.
     np.testing.assert_array_equal(run(max_steps=50), run(critic="concat", max_steps=50))
+    if function is mutual_info_mine_classif:
+        np.testing.assert_array_equal(run(), run(critic="convex"))
+    assert per_feature_critic("auto", False, {}, "f") == "concat"
     with pytest.raises(
         ValueError, match=r"got critic='convex' with \['hidden_units'\]"
     ):
         run(critic="convex", hidden_units=32)
+
+
+def test_a_class_targets_estimates_take_the_mlp_beyond_five_classes():
+    # The convex critics' map grows with the classes: beyond five, "auto"
+    # takes the MLP critics; at five, the convex ones.
+    rng = np.random.RandomState(0)
+    X = rng.standard_normal((220, 2))
+    for n_classes, critic in [(5, "convex"), (6, "concat")]:
+        y = np.arange(220) % n_classes
+        X[:, 0] += y / n_classes
+        run = partial(mutual_info_mine_classif, X, y, random_state=0)
+        np.testing.assert_array_equal(run(), run(critic=critic))
+        assert convex_for_classes(n_classes) == critic
 
 
 def test_convex_selector_finds_a_product_and_a_xor():

@@ -40,7 +40,7 @@ from .convex_features import (
     random_feature_map,
 )
 from .convex_settings import CONVEX_SETTINGS
-from .sampling import sample_marginal_indices
+from .sampling import product_pairs, sample_marginal_indices
 
 __all__ = [
     "CONVEX_SETTINGS",
@@ -351,13 +351,22 @@ def solve_and_choose(
     Returns the readouts, of shape (n_critics, 1, n_features), and their
     bounds on ``choose``.
     """
-    J, K = training_marginals(len(train), generator, rounds)
     n_train = len(train)
+    # y of few values (a class): its product pairs, exactly, where they are
+    # no more than the rounds' random pairs.
+    exact = product_pairs(y[train], marginal_rounds(n_train, rounds))
+    if exact is None:
+        J, K = training_marginals(n_train, generator, rounds)
+        fixed = None if offset is None else offset(train[J], train[K])
+    else:
+        J, K, fixed = exact
+        fixed = fixed if offset is None else fixed + offset(train[J], train[K])
+    ridges = CONVEX_SETTINGS["ridges" if exact is None else "product_ridges"]
     solve = partial(
         solve_readouts,
-        ridges=[ridge / n_train for ridge in CONVEX_SETTINGS["ridges"]],
+        ridges=[ridge / n_train for ridge in ridges],
         max_iter=max_iter or CONVEX_SETTINGS["max_iter"],
-        offset=None if offset is None else offset(train[J], train[K]),
+        offset=fixed,
     )
     joint = features(inputs(z, y, groups, train, train), feature_map)
     marginal = features(inputs(z, y, groups, train[J], train[K]), feature_map)

@@ -9,6 +9,7 @@ __all__ = [
     "DEFAULT_MAX_STEPS",
     "LECTURE_RHO",
     "MAX_CATEGORIES",
+    "MAX_CONVEX_CLASSES",
     "MIN_SAMPLES",
     "OBJECTIVES",
     "PREPROCESSING",
@@ -29,6 +30,11 @@ MIN_SAMPLES = 10
 # One-hot encoding a discrete variable with more categories than this would
 # give its critic more inputs than a small MLP can use.
 MAX_CATEGORIES = 256
+
+# Most classes of a discrete target whose per-feature estimates take the
+# convex critics by default (sklearn_mine._utils.validation.convex_for_classes):
+# where they cost the MLP critics' time or less (docs/convex.md).
+MAX_CONVEX_CLASSES = 5
 
 # Most gradient steps of a fit, by default.
 DEFAULT_MAX_STEPS = 4000
