@@ -253,6 +253,29 @@ def test_pairs_of_many_features_are_those_of_the_best_single_scores():
 
 
 @pytest.mark.slow
+def test_auto_takes_the_convex_critics_for_a_few_classes_only():
+    rng = np.random.RandomState(0)
+    X = rng.standard_normal((300, 3))
+    signal = X[:, 0] + 0.5 * rng.standard_normal(300)
+    labels = (signal > 0).astype(int)
+    select = dict(n_features_to_select=1, random_state=0)
+    default = MutualInfoSelector(**select).fit(X, labels)
+    convex = MutualInfoSelector(critic="convex", **select).fit(X, labels)
+    assert default.critic_ == "convex"
+    np.testing.assert_array_equal(default.scores_, convex.scores_)
+    # An MLP setting changed, six classes, or a continuous target: the MLP
+    # critics.
+    for target, settings in [
+        (labels, dict(max_steps=300)),
+        (np.digitize(signal, [-1.5, -0.5, 0, 0.5, 1.5]), {}),
+        (signal, {}),
+    ]:
+        selector = MutualInfoSelector(**select, **settings).fit(X, target)
+        assert selector.critic_ == "concat"
+        np.testing.assert_array_equal(selector.get_support(indices=True), [0])
+
+
+@pytest.mark.slow
 def test_class_labels_and_backward_elimination():
     # XOR of two signs, labels as strings: a discrete target, by "auto".
     rng = np.random.RandomState(0)
