@@ -42,8 +42,13 @@ Usage::
 
     python benchmarks/bench_conditional.py --sections estimation size ...
         [--records DIR] [--shard I/K] [--seeds N] [--datasets N]
+        [--convex NAME=VALUE ...]
     python benchmarks/bench_conditional.py --report [FILE ...] [--records DIR]
     python benchmarks/bench_conditional.py --quick
+
+``--convex`` sets the convex critics' settings (``CONVEX_SETTINGS``) for
+the run, e.g. ``x_features_given_z=True``; the records do not name them,
+so such a run writes its own ``--records DIR``.
 
 ``--quick`` is a smoke run: every section on its first case or family, one
 seed or data set, n = 1000 for estimation and 200 for size and power, PC on
@@ -62,10 +67,12 @@ from functools import partial
 import numpy as np
 import torch
 from common.internals import (
+    CONVEX_SETTINGS,
     min_pvalue_combination,
     neighbour_table,
     permutation_pvalues,
 )
+from common.options import parse_overrides
 from common.records import append_record, read_records, records_dir
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import QuantileTransformer
@@ -718,9 +725,11 @@ def main():
         help="PC's graphs as NODES:SAMPLES",
     )
     parser.add_argument("--pc-methods", nargs="+", default=["mine", "kci", "fisherz"])
+    parser.add_argument("--convex", nargs="+", default=[], metavar="NAME=VALUE")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--report", nargs="*", metavar="FILE")
     args = parser.parse_args()
+    CONVEX_SETTINGS.update(parse_overrides(args.convex))
     args.records = records_dir(args.records, quick=args.quick)
     if args.report is not None:
         report(args.report or _records_files(args.records))
