@@ -27,10 +27,13 @@ Parts (one job at a time; each timing after a warm-up call):
   (569 x 30) and ``mutual_info_mine`` on its diabetes table (442 x 10), each
   critic, against ``mutual_info_classif`` / ``mutual_info_regression``: the
   median of three calls, and the ratio.
-- pvalues: ``return_pvalues=True`` (99 permutations) on the diabetes table:
-  seconds for each critic; and the convex critics' size over 200 features
-  independent of y (n = 200, one call a seed): the share of p-values at
-  most 0.05 (the MLP critics' size is ``bench_testing.py``'s).
+- pvalues: ``return_pvalues=True`` (99 permutations) on the diabetes and
+  breast cancer tables: seconds for each critic; and the convex critics'
+  size over 200 features independent of y (n = 200, one call a seed): the
+  share of p-values at most 0.05 (the MLP critics' size is
+  ``bench_testing.py``'s); the same with a two- and a three-class target,
+  with the power on four features whose second class has 1.5 times the
+  others' scale, and the seconds a call.
 - tests: ``independence_test`` (n = 1000, 2-D X, a sine) and
   ``conditional_independence_test`` (n = 500, 1-D Z, a common cause), 99
   permutations, with each critic, beside distance correlation (``dcor``, 99
@@ -346,14 +349,23 @@ def permutations(repeat=5):
 
 def pvalues(seeds):
     print("## p-values: 99 permutations\n")
-    print("| critic | diabetes s |")
-    print("| --- | --- |")
+    print("| critic | diabetes s | breast cancer s |")
+    print("| --- | --- | --- |")
     X, y = load_diabetes(return_X_y=True)
+    X_bc, y_bc = load_breast_cancer(return_X_y=True)
     for critic in CRITICS:
         _, seconds = timed(
             mutual_info_mine, X, y, random_state=0, critic=critic, return_pvalues=True
         )
-        print(f"| {critic} | {seconds:.1f} |")
+        _, classes = timed(
+            mutual_info_mine_classif,
+            X_bc,
+            y_bc,
+            random_state=0,
+            critic=critic,
+            return_pvalues=True,
+        )
+        print(f"| {critic} | {seconds:.1f} | {classes:.1f} |")
     rejected = []
     for s in seeds:
         rng = np.random.RandomState(s)
@@ -369,26 +381,35 @@ def pvalues(seeds):
         f"\nConvex critics' size at 0.05, {len(seeds)} x 200 null features: "
         f"{np.mean(rejected):.3f} (per seed: {np.round(rejected, 3).tolist()})\n"
     )
-    # The same with a three-class target (its critics read its one-hot
-    # columns), and the power on one feature whose middle class has 1.5
-    # times the others' scale (the same mean: the critics must see it).
-    rejected, found = [], []
-    for s in seeds:
-        rng = np.random.RandomState(s)
-        X = rng.standard_normal((200, 201))
-        y = rng.randint(3, size=200)
-        X[:, 0] *= np.array([1.0, 1.5, 1.0])[y]
-        _, p = mutual_info_mine_classif(
-            X, y, random_state=s, critic="convex", return_pvalues=True
+    # The same with a two- and a three-class target (the critics read its
+    # one-hot columns less the first), and the power on four features
+    # whose second class has 1.5 times the others' scale (the same mean:
+    # the critics must see it); the seconds a call.
+    for n_classes in (2, 3):
+        rejected, found, seconds = [], [], []
+        for s in seeds:
+            rng = np.random.RandomState(s)
+            X = rng.standard_normal((200, 204))
+            y = rng.randint(n_classes, size=200)
+            X[:, :4] *= np.where(y == 1, 1.5, 1.0)[:, None]
+            (_, p), t = timed(
+                mutual_info_mine_classif,
+                X,
+                y,
+                random_state=s,
+                critic="convex",
+                return_pvalues=True,
+            )
+            rejected.append(np.mean(p[4:] <= 0.05))
+            found.append(np.mean(p[:4] <= 0.05))
+            seconds.append(t)
+        print(
+            f"A {n_classes}-class target: size {np.mean(rejected):.3f} over "
+            f"{len(seeds)} x 200 null features (per seed: "
+            f"{np.round(rejected, 3).tolist()}), power {np.mean(found):.2f} "
+            f"over {len(seeds)} x 4 features whose second class has 1.5 "
+            f"times the scale, {np.median(seconds):.2f} s a call\n"
         )
-        rejected.append(np.mean(p[1:] <= 0.05))
-        found.append(p[0] <= 0.05)
-    print(
-        f"A three-class target: size {np.mean(rejected):.3f} over "
-        f"{len(seeds)} x 200 null features (per seed: "
-        f"{np.round(rejected, 3).tolist()}), power {np.mean(found):.2f} on "
-        "a feature whose middle class has 1.5 times the scale\n"
-    )
 
 
 # The settings compared by the settings part: (what, label, overrides).

@@ -336,15 +336,22 @@ def test_convex_conditional_test_keeps_a_common_cause_and_finds_dependence():
     assert found.statistic > np.max(found.null_distribution)
 
 
-def test_linked_critics_read_the_same_whichever_member_is_observed():
+@pytest.mark.parametrize("target", ["continuous", "classes"])
+def test_linked_critics_read_the_same_whichever_member_is_observed(target):
     # A conditional test's group and its copies hold different rows, and
     # share one pool of marginal values: swapping two members' columns
     # swaps their readings and leaves every other reading as it was, the
-    # exchangeability the test's validity rests on.
+    # exchangeability the test's validity rests on. So too with a class
+    # target, whose marginal pairs are the pool's values with each class.
     rng = np.random.RandomState(0)
     n = 200
     y = rng.standard_normal((n, 1))
-    z = np.column_stack([y[:, 0] + rng.standard_normal(n), rng.standard_normal((n, 3))])
+    if target == "classes":
+        y = np.eye(2)[(y[:, 0] > 0).astype(int)]
+        assert product_pairs(torch.as_tensor(y[:, 1:]), 5) is not None
+    z = np.column_stack(
+        [y[:, -1] + rng.standard_normal(n), rng.standard_normal((n, 3))]
+    )
     groups = [[0], [1], [2], [3]]
     fit = partial(
         fit_convex_groups,

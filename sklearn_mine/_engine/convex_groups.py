@@ -56,7 +56,7 @@ from .convex import (
     without_optional,
 )
 from .convex_families import value_families
-from .sampling import sample_marginal_indices
+from .sampling import product_pairs, sample_marginal_indices
 
 __all__ = ["fit_convex_groups", "solve_and_compare", "stage_scores"]
 
@@ -115,9 +115,14 @@ def _fit_family(z, groups, values, y, n_train, seed, read, n_shared):
         )
         return features(torch.cat([values[blocks, J], y[K]], dim=-1), feature_map)
 
-    marginal = shared(
-        *training_marginals(n, generator, CONVEX_SETTINGS["family_rounds"])
-    )
+    # A discrete target's product pairs, exactly, where they are no more
+    # than the rounds' random pairs: they too are the same for every member.
+    rounds = CONVEX_SETTINGS["family_rounds"]
+    exact = product_pairs(y, marginal_rounds(n, rounds))
+    if exact is None:
+        marginal, log_weights = shared(*training_marginals(n, generator, rounds)), None
+    else:
+        marginal, log_weights = shared(*exact[:2]), exact[2]
     # Each critic solves the map with and without x's own Fourier features
     # (its last columns) and keeps, as its ridge, whichever reads the most
     # on its held-out pairs: they find fine curves and cost power elsewhere.
@@ -157,6 +162,7 @@ def _fit_family(z, groups, values, y, n_train, seed, read, n_shared):
                 ridges.repeat(len(batch)),
                 CONVEX_SETTINGS["max_iter"],
                 1e-6,
+                log_weights,
             ).reshape(len(batch), len(ridges), k)
         w = w.flatten(1, 2)
         # The ridge that reads the most on the held-out pairs, as in fit_chunk.
