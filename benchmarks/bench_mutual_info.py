@@ -1,7 +1,8 @@
 """mutual_info_mine against mutual_info_regression (KSG), side by side.
 
 Run: python benchmarks/bench_mutual_info.py
-         [--parts accuracy nonlinear batch scale defaults steps classes]
+         [--parts accuracy nonlinear batch scale defaults steps classes
+                  class-cost]
          [--steps-seeds 3] [--schedules ...] [--estimators ...]
          [--scale-rows 1000000] [--earlier] [--critic convex] [--quick]
 
@@ -40,7 +41,9 @@ Parts:
   ``--ranking-seeds``, with standard errors and the difference from the
   first estimator's on the same data), breast cancer's seconds, and the
   seconds of each at 2 to 20 classes (1000 x 20). ``default`` is the
-  function's default (the convex critics for at most 10 classes).
+  function's default (the convex critics for at most 5 classes).
+- class-cost (not run by default): the classes part's seconds by classes
+  (2, 3, 5) at 1000, 5000 and 20,000 rows.
 
 ``--earlier`` runs the accuracy, nonlinear and scale parts with the earlier
 schedule; ``--critic convex`` runs them with ``critic="convex"``
@@ -404,6 +407,13 @@ def classes(
     _class_cost(names, counts=class_counts)
 
 
+def class_cost(estimators=None, sizes=(1000, 5000, 20000), counts=(2, 3, 5)):
+    """The classes part's seconds alone, over more rows (``estimators``:
+    names of CLASS_ESTIMATORS; all by default)."""
+    names = [n for n in CLASS_ESTIMATORS if estimators is None or n in estimators]
+    _class_cost(names, sizes, counts)
+
+
 def _class_ranking(names, seed, n_seeds):
     """Ten features of a binary y whose MI spans 0 to about 0.3 nats,
     n = 569 (breast cancer's rows): x_j | y ~ N(+-s_j / 2, 1), s_j from 0
@@ -453,25 +463,26 @@ def _mean_and_error(values, spec):
     return f"{np.mean(values):{spec}} +- {error:.4f}"
 
 
-def _class_cost(names, n=1000, counts=(2, 3, 5, 10, 20)):
-    """Seconds by the number of classes: 1000 rows, 20 features of which 5
+def _class_cost(names, sizes=(1000,), counts=(2, 3, 5, 10, 20)):
+    """Seconds by the number of rows and classes: 20 features of which 5
     depend on the class (median of three calls after a warm-up)."""
-    print(f"Seconds by classes, n = {n}, 20 features:\n")
-    print("| classes | " + " | ".join(names) + " |")
-    print("| --- " * (1 + len(names)) + "|")
+    print("Seconds by rows and classes, 20 features:\n")
+    print("| rows | classes | " + " | ".join(names) + " |")
+    print("| --- " * (2 + len(names)) + "|")
     rng = np.random.default_rng(0)
-    for k in counts:
-        y = rng.integers(k, size=n)
-        X = rng.standard_normal((n, 20))
-        X[:, :5] += 0.5 * np.sin(y)[:, None] * np.arange(1, 6)
-        cells = []
-        for name in names:
-            _class_call(CLASS_ESTIMATORS[name], X, y, 0)
-            seconds = [
-                _class_call(CLASS_ESTIMATORS[name], X, y, s)[1] for s in range(3)
-            ]
-            cells.append(f"{np.median(seconds):.3f}")
-        print(f"| {k} | " + " | ".join(cells) + " |")
+    for n in sizes:
+        for k in counts:
+            y = rng.integers(k, size=n)
+            X = rng.standard_normal((n, 20))
+            X[:, :5] += 0.5 * np.sin(y)[:, None] * np.arange(1, 6)
+            cells = []
+            for name in names:
+                _class_call(CLASS_ESTIMATORS[name], X, y, 0)
+                seconds = [
+                    _class_call(CLASS_ESTIMATORS[name], X, y, s)[1] for s in range(3)
+                ]
+                cells.append(f"{np.median(seconds):.3f}")
+            print(f"| {n} | {k} | " + " | ".join(cells) + " |")
     print()
 
 
@@ -513,6 +524,7 @@ def main():
             "defaults",
             "steps",
             "classes",
+            "class-cost",
         ],
     )
     parser.add_argument("--scale-rows", type=int, default=1_000_000)
@@ -569,6 +581,8 @@ def main():
             scale(args.seed, args.scale_rows)
         elif part == "steps":
             steps(args.seed, args.steps_seeds, args.schedules)
+        elif part == "class-cost":
+            class_cost(args.estimators)
         elif part == "classes":
             classes(
                 args.seed,

@@ -176,7 +176,7 @@ def estimate_per_group(
 
     if critic == "auto":
         # A discrete target's estimates (per_feature_critic).
-        critic = convex_for_classes(len(np.unique(table.y)))
+        critic = convex_for_classes(len(np.unique(table.y)), len(table.y))
     fitted = _fit(design, table, n_jobs, params, critic)
     result = _read_estimates(design, fitted, n_groups)
     if design.null_of is not None:

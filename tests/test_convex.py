@@ -467,7 +467,11 @@ def test_a_class_targets_estimates_take_the_mlp_beyond_five_classes():
         X[:, 0] += y / n_classes
         run = partial(mutual_info_mine_classif, X, y, random_state=0)
         np.testing.assert_array_equal(run(), run(critic=critic))
-        assert convex_for_classes(n_classes) == critic
+        assert convex_for_classes(n_classes, 220) == critic
+    # Rows times classes past 15,000: the MLP critics, whose budget of
+    # steps does not grow with the rows.
+    assert convex_for_classes(3, 5000) == "convex"
+    assert convex_for_classes(3, 5001) == "concat"
 
 
 def test_convex_selector_finds_a_product_and_a_xor():

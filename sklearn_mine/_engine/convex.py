@@ -39,8 +39,9 @@ from .convex_features import (
     features,
     random_feature_map,
 )
+from .convex_marginals import marginal_pairs
 from .convex_settings import CONVEX_SETTINGS
-from .sampling import product_pairs, sample_marginal_indices
+from .sampling import sample_marginal_indices
 
 __all__ = [
     "CONVEX_SETTINGS",
@@ -50,7 +51,6 @@ __all__ = [
     "dv_reading",
     "dv_scores",
     "feature_count",
-    "marginal_rounds",
     "scores_on",
     "random_feature_map",
     "features",
@@ -61,7 +61,6 @@ __all__ = [
     "solve_and_choose",
     "solve_module",
     "solve_readouts",
-    "training_marginals",
     "without_optional",
 ]
 
@@ -300,33 +299,6 @@ def dv_reading(
     return estimate, error
 
 
-def marginal_rounds(n_train, rounds=None):
-    """The rounds of marginal pairs of ``n_train`` training pairs: ``rounds``
-    (the settings' by default), fewer where they would pass max_marginal."""
-    rounds = rounds or CONVEX_SETTINGS["marginal_rounds"]
-    return max(1, min(rounds, CONVEX_SETTINGS["max_marginal"] // n_train))
-
-
-def training_marginals(n_train, generator, rounds=None):
-    """Indices ``J, K`` of the marginal pairs a critic is fitted on.
-
-    In rounds: each pairs every training x with a different training y
-    (two permutations, the resampling trick without replacement), so that
-    every x and every y enters each round once; n_train pairs a round.
-    ``rounds``: at most this many (the settings' by default).
-    """
-    rounds = marginal_rounds(n_train, rounds)
-    if not CONVEX_SETTINGS["rounds"]:
-        return sample_marginal_indices(
-            n_train, rounds * n_train, replace=True, generator=generator
-        )
-    draws = [
-        sample_marginal_indices(n_train, n_train, replace=False, generator=generator)
-        for _ in range(rounds)
-    ]
-    return torch.cat([J for J, _ in draws]), torch.cat([K for _, K in draws])
-
-
 def solve_and_choose(
     z,
     groups,
@@ -352,16 +324,11 @@ def solve_and_choose(
     bounds on ``choose``.
     """
     n_train = len(train)
-    # y of few values (a class): its product pairs, exactly, where they are
-    # no more than the rounds' random pairs.
-    exact = product_pairs(y[train], marginal_rounds(n_train, rounds))
-    if exact is None:
-        J, K = training_marginals(n_train, generator, rounds)
-        fixed = None if offset is None else offset(train[J], train[K])
-    else:
-        J, K, fixed = exact
-        fixed = fixed if offset is None else fixed + offset(train[J], train[K])
-    ridges = CONVEX_SETTINGS["ridges" if exact is None else "product_ridges"]
+    J, K, log_weights = marginal_pairs(y[train], n_train, generator, rounds)
+    fixed = log_weights
+    if offset is not None:
+        fixed = offset(train[J], train[K]) + (0 if fixed is None else fixed)
+    ridges = CONVEX_SETTINGS["ridges" if log_weights is None else "product_ridges"]
     solve = partial(
         solve_readouts,
         ridges=[ridge / n_train for ridge in ridges],

@@ -47,16 +47,15 @@ from .convex import (
     features,
     fit_chunk,
     inputs,
-    marginal_rounds,
     newton,
     random_feature_map,
     scores_on,
     solve_and_choose,
-    training_marginals,
     without_optional,
 )
 from .convex_families import value_families
-from .sampling import product_pairs, sample_marginal_indices
+from .convex_marginals import marginal_pairs, marginal_rounds
+from .sampling import sample_marginal_indices
 
 __all__ = ["fit_convex_groups", "solve_and_compare", "stage_scores"]
 
@@ -115,14 +114,12 @@ def _fit_family(z, groups, values, y, n_train, seed, read, n_shared):
         )
         return features(torch.cat([values[blocks, J], y[K]], dim=-1), feature_map)
 
-    # A discrete target's product pairs, exactly, where they are no more
-    # than the rounds' random pairs: they too are the same for every member.
-    rounds = CONVEX_SETTINGS["family_rounds"]
-    exact = product_pairs(y, marginal_rounds(n, rounds))
-    if exact is None:
-        marginal, log_weights = shared(*training_marginals(n, generator, rounds)), None
-    else:
-        marginal, log_weights = shared(*exact[:2]), exact[2]
+    # A discrete target's product pairs, as the estimates': the same for
+    # every member too.
+    J, K, log_weights = marginal_pairs(
+        y, n, generator, CONVEX_SETTINGS["family_rounds"]
+    )
+    marginal = shared(J, K)
     # Each critic solves the map with and without x's own Fourier features
     # (its last columns) and keeps, as its ridge, whichever reads the most
     # on its held-out pairs: they find fine curves and cost power elsewhere.

@@ -10,6 +10,7 @@ __all__ = [
     "LECTURE_RHO",
     "MAX_CATEGORIES",
     "MAX_CONVEX_CLASSES",
+    "MAX_CONVEX_CLASS_ROWS",
     "MIN_SAMPLES",
     "OBJECTIVES",
     "PREPROCESSING",
@@ -31,10 +32,12 @@ MIN_SAMPLES = 10
 # give its critic more inputs than a small MLP can use.
 MAX_CATEGORIES = 256
 
-# Most classes of a discrete target whose per-feature estimates take the
-# convex critics by default (sklearn_mine._utils.validation.convex_for_classes):
-# where they cost the MLP critics' time or less (docs/convex.md).
+# Most classes, and rows times classes, of a discrete target whose
+# per-feature estimates and selector take the convex critics by default
+# (sklearn_mine._utils.validation.convex_for_classes): where they cost the
+# MLP critics' time or less (docs/convex.md, "A discrete target").
 MAX_CONVEX_CLASSES = 5
+MAX_CONVEX_CLASS_ROWS = 15_000
 
 # Most gradient steps of a fit, by default.
 DEFAULT_MAX_STEPS = 4000

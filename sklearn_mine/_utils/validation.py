@@ -13,7 +13,7 @@ from sklearn.utils import check_array
 from sklearn.utils.validation import validate_data
 
 from . import parameters
-from .constants import MAX_CONVEX_CLASSES, MIN_SAMPLES
+from .constants import MAX_CONVEX_CLASS_ROWS, MAX_CONVEX_CLASSES, MIN_SAMPLES
 from .parameters import constraints
 from .stack import warn
 
@@ -103,18 +103,22 @@ def per_feature_critic(critic, return_pvalues, params, caller, classes=False):
     return critic
 
 
-def convex_for_classes(n_classes):
-    """A discrete target's critic for ``"auto"`` estimates, by its classes.
+def convex_for_classes(n_classes, n_rows):
+    """A discrete target's critic for ``"auto"``, by its classes and rows.
 
-    The convex critics, for at most ``MAX_CONVEX_CLASSES`` (5): as good a
+    The convex critics, for at most ``MAX_CONVEX_CLASSES`` (5) classes and
+    ``MAX_CONVEX_CLASS_ROWS`` (15,000) rows times classes: as good a
     ranking as the MLP critics' and a closer estimate of a class's MI, at
-    a fifth to an eighth of the time. Their map holds each feature's terms
-    times each class, so their cost grows with the classes, where the MLP
-    critics' hardly does: at ten classes they cost 1.3 times the MLP
-    critics' time on 1000 rows, at twenty 2.9 times (docs/convex.md, "A
-    discrete target").
+    a fifth to an eighth of their time on a thousand rows. Their map holds
+    each feature's terms times each class, and their pairs are the rows
+    times the classes, so their cost grows with both, where the MLP
+    critics' budget of steps does not: they cost the same near 10,000 rows
+    of two classes, 4,500 of three and 3,000 of five, and 1.5 times as
+    much at ten classes on a thousand rows (docs/convex.md, "A discrete
+    target").
     """
-    return "convex" if n_classes <= MAX_CONVEX_CLASSES else "concat"
+    few = n_classes <= MAX_CONVEX_CLASSES
+    return "convex" if few and n_rows * n_classes <= MAX_CONVEX_CLASS_ROWS else "concat"
 
 
 def refuse_convex_with_mlp_training(caller, mlp):
