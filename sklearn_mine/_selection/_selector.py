@@ -131,13 +131,13 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
     critic : {"auto", "concat", "convex"}, default="auto"
         ``"auto"``: ``"convex"`` for a discrete target of at most 5 classes
         and 15,000 rows times classes, with every MLP training setting
-        below at its default (as
-        :func:`mutual_info_mine_classif`'s estimates: on breast cancer the
-        same held-out accuracy within its error at a fifteenth of the
-        time, ``docs/convex.md``, "The selector"), ``"concat"``
-        otherwise. ``"concat"``: each candidate set's critic is an MLP on its columns
-        and y, trained by gradient steps from the critic that chose the
-        current set (the settings below). ``"convex"``: the critic that
+        below at its default (as :func:`mutual_info_mine_classif`'s
+        estimates: on breast cancer the same held-out accuracy within its
+        error at a twentieth of the time or less, ``docs/convex.md``, "The
+        selector"), ``"concat"`` otherwise. ``"concat"``: each candidate
+        set's critic is an MLP on its columns and y, trained by gradient
+        steps from the critic that chose the current set (the settings
+        below). ``"convex"``: the critic that
         chose the current set plus a readout of random features of the
         set's columns and y, solved by a few Newton steps on the
         Donsker-Varadhan bound (``docs/convex.md``), a tenth of the time or
