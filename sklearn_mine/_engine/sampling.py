@@ -84,6 +84,10 @@ def product_pairs(y, limit):
     it exactly in fewer pairs (two a row for two classes, where a critic's
     ten rounds of random pairs take ten) and without the pairing's noise.
     """
+    if limit < 2:
+        # Two values take two pairs a row: more than such a limit allows
+        # (and y's rows need not be sorted to say so).
+        return None
     values, inverse, counts = torch.unique(
         y, dim=0, return_inverse=True, return_counts=True
     )
