@@ -49,8 +49,8 @@ from ._utils.validation import (
     check_marginal_batch_size,
     check_n_neighbors,
     check_numeric_columns,
+    class_critic,
     constant_columns,
-    convex_for_classes,
     draw_seed,
     resolve_device,
     split_indices,
@@ -143,7 +143,7 @@ def estimate_per_group(
     ``critic``: ``"concat"`` trains an MLP critic per group,
     ``"convex"`` solves a random-feature critic per group (the same
     designs and readout either way); ``"auto"``, for a discrete target's
-    estimates, either by its classes (:func:`convex_for_classes`). X is
+    estimates, either by its classes (:func:`class_critic`). X is
     read, never written. Returns a :class:`PerGroupResult`.
     """
     table = _read_table(
@@ -174,10 +174,8 @@ def estimate_per_group(
             }
         return result
 
-    if critic == "auto":
-        # A discrete target's estimates (per_feature_critic).
-        critic = convex_for_classes(len(np.unique(table.y)), len(table.y))
-    fitted = _fit(design, table, n_jobs, params, critic)
+    # A discrete target's estimates may come as "auto" (per_feature_critic).
+    fitted = _fit(design, table, n_jobs, params, class_critic(critic, table.y))
     result = _read_estimates(design, fitted, n_groups)
     if design.null_of is not None:
         result.pvalues, result.statistics = _read_tests(

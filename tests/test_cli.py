@@ -744,6 +744,15 @@ def test_estimate_test_says_which_critics_fit(capsys, small_csv):
     assert "at most 100 steps each" in err and "Newton" not in err
 
 
+def test_estimate_says_a_class_targets_estimates_are_solved(capsys, small_csv):
+    # A target of three classes and 200 rows: mutual_info_mine_classif's
+    # estimates take the convex critics, and the progress line says so.
+    args = (small_csv, "--target", "color", "--features", "x0,y2", "--progress")
+    status, _, err = run_main(capsys, *args)
+    assert status == 0, err
+    assert "each solved by a few Newton steps" in err and "steps each" not in err
+
+
 def test_per_feature_table_has_a_pvalue_column(capsys):
     args = build_parser().parse_args(["estimate", "f.csv", "--target", "y", "--test"])
     result = [

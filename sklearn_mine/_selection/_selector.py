@@ -20,11 +20,10 @@ from .._utils.features import (
 from .._utils.parameters import constraints
 from .._utils.validation import (
     GROUPED_CRITICS,
-    changed_mlp_training,
     check_marginal_batch_size,
-    convex_for_classes,
+    class_critic,
     draw_seed,
-    refuse_convex_with_mlp_training,
+    per_feature_critic,
     resolve_device,
 )
 from ._crossfit import encoding_order, make_folds, make_splits
@@ -427,18 +426,19 @@ default="mine"
         return self
 
     def _resolve_critic(self, y, discrete_target):
-        """``critic``, ``"auto"`` resolved; a convex critic with an MLP
-        training setting other than its default refused, as Newton's
-        method reads none of them."""
+        """``critic``, ``"auto"`` resolved by the per-feature functions'
+        rule; a convex critic with an MLP training setting other than its
+        default refused, as Newton's method reads none of them."""
         settings = {name: getattr(self, name) for name in _TRAINING_CONSTRAINTS}
-        mlp = changed_mlp_training(settings, "MutualInfoSelector")
-        if self.critic == "auto":
-            if mlp or not discrete_target:
-                return "concat"
-            return convex_for_classes(len(np.unique(y)), len(y))
-        if self.critic == "convex" and mlp:
-            refuse_convex_with_mlp_training(type(self).__name__, mlp)
-        return self.critic
+        critic = per_feature_critic(
+            self.critic,
+            False,
+            settings,
+            type(self).__name__,
+            classes=discrete_target,
+            entry_point="MutualInfoSelector",
+        )
+        return class_critic(critic, y)
 
     def _prepare(self, X, y, discrete_target):
         """The folds' encoded rows, the seeds and settings, and the shadows."""

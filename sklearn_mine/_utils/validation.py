@@ -29,6 +29,7 @@ __all__ = [
     "check_n_neighbors",
     "check_not_constant",
     "check_numeric_columns",
+    "class_critic",
     "constant_columns",
     "convex_for_classes",
     "draw_seed",
@@ -78,7 +79,14 @@ def changed_mlp_training(params, entry_point):
     ]
 
 
-def per_feature_critic(critic, return_pvalues, params, caller, classes=False):
+def per_feature_critic(
+    critic,
+    return_pvalues,
+    params,
+    caller,
+    classes=False,
+    entry_point="mutual_info_mine",
+):
     """The per-feature functions' critic, and the tests' (a test's p-value is
     one group's): ``"auto"`` resolved, and a convex critic beside MLP
     training settings other than their defaults refused.
@@ -87,13 +95,13 @@ def per_feature_critic(critic, return_pvalues, params, caller, classes=False):
     call asks for p-values (each feature's exact permutation test, as
     :func:`independence_test`'s), the tests' convex critics, as accurate a
     test at a fraction of the time; for a discrete target's estimates
-    (``classes``), ``"auto"`` is left for :func:`convex_for_classes` once
-    the classes are counted; otherwise the MLP critics, whose estimates
-    read sharp dependence closer (docs/convex.md). With an MLP setting
-    changed, the MLP critics. ``params``: the call's training parameters,
-    by name.
+    (``classes``), ``"auto"`` is left for :func:`class_critic` once the
+    classes are counted; otherwise the MLP critics, whose estimates read
+    sharp dependence closer (docs/convex.md). With an MLP setting changed,
+    the MLP critics. ``params``: the call's training parameters, by name;
+    ``entry_point``: whose defaults they are compared with.
     """
-    mlp = changed_mlp_training(params, "mutual_info_mine")
+    mlp = changed_mlp_training(params, entry_point)
     if critic == "auto":
         if mlp or not (return_pvalues or classes):
             return "concat"
@@ -119,6 +127,15 @@ def convex_for_classes(n_classes, n_rows):
     """
     few = n_classes <= MAX_CONVEX_CLASSES
     return "convex" if few and n_rows * n_classes <= MAX_CONVEX_CLASS_ROWS else "concat"
+
+
+def class_critic(critic, y):
+    """``critic``, with :func:`per_feature_critic`'s ``"auto"`` for a
+    discrete target ``y`` resolved by its classes and rows
+    (:func:`convex_for_classes`)."""
+    if critic != "auto":
+        return critic
+    return convex_for_classes(len(np.unique(y)), len(y))
 
 
 def refuse_convex_with_mlp_training(caller, mlp):

@@ -68,7 +68,7 @@ def _per_feature(frame, targets, features, kinds, args):
     import numpy as np
 
     from .. import mutual_info_mine, mutual_info_mine_classif
-    from .._utils.validation import per_feature_critic
+    from .._utils.validation import class_critic, per_feature_critic
     from ._matrices import codes_matrix, target_values
 
     X, discrete = codes_matrix(frame, features, kinds)
@@ -80,7 +80,10 @@ def _per_feature(frame, targets, features, kinds, args):
     if args.progress:
         nulls = " and the critics of their permuted copies" if args.test else ""
         training = {"objective": args.objective, "max_steps": args.max_steps}
-        convex = per_feature_critic("auto", args.test, training, PROG) == "convex"
+        critic = per_feature_critic(
+            "auto", args.test, training, PROG, classes=y_discrete
+        )
+        convex = class_critic(critic, y) == "convex"
         work = (
             "each solved by a few Newton steps"
             if convex
