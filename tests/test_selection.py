@@ -12,9 +12,11 @@ from sklearn.pipeline import make_pipeline
 
 from sklearn_mine import MutualInfoSelector
 from sklearn_mine._engine.grouped_critic import GroupedCritic
+from sklearn_mine._selection import _rounds, _screen
 from sklearn_mine._selection._crossfit import make_splits
-from sklearn_mine._selection._rounds import critic_rows, pair_features
-from sklearn_mine._selection._shadows import add_shadows, null_bound
+from sklearn_mine._selection._fold import critic_rows
+from sklearn_mine._selection._rounds import pair_features
+from sklearn_mine._selection._shadows import N_SHADOWS, add_shadows, null_bound
 
 
 def _interaction(n=1000, d=6, seed=0):
@@ -106,6 +108,49 @@ def test_shadows_leave_the_candidates_training_alone(critic, monkeypatch):
     np.testing.assert_allclose(
         bare.history_["gain"], auto["gain"][:2], rtol=1e-3, atol=1e-5
     )
+
+
+@pytest.mark.slow
+def test_a_round_of_many_candidates_trains_the_screens_best_alone(monkeypatch):
+    # 24 features, two informative: each round of MLP critics trains the 16
+    # candidates that cheap convex critics rank best, beside its shadows,
+    # the same 16 in both folds; the candidates it trains read what they
+    # read when every candidate trains (the critics train independently).
+    rng = np.random.RandomState(0)
+    X = rng.standard_normal((600, 24))
+    y = X[:, 5] + np.sin(2 * X[:, 17]) + 0.3 * rng.standard_normal(600)
+    settings = dict(
+        n_features_to_select=2, critic="concat", max_steps=300, cv=2, random_state=0
+    )
+    trained = []
+    fit_in_fold = _rounds.fit_in_fold
+
+    def recording(fold, new_sets, *args):
+        trained.append([tuple(s) for s in new_sets])
+        return fit_in_fold(fold, new_sets, *args)
+
+    monkeypatch.setattr(_rounds, "fit_in_fold", recording)
+    screened = MutualInfoSelector(**settings).fit(X, y)
+    assert [len(sets) for sets in trained] == [_screen.KEEP + N_SHADOWS] * 4
+    assert trained[0] == trained[1] and trained[2] == trained[3]
+    assert sorted(screened.get_support(indices=True)) == [5, 17]
+    # The screen ranked every candidate: no score is missing.
+    assert np.isfinite(screened.scores_[0]).all()
+    assert np.isnan(screened.scores_[1][screened.history_["features"][0]])
+
+    trained.clear()
+    monkeypatch.setattr(_screen, "KEEP", 100)
+    whole = MutualInfoSelector(**settings).fit(X, y)
+    assert [len(sets) for sets in trained] == [40, 40, 39, 39]
+    assert whole.history_["features"].tolist() == (
+        screened.history_["features"].tolist()
+    )
+    np.testing.assert_allclose(
+        whole.history_["gain"], screened.history_["gain"], rtol=1e-4, atol=1e-6
+    )
+    # Without the screen the scores are the MLP critics' choice, which
+    # differs from the cheap critics'.
+    assert not np.allclose(whole.scores_[0], screened.scores_[0])
 
 
 def test_shadows_are_permuted_copies_of_features():

@@ -278,7 +278,7 @@ def _fit_chunk(z, groups, y, seeds, n_train, batch_seed, params, all_pairs):
     # times as many, if that is fewer): a small table's held-out set costs
     # next to nothing to score ten times over, and choosing on fewer moved
     # results (docs/performance.md). The selector keeps the larger set
-    # (sklearn_mine._selection._rounds.train_and_test_chunk).
+    # (sklearn_mine._selection._fold.train_and_test_chunk).
     n_valid = len(z) - n_train
     selection_pairs = max(n_valid, min(marginal_eval_size(n_valid), 3000))
     net, valid_ds = train_critics(

@@ -54,7 +54,8 @@ class CriticReadings:
     ``errors``, ``gains`` over the baseline set and ``gain_errors``: on the
     testing rows; ``critics``: each candidate's trained weights, one per
     fold; ``baseline``: the baseline set's (estimate, error) on the testing
-    rows.
+    rows; ``ranking``: None, or where a screen left some sets untrained
+    (``_screen.py``), the choice of the cheap critics that read them all.
     """
 
     choice: np.ndarray
@@ -64,6 +65,7 @@ class CriticReadings:
     gain_errors: np.ndarray
     critics: list
     baseline: tuple
+    ranking: np.ndarray | None = None
 
 
 def _halve(train, held_out):

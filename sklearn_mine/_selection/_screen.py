@@ -1,0 +1,98 @@
+"""A round's candidates ranked by cheap convex critics, before MLP critics train.
+
+A round of MLP critics trains every candidate set to its patience, and the
+critics' count sets a step's cost: on noise-100 (100 features) the round
+after the last informative feature trained 96 single candidates and 990
+pairs beside 16 shadows each, and the pair round alone took half the fit
+(``benchmarks/bench_selection.py --tables speed``). Cheap convex critics
+(``convex_rounds.screen_choice``: a quarter of the random features, two
+rounds of marginal pairs, four Newton steps) rank every candidate in a
+fraction of that, and the MLP critics then train only the best ``KEEP``
+of them, beside the shadows and the baseline, which are never screened: a
+round is chosen and tested as before, among fewer sets. Their ranking also
+saw the features of an interaction that the MLP critics of a single
+round rank low (x2 and x3 of x2 * x3 ranked 64th to 96th of 98 in four of
+ten seeds, ``benchmarks/results/selection_recovery_ten_seeds.md``); the
+pair round pairs the features it ranks best.
+"""
+
+import numpy as np
+import torch
+
+from .._engine.convex_rounds import screen_choice
+from ._crossfit import CriticReadings
+
+__all__ = ["KEEP", "screen_candidates", "spread_readings"]
+
+# The candidates a screened round's MLP critics train: as many as the
+# shadows beside them (N_SHADOWS), so that a round costs about twice its
+# shadows' training, whatever the count of features; the convex critics'
+# own rounds solve as many in full after the same screen.
+KEEP = 16
+
+
+def screen_candidates(new_sets, screenable, training, baseline):
+    """Which of ``new_sets`` a round's MLP critics train, and the ranking.
+
+    ``screenable``: whether each set may be screened out (a move's, not a
+    shadow's, and not empty); ``baseline``: the current set. None, None
+    where no screen runs: convex critics, which screen themselves, or at
+    most ``KEEP`` candidates. Otherwise the indices of the sets to train
+    (the ``KEEP`` best by the cheap critics' choice, pooled over the folds
+    as ``pool_folds`` pools the choice, and every set not screenable), and
+    each set's pooled choice (NaN for those not screenable).
+    """
+    candidates = [g for g, s in enumerate(new_sets) if screenable[g] and s]
+    if training.critic == "convex" or len(candidates) <= KEEP:
+        return None, None
+    columns = training.columns
+    groups = [[c for j in new_sets[g] for c in columns[j]] for g in candidates]
+    device = training.params["device"]
+    choices, weights = [], []
+    for fold in training.folds:
+        z = torch.as_tensor(np.asarray(fold.z), dtype=torch.float32)
+        y = torch.as_tensor(np.asarray(fold.y), dtype=torch.float32)
+        choices.append(
+            screen_choice(
+                z.to(device),
+                groups,
+                y.to(device).reshape(len(y), -1),
+                (fold.n_train, fold.n_choose),
+                training.seeds[0],
+                [c for j in baseline for c in columns[j]],
+            )
+        )
+        weights.append(fold.n_choose)
+    pooled = np.average(choices, axis=0, weights=weights)
+    best = np.argsort(-pooled, kind="stable")[:KEEP]
+    kept = {candidates[i] for i in best} | set(range(len(new_sets))) - set(candidates)
+    ranking = np.full(len(new_sets), np.nan)
+    ranking[candidates] = pooled
+    return sorted(kept), ranking
+
+
+def spread_readings(readings, trained, ranking):
+    """The readings of the ``trained`` sets, spread over every set.
+
+    The sets screened out read NaN (their critics untrained: never a
+    round's move) and hold no critics; ``ranking`` is kept beside.
+    """
+
+    def spread(values):
+        out = np.full(len(ranking), np.nan)
+        out[trained] = values
+        return out
+
+    critics = [None] * len(ranking)
+    for g, critic in zip(trained, readings.critics):
+        critics[g] = critic
+    return CriticReadings(
+        choice=spread(readings.choice),
+        estimates=spread(readings.estimates),
+        errors=spread(readings.errors),
+        gains=spread(readings.gains),
+        gain_errors=spread(readings.gain_errors),
+        critics=critics,
+        baseline=readings.baseline,
+        ranking=ranking,
+    )
