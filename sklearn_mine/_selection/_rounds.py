@@ -91,9 +91,9 @@ class Move:
     one per fold, from which the next round's critics start; ``scores``:
     the choosing estimate of each feature's best move (NaN for features not
     moved), by the screen's cheap critics where a screen ran (every move
-    was read by them, not by the MLP critics); ``baseline``: the (estimate, error) of the set before the move;
-    ``passes``: whether the move passes the test; ``accepted``: whether it
-    was made.
+    was read by them, not by the MLP critics); ``baseline``: the
+    (estimate, error) of the set before the move; ``passes``: whether the
+    move passes the test; ``accepted``: whether it was made.
     """
 
     features: tuple
@@ -217,16 +217,21 @@ def best_move(moves, selected, parents, training, test, null_moves=()):
     )
 
 
-def pair_features(scores, candidates, room, interactions):
+def pair_features(scores, candidates, room, interactions, rescore=None):
     """The features whose pairs a round that found no single one tries.
 
-    ``scores``: the single round's (see ``Move``). Empty when pairs are not
+    ``scores``: the single round's (see ``Move``); ``rescore``: None, or a
+    function of the candidates giving the scores to rank them by instead,
+    called only where more are left than MAX_PAIR_FEATURES (the MLP
+    critics' rounds: ``_screen.convex_scores``). Empty when pairs are not
     wanted or there is no room for two more features.
     """
     if room < 2 or len(candidates) < 2 or interactions is False:
         return []
     if interactions is True or len(candidates) <= MAX_PAIR_FEATURES:
         return candidates
+    if rescore is not None:
+        scores = rescore(candidates)
     # A stable sort, so that ties keep the features' order.
     best = np.argsort(-scores[candidates], kind="stable")
     return sorted(candidates[i] for i in best[:MAX_PAIR_FEATURES])

@@ -19,16 +19,22 @@ pair round pairs the features it ranks best.
 import numpy as np
 import torch
 
-from .._engine.convex_rounds import screen_choice
+from .._engine.convex_rounds import screen_choice, solve_and_compare
 from ._crossfit import CriticReadings
 
-__all__ = ["KEEP", "screen_candidates", "spread_readings"]
+__all__ = ["KEEP", "convex_scores", "screen_candidates", "spread_readings"]
 
 # The candidates a screened round's MLP critics train: as many as the
 # shadows beside them (N_SHADOWS), so that a round costs about twice its
 # shadows' training, whatever the count of features; the convex critics'
 # own rounds solve as many in full after the same screen.
 KEEP = 16
+
+
+def _fold_tensors(fold, device):
+    z = torch.as_tensor(np.asarray(fold.z), dtype=torch.float32).to(device)
+    y = torch.as_tensor(np.asarray(fold.y), dtype=torch.float32).to(device)
+    return z, y.reshape(len(y), -1)
 
 
 def screen_candidates(new_sets, screenable, training, baseline):
@@ -49,19 +55,11 @@ def screen_candidates(new_sets, screenable, training, baseline):
     groups = [[c for j in new_sets[g] for c in columns[j]] for g in candidates]
     device = training.params["device"]
     choices, weights = [], []
+    own = [c for j in baseline for c in columns[j]]
     for fold in training.folds:
-        z = torch.as_tensor(np.asarray(fold.z), dtype=torch.float32)
-        y = torch.as_tensor(np.asarray(fold.y), dtype=torch.float32)
-        choices.append(
-            screen_choice(
-                z.to(device),
-                groups,
-                y.to(device).reshape(len(y), -1),
-                (fold.n_train, fold.n_choose),
-                training.seeds[0],
-                [c for j in baseline for c in columns[j]],
-            )
-        )
+        z, y = _fold_tensors(fold, device)
+        sizes = (fold.n_train, fold.n_choose)
+        choices.append(screen_choice(z, groups, y, sizes, training.seeds[0], own))
         weights.append(fold.n_choose)
     pooled = np.average(choices, axis=0, weights=weights)
     best = np.argsort(-pooled, kind="stable")[:KEEP]
@@ -96,3 +94,36 @@ def spread_readings(readings, trained, ranking):
         baseline=readings.baseline,
         ranking=ranking,
     )
+
+
+def convex_scores(candidates, selected, training):
+    """Each candidate's score by full convex critics: the features a pair
+    round pairs, where a round of MLP critics left more than it can pair.
+
+    Each critic adds its readout to a convex critic of ``selected``, as the
+    convex critics' own rounds do (``solve_and_compare``'s ``parent``); its
+    choice, pooled over the folds, is the score (NaN for features not in
+    ``candidates``). A single round's cheap critics rank x2 and x3 of
+    noise-100's x2 * x3 among the 45 best of 98, once x0 and x1 are
+    chosen, in 4 of 10 data seeds, and these in 9
+    (``docs/selection.md``, "A screen before training"): the spread that
+    x2 tells of y is a small gain, which the cheap critics, on a quarter of
+    the features, read below the choice's noise.
+    """
+    device = training.params["device"]
+    columns = training.columns
+    groups = [[c for j in [*selected, k] for c in columns[j]] for k in candidates]
+    choices, weights = [], []
+    for fold in training.folds:
+        z, y = _fold_tensors(fold, device)
+        sizes, seed = (fold.n_train, fold.n_choose), training.seeds[0]
+        parent = None
+        if selected:
+            own = [c for j in selected for c in columns[j]]
+            parent = solve_and_compare(z, [own], y, sizes, seed)["critics"][0]
+        out = solve_and_compare(z, groups, y, sizes, seed, parent=parent)
+        choices.append(out["choice"])
+        weights.append(fold.n_choose)
+    scores = np.full(training.n_features, np.nan)
+    scores[candidates] = np.average(choices, axis=0, weights=weights)
+    return scores

@@ -1,5 +1,6 @@
 """The MutualInfoSelector estimator: its parameters, its fit, its rounds' loop."""
 
+from functools import partial
 from itertools import combinations
 from numbers import Integral, Real
 
@@ -29,6 +30,7 @@ from .._utils.validation import (
 from ._crossfit import encoding_order, make_folds, make_splits
 from ._report import history_table, log_move, round_scores
 from ._rounds import MoveTest, Training, best_move, pair_features, read_set
+from ._screen import convex_scores
 from ._shadows import NullMoves, draw_shadows
 from ._target import check_target, target_count
 
@@ -529,6 +531,9 @@ default="mine"
                     candidates,
                     target - len(selected),
                     self.interactions,
+                    None
+                    if training.critic == "convex"
+                    else partial(convex_scores, selected=selected, training=training),
                 )
                 if forward and not single.passes
                 else []
