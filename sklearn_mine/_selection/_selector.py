@@ -120,9 +120,11 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         remaining features trains m(m - 1)/2 critics, (m - 1)/2 times a
         single round. "auto" tries the pairs of at most 45 features (990
         pairs): all of them when at most 45 are left, else the 45 whose
-        critics scored best in the single round. A pair round's convex
+        critics scored best in the single round (with the MLP critics,
+        the 45 that full convex critics rank best). A pair round's convex
         critics are first solved cheaply, and the 16 best solved in full;
-        its MLP critics are screened by successive halving: half of those
+        its MLP critics train for the 16 that cheap convex critics rank
+        best (see Notes), screened by successive halving: half of those
         still training, the least promising, are frozen at its 8th, 16th,
         32nd, ... evaluation. Either way it costs a few single rounds.
     random_state : int, RandomState instance or None, default=None
@@ -274,7 +276,7 @@ default="mine"
     over more than 6) first ranks them all by cheap convex critics, each
     added to a convex critic of :math:`S`, and trains MLP critics for the
     best 16 only: its cost then stays near that of 16 candidates, whatever
-    d (noise-100, 100 features: a fifth of the time, with the same moves;
+    d (noise-100, 100 features: a third to a quarter of the time;
     ``docs/selection.md``). The baseline set :math:`S` is
     trained again in each round beside the candidates, so that its bound
     and theirs are read on the same pairs; forward, shadows are trained too
