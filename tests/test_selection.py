@@ -1,3 +1,4 @@
+import dataclasses
 import logging
 
 import numpy as np
@@ -334,6 +335,37 @@ def test_a_pair_round_of_many_features_pairs_those_full_convex_critics_rank():
         pair_features(single, candidates[:40], 5, "auto", rescore) == (candidates[:40])
     )
     assert len(asked) == 1
+
+
+def test_a_backward_rounds_screen_drops_the_removals_that_take_most():
+    # Backward, each set lacks one feature of the current set: the cheap
+    # critics are solved afresh (a critic of the current set would already
+    # hold what a removal takes away), and the removals of the two
+    # informative features read least (the two least in data seeds 0-3),
+    # so the MLP critics train the 16 removals of noise features.
+    rng = np.random.RandomState(0)
+    X = rng.standard_normal((600, 20)).astype(np.float32)
+    y = X[:, 3] + np.sin(2 * X[:, 11]) + 0.3 * rng.standard_normal(600)
+    y = ((y - y.mean()) / y.std()).astype(np.float32)[:, None]
+    training = Training(
+        [Fold(X, y, 400, 100)], [[j] for j in range(20)], 20, (0, 1), {"device": "cpu"}
+    )
+    current = list(range(20))
+    sets = [[k for k in current if k != j] for j in current]
+    kept, ranking = _screen.screen_candidates(sets, [True] * 20, training, current)
+    assert len(kept) == _screen.KEEP and 3 not in kept and 11 not in kept
+    assert set(np.argsort(ranking)[:2]) == {3, 11}
+    # Shadows (not screenable) are always trained, and convex critics
+    # screen themselves.
+    kept, _ = _screen.screen_candidates(
+        [*sets, [0, 1]], [True] * 20 + [False], training, current
+    )
+    assert 20 in kept and len(kept) == _screen.KEEP + 1
+    convex = dataclasses.replace(training, critic="convex")
+    assert _screen.screen_candidates(sets, [True] * 20, convex, current) == (
+        None,
+        None,
+    )
 
 
 @pytest.mark.slow

@@ -41,7 +41,8 @@ def screen_candidates(new_sets, screenable, training, baseline):
     """Which of ``new_sets`` a round's MLP critics train, and the ranking.
 
     ``screenable``: whether each set may be screened out (a move's, not a
-    shadow's, and not empty); ``baseline``: the current set. None, None
+    shadow's, and not empty); ``baseline``: the current set, whose convex
+    critic each cheap critic adds to where the sets hold it. None, None
     where no screen runs: convex critics, which screen themselves, or at
     most ``KEEP`` candidates. Otherwise the indices of the sets to train
     (the ``KEEP`` best by the cheap critics' choice, pooled over the folds
@@ -55,7 +56,11 @@ def screen_candidates(new_sets, screenable, training, baseline):
     groups = [[c for j in new_sets[g] for c in columns[j]] for g in candidates]
     device = training.params["device"]
     choices, weights = [], []
-    own = [c for j in baseline for c in columns[j]]
+    # Forward, each candidate adds its readout to a critic of the current
+    # set; backward (sets within it), that critic would hold what a
+    # removal takes away, and each is solved afresh.
+    forward = all(set(baseline) <= set(new_sets[g]) for g in candidates)
+    own = [c for j in baseline for c in columns[j]] if forward else []
     for fold in training.folds:
         z, y = _fold_tensors(fold, device)
         sizes = (fold.n_train, fold.n_choose)
