@@ -273,11 +273,11 @@ default="mine"
     and a round that learns an interaction (the second of an XOR) trains
     until the pair's critic has learnt it. A round of more than 16
     candidates (a single round over more than 16 features, a pair round
-    over more than 6) first ranks them all by cheap convex critics, each
-    added to a convex critic of :math:`S`, and trains MLP critics for the
-    best 16 only: its cost then stays near that of 16 candidates, whatever
-    d (noise-100, 100 features: a third to a quarter of the time;
-    ``docs/selection.md``). The baseline set :math:`S` is
+    over more than 6) first ranks them all by cheap convex critics
+    (forward, each added to a convex critic of :math:`S`), and trains MLP
+    critics for the best 16 only: its cost then stays near that of 16
+    candidates, whatever d (noise-100, 100 features: a third to a quarter
+    of the time; ``docs/selection.md``). The baseline set :math:`S` is
     trained again in each round beside the candidates, so that its bound
     and theirs are read on the same pairs; forward, shadows are trained too
     (below).
