@@ -1,7 +1,7 @@
 """Feature selection by joint MI against univariate ranking, mRMR and SFS.
 
 Run: python benchmarks/bench_selection.py [--quick] [--seeds 10] [--cv-seeds 3]
-     [--tables recovery cost cv patience speed null] [--rounds]
+     [--tables recovery cost cv patience speed null pair-ranking] [--rounds]
      [--set NAME=VALUE ...]
      [--convex NAME=VALUE ...]
      [--n 1000]
@@ -73,6 +73,14 @@ which loads torch's lazily imported modules: its time is given apart), a
 regression), and a fit on a 3-fold training fold of ``noise-100``, each with
 its gradient steps.
 
+``--tables pair-ranking`` fits ``"auto"`` on ``noise-100`` over ``--seeds``
+data seeds and, at every pair round over more than 45 remaining features,
+gives the rank of each interaction feature not yet chosen (x2, x3 of
+x2 * x3) among the candidates by the single round's scores (with MLP
+critics, the cheap convex critics' that screened it) and by the full
+convex critics that choose the features the pair round pairs; a pair
+round can find (x2, x3) only where both rank within 45.
+
 ``--tables patience`` compares the selector's recovery at several values of
 ``patience`` (``--patience 6 12 20``).
 
@@ -88,9 +96,15 @@ first table and on ``noise-100`` (about 400 candidate fits per fold).
 import argparse
 import time
 import warnings
+from unittest import mock
 
 import numpy as np
-from common.internals import CONVEX_SETTINGS
+from common.internals import (
+    CONVEX_SETTINGS,
+    MAX_PAIR_FEATURES,
+    pair_features,
+    selector_module,
+)
 from common.options import parse_overrides
 from common.selection import (
     SELECTOR_PARAMS,
@@ -408,6 +422,67 @@ def cost_table(names, seeds):
     return rows
 
 
+def pair_ranking_table(seeds):
+    """noise-100's interaction features' ranks at each pair round over more
+    than MAX_PAIR_FEATURES, by the single round's scores and by the full
+    convex critics (see the module's docstring)."""
+    rows = []
+    for seed in seeds:
+        X, y = noise_100(seed)
+        calls = []
+
+        def recording(scores, candidates, room, interactions, rescore=None):
+            record = {"single": np.array(scores)}
+
+            def rescoring(features):
+                record["full"] = rescore(features)
+                record["selected"] = rescore.keywords["selected"]
+                return record["full"]
+
+            out = pair_features(
+                scores,
+                candidates,
+                room,
+                interactions,
+                None if rescore is None else rescoring,
+            )
+            if "full" in record:
+                record["candidates"] = list(candidates)
+                calls.append(record)
+            return out
+
+        with mock.patch.object(selector_module, "pair_features", recording):
+            MutualInfoSelector(random_state=seed, **SELECTOR_PARAMS).fit(X, y)
+        for record in calls:
+            candidates = record["candidates"]
+            ranks = {}
+            for name in ("single", "full"):
+                values = np.nan_to_num(record[name][candidates], nan=-np.inf)
+                order = np.argsort(-values, kind="stable")
+                ranks[name] = {candidates[i]: r for r, i in enumerate(order)}
+            left = [j for j in (2, 3) if j in candidates]
+            rows.append(
+                {
+                    "seed": seed,
+                    "chosen": str(sorted(record["selected"])),
+                    "candidates": len(candidates),
+                    "single round's scores": " ".join(
+                        f"x{j}:{ranks['single'][j]}" for j in left
+                    ),
+                    "full convex critics": " ".join(
+                        f"x{j}:{ranks['full'][j]}" for j in left
+                    ),
+                    "within 45 (single / full)": " / ".join(
+                        "yes"
+                        if all(ranks[name][j] < MAX_PAIR_FEATURES for j in left)
+                        else "no"
+                        for name in ("single", "full")
+                    ),
+                }
+            )
+    return rows
+
+
 def null_table(seeds):
     """MutualInfoSelector("auto", min_features_to_select=0) where nothing
     carries information: 1000 rows of 10 independent Gaussian features, y
@@ -569,7 +644,15 @@ def main():
         "--tables",
         nargs="+",
         default=["recovery", "cost", "cv"],
-        choices=["recovery", "cost", "cv", "patience", "speed", "null"],
+        choices=[
+            "recovery",
+            "cost",
+            "cv",
+            "patience",
+            "speed",
+            "null",
+            "pair-ranking",
+        ],
     )
     parser.add_argument("--patience", type=int, nargs="+", default=[6, 12, 20])
     parser.add_argument(
@@ -620,6 +703,10 @@ def main():
         print(markdown(rows, list(rows[0])))
     if "speed" in args.tables:
         speed()
+    if "pair-ranking" in args.tables:
+        rows = pair_ranking_table(seeds)
+        print(f"## noise-100's interaction at its pair rounds, {len(seeds)} seeds\n")
+        print(markdown(rows, list(rows[0]) if rows else ["seed"]))
     if "cv" in args.tables:
         print(f"\n## Downstream 3-fold CV score, mean over {cv_seeds} seeds\n")
         columns = [

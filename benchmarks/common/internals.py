@@ -27,6 +27,11 @@ does not expose, and a rename inside the package is fixed here once (CI's
   draws of the direct conditional bound (``bench_conditional.py``); with
   ``local_permutations``, timed alone (``bench_convex.py``).
 
+- ``selector_module``, ``pair_features``, ``MAX_PAIR_FEATURES``: the
+  selector's choice of the features a pair round pairs, wrapped to record
+  the scores it ranks them by (``bench_selection.py --tables
+  pair-ranking``).
+
 - ``score_vector``, ``normal_scores``, ``permutation_pvalues``,
   ``min_pvalue_combination``: the permutation tests' arithmetic, with which
   ``bench_testing.py`` builds KSG p-values by the same construction as
@@ -46,10 +51,13 @@ from sklearn_mine._permutation.pvalues import (
     permutation_pvalues,
 )
 from sklearn_mine._permutation.scores import normal_scores, score_vector
+from sklearn_mine._selection import _selector as selector_module
+from sklearn_mine._selection._rounds import MAX_PAIR_FEATURES, pair_features
 from sklearn_mine._utils.validation import split_indices
 
 __all__ = [
     "CONVEX_SETTINGS",
+    "MAX_PAIR_FEATURES",
     "PairDataset",
     "build_net",
     "critics",
@@ -61,8 +69,10 @@ __all__ = [
     "mine_loss",
     "neighbour_table",
     "normal_scores",
+    "pair_features",
     "permutation_pvalues",
     "sample_marginal_indices",
     "score_vector",
+    "selector_module",
     "split_indices",
 ]
