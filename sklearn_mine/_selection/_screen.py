@@ -9,11 +9,12 @@ pairs beside 16 shadows each, and the pair round alone took half the fit
 rounds of marginal pairs, four Newton steps) rank every candidate in a
 fraction of that, and the MLP critics then train only the best ``KEEP``
 of them, beside the shadows and the baseline, which are never screened: a
-round is chosen and tested as before, among fewer sets. Their ranking also
-saw the features of an interaction that the MLP critics of a single
-round rank low (x2 and x3 of x2 * x3 ranked 64th to 96th of 98 in four of
-ten seeds, ``benchmarks/results/selection_recovery_ten_seeds.md``); the
-pair round pairs the features it ranks best.
+round is chosen and tested as before, among fewer sets. The features a
+pair round pairs, where more are left than it can pair, are those that
+full convex critics rank best (:func:`convex_scores`): the cheap critics,
+like the MLP critics of a single round before them, rank the features of
+an interaction that tell little alone too low
+(``benchmarks/results/selection_screen.md``).
 """
 
 import numpy as np
@@ -108,9 +109,9 @@ def convex_scores(candidates, selected, training):
     Each critic adds its readout to a convex critic of ``selected``, as the
     convex critics' own rounds do (``solve_and_compare``'s ``parent``); its
     choice, pooled over the folds, is the score (NaN for features not in
-    ``candidates``). A single round's cheap critics rank x2 and x3 of
-    noise-100's x2 * x3 among the 45 best of 98, once x0 and x1 are
-    chosen, in 4 of 10 data seeds, and these in 9
+    ``candidates``). A single round's cheap critics ranked x2 and x3 of
+    noise-100's x2 * x3 both among the 45 best of 98, once x0 and x1 were
+    chosen, in 3 of 8 pair rounds over ten data seeds, and these in 7
     (``docs/selection.md``, "A screen before training"): the spread that
     x2 tells of y is a small gain, which the cheap critics, on a quarter of
     the features, read below the choice's noise.
