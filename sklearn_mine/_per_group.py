@@ -25,7 +25,6 @@ from sklearn.utils._param_validation import validate_parameter_constraints
 from sklearn.utils.validation import check_X_y
 
 from ._engine.convex_groups import fit_convex_groups
-from ._engine.convex_settings import CONVEX_SETTINGS
 from ._engine.grouped import fit_groups
 from ._permutation.designs import (
     local_permuter,
@@ -365,14 +364,11 @@ def _read_estimates(design, fitted, n_groups):
 
 def _read_tests(design, fitted, table, discrete_target):
     """Each given group's p-value and statistics, by name."""
-    by_map = fitted.get("all_pairs_by_map")
-    if by_map is not None and CONVEX_SETTINGS["x_features_given_z"] != "min-p":
-        by_map = None
     pvalues, statistics = group_pvalues(
         design.wide,
         design.fitted_groups,
         design.null_of,
-        fitted[_ALL_PAIRS] if by_map is None else by_map,
+        fitted[_ALL_PAIRS],
         target_scores(table.y, discrete_target),
         table.rng,
         design.permute,
@@ -383,8 +379,8 @@ def _read_tests(design, fitted, table, discrete_target):
     if design.conditioned:
         # Each pairing's conditional estimate: the same I(Z; y) comes off
         # every bound, so the ranks are unchanged.
-        statistics[NEURAL_STATISTIC] = statistics[NEURAL_STATISTIC] - (
-            fitted[_ALL_PAIRS][-1] if by_map is None else by_map[-1, 1]
+        statistics[NEURAL_STATISTIC] = (
+            statistics[NEURAL_STATISTIC] - fitted[_ALL_PAIRS][-1]
         )
     pvalues[design.constant] = 1.0
     return pvalues, statistics

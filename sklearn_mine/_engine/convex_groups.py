@@ -129,7 +129,7 @@ def _fit_family(z, groups, values, y, n_train, seed, read, n_shared):
         )
     )
     ridges = torch.tensor(CONVEX_SETTINGS["ridges"], device=device) / n_train
-    all_pairs, kept, per_map = [], [], []
+    all_pairs, kept = [], []
     rows = torch.arange(n, device=device)
     for batch in critic_batches(
         list(range(len(groups))), n, width, cubic_y, 0, x_features
@@ -151,25 +151,12 @@ def _fit_family(z, groups, values, y, n_train, seed, read, n_shared):
                 1e-6,
                 log_weights,
             ).reshape(len(batch), len(ridges), k)
-        by_map = w
         w = w.flatten(1, 2)
         # The ridge that reads the most on the held-out pairs, as in fit_chunk.
         chosen = dv_bound(
             (joint[:, n_train:] @ w.transpose(1, 2)).transpose(1, 2),
             (selection @ w.reshape(-1, w.shape[-1]).T).T.reshape(*w.shape[:2], -1),
         )
-        if n_shared:
-            # Each map's own statistic, at its best ridge (one map: twice).
-            held = chosen.reshape(len(batch), len(maps), len(ridges))
-            readings = []
-            for i in range(len(maps)):
-                wi = by_map[torch.arange(len(batch)), i, held[:, i].argmax(dim=1)]
-                readings.append(
-                    dv_bound((joint @ wi.unsqueeze(-1)).squeeze(-1), (every @ wi.T).T)
-                )
-            if len(readings) == 1:
-                readings.append(readings[0])
-            per_map.append(torch.stack(readings, dim=1))
         w = w[torch.arange(len(batch)), chosen.argmax(dim=1)]
         all_pairs.append(
             dv_bound((joint @ w.unsqueeze(-1)).squeeze(-1), (every @ w.T).T)
@@ -181,8 +168,6 @@ def _fit_family(z, groups, values, y, n_train, seed, read, n_shared):
         "standard_errors": np.full(len(groups), np.nan),
         "all_pairs": torch.cat(all_pairs).double().cpu().numpy(),
     }
-    if n_shared:
-        out["all_pairs_by_map"] = torch.cat(per_map).double().cpu().numpy()
     if read:
         valid = torch.arange(n_train, n, device=device)
         estimate, error = dv_reading(

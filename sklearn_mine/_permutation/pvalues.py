@@ -115,16 +115,11 @@ def group_pvalues(
         blocks = np.stack([wide[:, wide_groups[g]] for g in members])
         closed[:, members] = closed_form_statistics(blocks, y_scores)
     rows = np.array([[g, *nulls] for g, nulls in enumerate(null_of)])
-    neural = np.asarray(neural)[rows]
-    if neural.ndim == 3:
-        neural_pvalues = min_pvalue_combination(*np.moveaxis(neural, -1, 0))
-        neural = neural[..., -1]
-    else:
-        neural_pvalues = permutation_pvalues(neural)
-    statistics = {NEURAL_STATISTIC: neural}
+    statistics = {NEURAL_STATISTIC: np.asarray(neural)[rows]}
     statistics |= {
         name: closed[i][rows] for i, name in enumerate(CLOSED_FORM_STATISTICS)
     }
+    neural_pvalues = permutation_pvalues(statistics[NEURAL_STATISTIC])
     closed_pvalues = np.empty(len(null_of))
     single_null = None
     for g in range(len(null_of)):
