@@ -22,7 +22,8 @@ __all__ = [
 
 # interactions="auto" tries the pairs of at most this many features: 990
 # pairs (screened, see _screen.py and _fold.SCREEN_FIRST_RUNG). With more
-# left, those that the single round's scores rank best (Move.scores): a
+# left, those that the single round's scores rank best (Move.scores; with
+# MLP critics, full convex critics' instead, _screen.convex_scores): a
 # feature of an interaction that tells something alone (x2 of x2 * x3
 # tells the spread of y) ranks near the top, where a noise feature's rank
 # is a draw, and on noise-100 x2 and x3 ranked as low as 29th of 98 in the
