@@ -29,7 +29,7 @@ from .convex_groups import by_width, critic_batches
 from .convex_marginals import marginal_rounds
 from .sampling import sample_marginal_indices
 
-__all__ = ["screen_choice", "solve_and_compare", "stage_scores"]
+__all__ = ["screen_choice", "set_critic", "solve_and_compare", "stage_scores"]
 
 _DV = make_objective("dv")
 
@@ -54,6 +54,15 @@ def _cheap_choice(z, chunk, y, rows, feature_map, generator, offset=None):
     return choice
 
 
+def set_critic(z, columns, y, sizes, seed):
+    """The stages of a convex critic of ``columns`` (the current set's),
+    solved in full as :func:`solve_and_compare` solves it; None for no
+    columns. What the critics of a screen add their readouts to."""
+    if not len(columns):
+        return None
+    return solve_and_compare(z, [list(columns)], y, sizes, seed)["critics"][0]
+
+
 def screen_choice(z, groups, y, sizes, seed, baseline=()):
     """Each group's choice by ``_SCREEN``'s cheap convex critics.
 
@@ -69,10 +78,8 @@ def screen_choice(z, groups, y, sizes, seed, baseline=()):
     one per group.
     """
     n_train, n_choose = sizes
-    offset = None
-    if len(baseline):
-        stages = solve_and_compare(z, [list(baseline)], y, sizes, seed)["critics"][0]
-        offset = partial(stage_scores, z, y, stages)
+    stages = set_critic(z, baseline, y, sizes, seed)
+    offset = None if stages is None else partial(stage_scores, z, y, stages)
     rows = torch.arange(n_train + n_choose, device=z.device)
     train, choose = rows[:n_train], rows[n_train:]
     choice = torch.empty(len(groups), device=z.device)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from numbers import Integral
 
 import numpy as np
+import torch
 from sklearn.model_selection import KFold, check_cv
 
 from .._utils.validation import split_indices
@@ -44,6 +45,13 @@ class Fold:
     @property
     def n_test(self):
         return len(self.z) - self.n_train - self.n_choose
+
+    def tensors(self, device):
+        """``z`` and ``y`` as float32 tensors on ``device``, y of two axes:
+        what the convex critics solve on."""
+        z = torch.as_tensor(np.asarray(self.z), dtype=torch.float32, device=device)
+        y = torch.as_tensor(np.asarray(self.y), dtype=torch.float32, device=device)
+        return z, y.reshape(len(y), -1)
 
 
 @dataclass

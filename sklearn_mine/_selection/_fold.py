@@ -127,13 +127,11 @@ def _solve_chunk(fold, groups, seed, has_baseline, training, screen, parent):
     readout to (``convex_rounds.solve_and_compare``); ``"critics"``: each
     group's stages, from which the next round's start.
     """
-    device = training.params["device"]
-    z = torch.as_tensor(np.asarray(fold.z), dtype=torch.float32, device=device)
-    y = torch.as_tensor(np.asarray(fold.y), dtype=torch.float32, device=device)
+    z, y = fold.tensors(training.params["device"])
     out = solve_and_compare(
         z,
         groups,
-        y.reshape(len(y), -1),
+        y,
         (fold.n_train, fold.n_choose),
         seed,
         baseline=len(groups) - 1 if has_baseline else None,

@@ -18,9 +18,8 @@ an interaction that tell little alone too low
 """
 
 import numpy as np
-import torch
 
-from .._engine.convex_rounds import screen_choice, solve_and_compare
+from .._engine.convex_rounds import screen_choice, set_critic, solve_and_compare
 from ._crossfit import CriticReadings
 
 __all__ = ["KEEP", "convex_scores", "screen_candidates", "spread_readings"]
@@ -32,10 +31,16 @@ __all__ = ["KEEP", "convex_scores", "screen_candidates", "spread_readings"]
 KEEP = 16
 
 
-def _fold_tensors(fold, device):
-    z = torch.as_tensor(np.asarray(fold.z), dtype=torch.float32).to(device)
-    y = torch.as_tensor(np.asarray(fold.y), dtype=torch.float32).to(device)
-    return z, y.reshape(len(y), -1)
+def _pooled_choice(training, choose):
+    """``choose(z, y, sizes, seed)``'s choice in every fold, pooled as
+    ``pool_folds`` pools the choice: weighted by the choosing rows."""
+    choices = []
+    for fold in training.folds:
+        z, y = fold.tensors(training.params["device"])
+        sizes = (fold.n_train, fold.n_choose)
+        choices.append(choose(z, y, sizes, training.seeds[0]))
+    weights = [fold.n_choose for fold in training.folds]
+    return np.average(choices, axis=0, weights=weights)
 
 
 def screen_candidates(new_sets, screenable, training, baseline):
@@ -55,19 +60,15 @@ def screen_candidates(new_sets, screenable, training, baseline):
         return None, None
     columns = training.columns
     groups = [[c for j in new_sets[g] for c in columns[j]] for g in candidates]
-    device = training.params["device"]
-    choices, weights = [], []
     # Forward, each candidate adds its readout to a critic of the current
     # set; backward (sets within it), that critic would hold what a
     # removal takes away, and each is solved afresh.
     forward = all(set(baseline) <= set(new_sets[g]) for g in candidates)
     own = [c for j in baseline for c in columns[j]] if forward else []
-    for fold in training.folds:
-        z, y = _fold_tensors(fold, device)
-        sizes = (fold.n_train, fold.n_choose)
-        choices.append(screen_choice(z, groups, y, sizes, training.seeds[0], own))
-        weights.append(fold.n_choose)
-    pooled = np.average(choices, axis=0, weights=weights)
+    pooled = _pooled_choice(
+        training,
+        lambda z, y, sizes, seed: screen_choice(z, groups, y, sizes, seed, own),
+    )
     best = np.argsort(-pooled, kind="stable")[:KEEP]
     kept = {candidates[i] for i in best} | set(range(len(new_sets))) - set(candidates)
     ranking = np.full(len(new_sets), np.nan)
@@ -116,20 +117,14 @@ def convex_scores(candidates, selected, training):
     x2 tells of y is a small gain, which the cheap critics, on a quarter of
     the features, read below the choice's noise.
     """
-    device = training.params["device"]
     columns = training.columns
     groups = [[c for j in [*selected, k] for c in columns[j]] for k in candidates]
-    choices, weights = [], []
-    for fold in training.folds:
-        z, y = _fold_tensors(fold, device)
-        sizes, seed = (fold.n_train, fold.n_choose), training.seeds[0]
-        parent = None
-        if selected:
-            own = [c for j in selected for c in columns[j]]
-            parent = solve_and_compare(z, [own], y, sizes, seed)["critics"][0]
-        out = solve_and_compare(z, groups, y, sizes, seed, parent=parent)
-        choices.append(out["choice"])
-        weights.append(fold.n_choose)
+    own = [c for j in selected for c in columns[j]]
+
+    def choose(z, y, sizes, seed):
+        parent = set_critic(z, own, y, sizes, seed)
+        return solve_and_compare(z, groups, y, sizes, seed, parent=parent)["choice"]
+
     scores = np.full(training.n_features, np.nan)
-    scores[candidates] = np.average(choices, axis=0, weights=weights)
+    scores[candidates] = _pooled_choice(training, choose)
     return scores
