@@ -328,13 +328,14 @@ def _settings(critic):
 
 
 def _mine_test(X, y, Z, seed, critic="concat", **params):
-    """The test's p-value, and beside it the min-p of its three statistics
-    over the critics' pairings alone (the alternative combination).
-    ``params``: settings of the test beside ``_settings``'."""
+    """The test's p-value, and beside it the min-p of its statistics (three,
+    four given Z since the interaction statistic) over the critics'
+    pairings alone (the alternative combination). ``params``: settings of
+    the test beside ``_settings``'."""
     result = conditional_independence_test(
         X, y, Z, random_state=seed, critic=critic, **{**_settings(critic), **params}
     )
-    rows = [result.statistics[name][None] for name in ("neural", "linear", "quadratic")]
+    rows = [values[None] for values in result.statistics.values()]
     return {
         "pvalue": result.pvalue,
         "pvalue_minp": float(min_pvalue_combination(*rows)[0]),
@@ -652,7 +653,7 @@ def _estimation_report(records):
 
 # The MINE test's parts, recorded beside its p-value, as columns of their own.
 _PARTS = {
-    "pvalue_minp": "min-p of its 3 statistics on the critics' pairings",
+    "pvalue_minp": "min-p of its statistics on the critics' pairings",
     "pvalue_neural": "its critic alone",
 }
 
@@ -735,8 +736,8 @@ def _misses_report(rows):
         return
     print(
         "\n### The true edges missed: separating set, p-values (this test; "
-        "its statistics alone: neural / linear / quadratic; KCI's), R^2 of "
-        "X and y on the set\n"
+        "its statistics alone: neural / linear / quadratic, then interaction "
+        "where recorded; KCI's), R^2 of X and y on the set\n"
     )
     print("| graphs | method | graph | edge | set | p | statistics | KCI | R^2 |")
     print("|---|---|---:|---|---|---:|---|---:|---|")
@@ -747,7 +748,7 @@ def _misses_report(rows):
             stats = m.get("statistics", {})
             parts = " / ".join(
                 f"{stats[k]:.2f}"
-                for k in ("neural", "linear", "quadratic")
+                for k in ("neural", "linear", "quadratic", "interaction")
                 if k in stats
             )
             r2 = " / ".join(f"{v:.2f}" for v in m.get("r2", []))

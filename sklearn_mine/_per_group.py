@@ -34,7 +34,7 @@ from ._permutation.designs import (
 from ._permutation.local import neighbour_table
 from ._permutation.pvalues import group_pvalues
 from ._permutation.scores import target_scores
-from ._permutation.statistics import NEURAL_STATISTIC, STATISTICS
+from ._permutation.statistics import NEURAL_STATISTIC, closed_form_names
 from ._utils import parameters
 from ._utils.constants import MIN_SAMPLES
 from ._utils.features import (
@@ -169,8 +169,9 @@ def estimate_per_group(
         result = PerGroupResult(mi=np.zeros(n_groups), std=np.zeros(n_groups))
         if n_permutations is not None:
             result.pvalues = np.ones(n_groups)
+            names = (NEURAL_STATISTIC, *closed_form_names(design.conditioned))
             result.statistics = {
-                name: np.zeros((n_groups, 1 + n_permutations)) for name in STATISTICS
+                name: np.zeros((n_groups, 1 + n_permutations)) for name in names
             }
         return result
 

@@ -35,13 +35,16 @@ class IndependenceTestResult:
         ``"crossfit"`` is ``method="split"`` with ``n_splits``;
         ``"local_permutation"``: :func:`conditional_independence_test`).
     statistics : dict of ndarray or None, default=None
-        With ``method="permutation"``, each statistic the p-value combines,
-        on the observed pairing then the pairings the critics trained on, of
-        shape ``(1 + n_permutations,)``: ``"neural"`` (the critic's, as
-        ``statistic``), ``"linear"`` (the Gaussian-copula MI of the normal
-        scores, ``-0.5 * sum(log(1 - rho**2))`` over their canonical
-        correlations) and ``"quadratic"`` (the same with the scores'
-        squares beside them), in nats.
+        With ``method="permutation"`` or ``"local_permutation"``, each
+        statistic the p-value combines, on the observed pairing then the
+        pairings the critics trained on, of shape ``(1 + n_permutations,)``:
+        ``"neural"`` (the critic's, as ``statistic``), ``"linear"`` (the
+        Gaussian-copula MI of the normal scores, ``-0.5 * sum(log(1 -
+        rho**2))`` over their canonical correlations) and ``"quadratic"``
+        (the same with the scores' squares beside them), in nats. Given Z
+        they read residuals on Z, and ``"interaction"`` joins them: the same
+        of X's residuals weighted by functions of X and of Z
+        (``docs/conditional.md``).
     fold_pvalues : ndarray of shape (n_splits,) or None, default=None
         Cross-fitted, each fold's p-value; ``pvalue`` merges them.
 

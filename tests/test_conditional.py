@@ -190,7 +190,8 @@ def test_an_x_that_is_a_function_of_z_reads_nothing_beyond_z():
     y = Z[:, 0] + rng.standard_normal(300)
     X = Z**3
     result = conditional_independence_test(X, y, Z, random_state=0)
-    for name in ("linear", "quadratic"):
+    assert set(result.statistics) == {"neural", "linear", "quadratic", "interaction"}
+    for name in ("linear", "quadratic", "interaction"):
         statistics = result.statistics[name]
         assert statistics[0] <= statistics[1:].min()
 

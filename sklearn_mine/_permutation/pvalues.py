@@ -12,8 +12,8 @@ from .scores import score_vector
 from .smoothing import local_linear_smoother
 from .statistics import (
     CLOSED_FORM_PERMUTATIONS,
-    CLOSED_FORM_STATISTICS,
     NEURAL_STATISTIC,
+    closed_form_names,
     closed_form_null,
     closed_form_statistics,
 )
@@ -101,7 +101,10 @@ def group_pvalues(
         group = wide_groups[g]
         return group[: len(group) - len(shared)]
 
-    closed = np.empty((len(CLOSED_FORM_STATISTICS), len(wide_groups)))
+    names = closed_form_names(bool(shared))
+    # A group of Z's columns alone has no X to weight: its interaction
+    # statistic, never ranked (only given groups and their copies are), 0.
+    closed = np.zeros((len(names), len(wide_groups)))
     by_width = {}
     for g, group in enumerate(wide_groups):
         by_width.setdefault(len(group), []).append(g)
@@ -113,12 +116,11 @@ def group_pvalues(
             )
             continue
         blocks = np.stack([wide[:, wide_groups[g]] for g in members])
-        closed[:, members] = closed_form_statistics(blocks, y_scores)
+        unconditional = closed_form_statistics(blocks, y_scores)
+        closed[: len(unconditional), members] = unconditional
     rows = np.array([[g, *nulls] for g, nulls in enumerate(null_of)])
     statistics = {NEURAL_STATISTIC: np.asarray(neural)[rows]}
-    statistics |= {
-        name: closed[i][rows] for i, name in enumerate(CLOSED_FORM_STATISTICS)
-    }
+    statistics |= {name: closed[i][rows] for i, name in enumerate(names)}
     neural_pvalues = permutation_pvalues(statistics[NEURAL_STATISTIC])
     closed_pvalues = np.empty(len(null_of))
     single_null = None

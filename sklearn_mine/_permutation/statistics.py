@@ -3,8 +3,10 @@
 Two statistics that need no training join the critics' in every permutation
 test: the Gaussian-copula MI of a block's normal scores with y's
 (``"linear"``), and the same with the scores' squares beside them
-(``"quadratic"``). Both read every pair, and they find at a few hundred
-pairs what a small critic needs thousands to learn.
+(``"quadratic"``). Given Z a third joins them (``"interaction"``): the
+same of X's residuals on Z times functions of X and of Z, a weighted
+generalised covariance measure. All read every pair, and they find at a
+few hundred pairs what a small critic needs thousands to learn.
 """
 
 import numpy as np
@@ -15,19 +17,27 @@ from .smoothing import smoothed_residuals
 __all__ = [
     "CLOSED_FORM_PERMUTATIONS",
     "CLOSED_FORM_STATISTICS",
+    "GIVEN_Z_STATISTICS",
     "NEURAL_STATISTIC",
-    "STATISTICS",
     "closed_form_null",
+    "closed_form_names",
     "closed_form_statistics",
     "linear_gaussian_mi",
 ]
 
 # The statistics by name, as a test's result reports them: the critic's
 # bound, then the closed-form ones in the order closed_form_statistics
-# returns them. A new closed-form statistic joins CLOSED_FORM_STATISTICS.
+# returns them, with GIVEN_Z_STATISTICS after the others in a conditional
+# test. A new closed-form statistic joins CLOSED_FORM_STATISTICS.
 NEURAL_STATISTIC = "neural"
 CLOSED_FORM_STATISTICS = ("linear", "quadratic")
-STATISTICS = (NEURAL_STATISTIC, *CLOSED_FORM_STATISTICS)
+GIVEN_Z_STATISTICS = ("interaction",)
+
+
+def closed_form_names(conditioned):
+    """The closed-form statistics' names, in order, with or without Z."""
+    return CLOSED_FORM_STATISTICS + (GIVEN_Z_STATISTICS if conditioned else ())
+
 
 # A canonical correlation is at most this, so that the MI stays finite when
 # a block spans y (n at most the width of the two).
@@ -147,7 +157,8 @@ def _residual_cross(blocks, basis_y, basis_shared):
 def closed_form_statistics(blocks, y_scores, shared=None, smoother=None):
     """The linear and quadratic Gaussian MI of each block with y.
 
-    One array per name of ``CLOSED_FORM_STATISTICS``, in that order.
+    One array per name of ``closed_form_names(smoother is not None)``, in
+    that order.
 
     ``blocks`` of shape (n_blocks, n_samples, width), normal scores;
     ``y_scores`` as :func:`.scores.target_scores` gives them. Linear:
@@ -162,8 +173,10 @@ def closed_form_statistics(blocks, y_scores, shared=None, smoother=None):
     squares join them as the blocks' do). ``smoother``: with ``shared``, a
     :func:`.smoothing.local_linear_smoother` of them; the blocks and y's
     scores are then read as their residuals on the shared columns
-    (:mod:`.smoothing`: a conditional test's closed forms).
+    (:mod:`.smoothing`: a conditional test's closed forms), and the
+    interaction statistic joins them (:func:`_interactions`).
     """
+    scores = blocks
     if smoother is not None:
         blocks = smoothed_residuals(blocks, smoother)
         y_scores = _residual_targets(y_scores, smoother)
@@ -171,10 +184,51 @@ def closed_form_statistics(blocks, y_scores, shared=None, smoother=None):
     shared_squares = None
     if shared is not None:
         shared_squares = np.concatenate([shared, shared**2 - 1.0], axis=-1)
-    return (
+    statistics = (
         linear_gaussian_mi(blocks, y_scores[0], shared),
         linear_gaussian_mi(squares, y_scores[1], shared_squares),
     )
+    if smoother is None:
+        return statistics
+    interactions = _interactions(blocks, scores, shared)
+    return (*statistics, linear_gaussian_mi(interactions, y_scores[0], shared))
+
+
+def _interactions(residuals, scores, shared):
+    """X's residuals on Z, each times 1, its own score, that score's square
+    less 1, and each of Z's scores and their squares less 1.
+
+    Where y = f(X) + g(Z) + noise with f non-linear, y's residual on Z is
+    about f'(X) times X's, with a slope that changes with X (and so with
+    Z): its correlation with X's residual averages over the slopes and may
+    vanish (a sine, a square), while weighted by functions of X and Z it
+    does not. That is the weighted generalised covariance measure
+    (Scheidegger, Hoerrmann and Buehlmann 2022), with weights of X beside
+    those of Z; under X independent of y given Z, no weight correlates
+    with y's residual. PC on the six graphs of ``docs/conditional.md``
+    then missed 10 true edges of 61 rather than 13
+    (``benchmarks/results/conditional_interaction.md``). Returned of shape
+    ``(..., n_samples, width * (3 + 2 * n_z))``, a transposed view.
+    """
+    *lead, n, width = residuals.shape
+    z_weights = np.concatenate([shared, shared**2 - 1.0], axis=-1).T
+    per_column = 3 + len(z_weights)
+    # Columns written in place, each contiguous (the block is returned
+    # transposed): for 1999 copies it is tens of MiB, and concatenating
+    # broadcast pieces took most of a test's closed-form time.
+    out = np.empty((*lead, width * per_column, n))
+    for j in range(width):
+        residual, own = residuals[..., :, j], scores[..., :, j]
+        start = j * per_column
+        out[..., start, :] = residual
+        np.multiply(residual, own, out=out[..., start + 1, :])
+        np.multiply(residual, own**2 - 1.0, out=out[..., start + 2, :])
+        np.multiply(
+            residual[..., None, :],
+            z_weights,
+            out=out[..., start + 3 : start + per_column, :],
+        )
+    return np.swapaxes(out, -1, -2)
 
 
 def _residual_targets(y_scores, smoother):
@@ -209,8 +263,8 @@ def closed_form_null(
 ):
     """The closed-form statistics of ``n_permutations`` permuted copies of a block.
 
-    One array per statistic of ``CLOSED_FORM_STATISTICS``, in that order.
-    ``permute(count)`` returns ``count`` permuted copies, of shape
+    One array per statistic of :func:`closed_form_statistics`, in that
+    order. ``permute(count)`` returns ``count`` permuted copies, of shape
     (count, n, width); None permutes the rows uniformly. ``shared``: columns
     that every copy has beside its block's and no permutation moves, and
     ``smoother`` their smoother (:func:`closed_form_statistics`).
