@@ -387,10 +387,9 @@ def combination(trials, size_trials, sizes, families, permutations):
     print("| --- | --- | --- | --- |")
     for name in COMBINATIONS:
         power, size = cells_of["power", name], cells_of["size", name]
-        print(
-            f"| {name} | {np.mean(power):.3f} | {np.mean(size):.3f} | "
-            f"{np.max(size):.3f} |"
-        )
+        # With --size-trials 0 there is no size to summarise.
+        sizes = f"{np.mean(size):.3f} | {np.max(size):.3f}" if size else "- | -"
+        print(f"| {name} | {np.mean(power):.3f} | {sizes} |")
     print()
 
 
