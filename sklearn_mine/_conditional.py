@@ -50,12 +50,14 @@ def conditional_independence_test(
     solved by Newton's method, ``docs/convex.md``; MLPs trained as one
     grouped network with ``critic="concat"``), and the observed bound is
     ranked among them: one p-value. The
-    Gaussian-copula MI of X's normal scores with y's, and the same with the
-    scores' squares, cost no training: read on residuals on Z (each row
-    less the least-squares line through its nearest other rows in Z, and
-    Z's scores partialled out), ranked among 1999 local permutations of
-    their own and combined by min-p, they give another. The test's p-value
-    is twice the smaller (Bonferroni), as in :func:`independence_test`.
+    Gaussian-copula MI of X's normal scores with y's, the same with the
+    scores' squares, and the same with X's scores weighted by functions of
+    X and of Z (the interaction, which sees a slope of y on X that changes
+    along X and Z) cost no training: read on residuals on Z (each row less
+    the least-squares line through its nearest other rows in Z, and Z's
+    scores partialled out), ranked among 1999 local permutations of their
+    own and combined by min-p, they give another. The test's p-value is
+    twice the smaller (Bonferroni), as in :func:`independence_test`.
 
     Parameters
     ----------
