@@ -215,7 +215,7 @@ def _interactions(residuals, scores, shared):
     per_column = 3 + len(z_weights)
     # Columns written in place, each contiguous (the block is returned
     # transposed): for 1999 copies it is tens of MiB, and concatenating
-    # broadcast pieces took most of a test's closed-form time.
+    # broadcast pieces took half of a test's closed-form time.
     out = np.empty((*lead, width * per_column, n))
     for j in range(width):
         residual, own = residuals[..., :, j], scores[..., :, j]
