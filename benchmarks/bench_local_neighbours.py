@@ -93,7 +93,9 @@ def _residualise_closed_forms(table, kind="mean"):
     the block (the smoother has taken their part); the block of Z alone
     reads 0. Patched into both places the test computes them; one column
     of Z (the statistics' ``shared`` columns), so its scores have Z's
-    neighbours."""
+    neighbours. The variants predate the interaction statistic, which
+    reads 0 here: a constant ties every pairing, and leaves the min-p of
+    the other two as it was."""
     from sklearn_mine._permutation import pvalues, statistics
 
     def residual_statistics(blocks, y_scores, shared=None, smoother=None):
@@ -117,6 +119,7 @@ def _residualise_closed_forms(table, kind="mean"):
         return (
             statistics.linear_gaussian_mi(x, linear_y),
             statistics.linear_gaussian_mi(squares, quadratic_y),
+            np.zeros(count),
         )
 
     statistics.closed_form_statistics = residual_statistics
