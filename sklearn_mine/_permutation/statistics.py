@@ -155,7 +155,8 @@ def _residual_cross(blocks, basis_y, basis_shared):
 
 
 def closed_form_statistics(blocks, y_scores, shared=None, smoother=None):
-    """The linear and quadratic Gaussian MI of each block with y.
+    """The linear and quadratic Gaussian MI of each block with y (and given
+    a smoother, the interaction).
 
     One array per name of ``closed_form_names(smoother is not None)``, in
     that order.
