@@ -102,23 +102,23 @@ def group_pvalues(
         return group[: len(group) - len(shared)]
 
     names = closed_form_names(bool(shared))
-    # A group of Z's columns alone has no X to weight: its interaction
-    # statistic, never ranked (only given groups and their copies are), 0.
-    closed = np.zeros((len(names), len(wide_groups)))
+    rows = np.array([[g, *nulls] for g, nulls in enumerate(null_of)])
+    # Only the given groups and their copies are ranked (not Z's columns
+    # alone, whose critic serves the chain rule): the others' closed forms
+    # are never read, and stay NaN.
+    closed = np.full((len(names), len(wide_groups)), np.nan)
     by_width = {}
-    for g, group in enumerate(wide_groups):
-        by_width.setdefault(len(group), []).append(g)
+    for g in np.unique(rows):
+        by_width.setdefault(len(wide_groups[g]), []).append(g)
     for members in by_width.values():
-        if shared and own(members[0]):
+        if shared:
             blocks = np.stack([wide[:, own(g)] for g in members])
             closed[:, members] = closed_form_statistics(
                 blocks, y_scores, shared_columns, smoother
             )
-            continue
-        blocks = np.stack([wide[:, wide_groups[g]] for g in members])
-        unconditional = closed_form_statistics(blocks, y_scores)
-        closed[: len(unconditional), members] = unconditional
-    rows = np.array([[g, *nulls] for g, nulls in enumerate(null_of)])
+        else:
+            blocks = np.stack([wide[:, wide_groups[g]] for g in members])
+            closed[:, members] = closed_form_statistics(blocks, y_scores)
     statistics = {NEURAL_STATISTIC: np.asarray(neural)[rows]}
     statistics |= {name: closed[i][rows] for i, name in enumerate(names)}
     neural_pvalues = permutation_pvalues(statistics[NEURAL_STATISTIC])
