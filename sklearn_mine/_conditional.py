@@ -56,8 +56,16 @@ def conditional_independence_test(
     along X and Z) cost no training: read on residuals on Z (each row less
     the least-squares line through its nearest other rows in Z, and Z's
     scores partialled out), ranked among 1999 local permutations of their
-    own and combined by min-p, they give another. The test's p-value is
-    twice the smaller (Bonferroni), as in :func:`independence_test`.
+    own and combined by min-p, they give another. Each pairing the critics
+    trained on (the observed and its copies) takes the smaller of its
+    two p-values, its critic's rank among the pairings and its closed
+    forms' against the 1999 copies, and the observed pairing's is ranked
+    among them (Westfall and Young's min-p, exact; it pays for two p-values
+    only as far as they disagree under the null, where
+    :func:`independence_test`'s Bonferroni pays twice the smaller). Where
+    the observed ranks first, the p-value is the smaller of
+    ``1 / (1 + n_permutations)`` and twice its closed forms' p-value, which
+    resolves to 0.001.
 
     Parameters
     ----------

@@ -32,7 +32,9 @@ default=None
         continuous. With ``return_pvalues=True``, each feature's copies are
         permuted within its 5 nearest neighbours in Z, as
         :func:`conditional_independence_test` does: a test of
-        :math:`X_j \\perp y \\mid Z`.
+        :math:`X_j \\perp y \\mid Z`, whose two p-values combine as
+        that test's do (Westfall and Young's min-p over the critics'
+        pairings, not Bonferroni's twice the smaller).
     discrete_features : {'auto', bool, array-like}, default='auto'
         If bool, whether all features are discrete or all continuous. If
         array, a boolean mask of shape (n_features,) or the indices of the
@@ -77,10 +79,11 @@ default=None
     n_permutations : int, default=99
         With ``return_pvalues=True``: the permuted copies, each a critic.
         A feature that only its critic finds has a p-value of at least
-        ``2 / (1 + n_permutations)``, one that a closed-form statistic finds
-        at least 0.001. Benjamini-Hochberg at level ``q`` over ``m``
-        features selects ``k`` of them only if their p-values are at most
-        ``q * k / m``: for features only the critics find, raise
+        ``2 / (1 + n_permutations)`` (given Z, ``1 / (1 + n_permutations)``),
+        one that a closed-form statistic finds at least 0.001.
+        Benjamini-Hochberg at level ``q`` over ``m`` features selects ``k``
+        of them only if their p-values are at most ``q * k / m``: for
+        features only the critics find, raise
         ``n_permutations`` as ``m / (q * k)`` grows.
     critic : {"auto", "concat", "convex"}, default="auto"
         ``"concat"``: each feature's critic is an MLP on ``[x_j, y]``,
