@@ -165,9 +165,9 @@ def test_pairings_min_p_is_exact_under_exchangeable_pairings():
         )
     pvalues = np.array(pvalues)
     assert 0.040 <= np.mean(pvalues <= 0.05) <= 0.060
-    # Below 1 / 101 only twice the closed forms' min-p rejects: at most the
-    # level (199 copies: 2 / 200 is its least).
-    assert np.mean(pvalues <= 0.005) <= 0.005 + 3 * np.sqrt(0.005 / 3000)
+    # (Below 1 / 101 only twice the closed forms' min-p rejects; its factor
+    # of two is pinned in the next test, 2 / 2000. Here, with 199 copies,
+    # no p-value can fall below 2 / 200, so a rate there would prove nothing.)
 
 
 def test_pairings_closed_forms_are_ranked_as_the_min_p_ranks_them():

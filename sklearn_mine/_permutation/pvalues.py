@@ -202,7 +202,6 @@ def group_pvalues(
             closed[:, members] = closed_form_statistics(blocks, y_scores)
     statistics = {NEURAL_STATISTIC: np.asarray(neural)[rows]}
     statistics |= {name: closed[i][rows] for i, name in enumerate(names)}
-    neural_pvalues = permutation_pvalues(statistics[NEURAL_STATISTIC])
     pvalues = np.empty(len(null_of))
     single_null = None
     for g in range(len(null_of)):
@@ -236,11 +235,7 @@ def group_pvalues(
                 null,
             )
             continue
-        closed_pvalue = min_pvalue_combination(
-            *(
-                np.concatenate([[observed], null_values])[None]
-                for observed, null_values in zip(closed[:, g], null, strict=True)
-            )
-        )[0]
-        pvalues[g] = min(1.0, 2 * min(neural_pvalues[g], closed_pvalue))
+        neural_pvalue = permutation_pvalues(statistics[NEURAL_STATISTIC][g][None])[0]
+        closed_pvalue = _against_reference(closed[:, g : g + 1], null)[0]
+        pvalues[g] = min(1.0, 2 * min(neural_pvalue, closed_pvalue))
     return pvalues, statistics
