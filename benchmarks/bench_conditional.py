@@ -31,7 +31,10 @@ that made it.
 - ``pc``: causal-learn's PC on non-linear structural equation models of
   6-10 variables, with this package's test (``register_causal_learn_test``;
   method ``mine`` its default convex critics, ``mine-concat`` the MLPs),
-  KCI and FisherZ: the skeleton's F1 and the seconds. For this package's
+  KCI and FisherZ: the skeleton's F1 and the seconds (a method named
+  ``NAME@LEVEL``, e.g. ``kci@0.025``, runs its tests at that level rather
+  than 0.05: a liberal test's skeleton at the level where its size is the
+  others'). For this package's
   methods, each true edge the skeleton misses is recorded with the
   separating set PC found, the test's p-value there and each of its three
   statistics' alone, KCI's p-value on the same triple, and the share of
@@ -415,15 +418,21 @@ def _skeleton_errors(graph, truth):
     return 2 * tp / max(2 * tp + fp + fn, 1), int(fp), int(fn)
 
 
+def _pc_level(method):
+    """A PC method's test and level: ``"kci@0.025"`` runs KCI's tests at
+    0.025, ``"kci"`` at ALPHA."""
+    name, _, level = method.partition("@")
+    return name, float(level) if level else ALPHA
+
+
 def _pc(data, method, seed):
     from causallearn.search.ConstraintBased.PC import pc
 
-    kwargs = {}
-    if method in PC_MINE:
-        params = {**_settings(PC_MINE[method]["critic"]), **PC_MINE[method]}
-        register_causal_learn_test(method, random_state=seed, **params)
-    graph = pc(data, ALPHA, method, show_progress=False, **kwargs)
-    return graph
+    name, level = _pc_level(method)
+    if name in PC_MINE:
+        params = {**_settings(PC_MINE[name]["critic"]), **PC_MINE[name]}
+        register_causal_learn_test(name, random_state=seed, **params)
+    return pc(data, level, name, show_progress=False)
 
 
 def _missed_edges(data, truth, graph, method, seed):
@@ -437,7 +446,8 @@ def _missed_edges(data, truth, graph, method, seed):
     kci = CIT(data, "kci")
     # The test as _pc registered it, on the query as causal-learn passes it
     # (the lower column first), so that its p-value is the one PC read.
-    params = {**_settings(PC_MINE[method]["critic"]), **PC_MINE[method]}
+    name, _ = _pc_level(method)
+    params = {**_settings(PC_MINE[name]["critic"]), **PC_MINE[name]}
     out = []
     for i, j in zip(*np.nonzero(np.triu(truth & ~estimated, 1))):
         found = graph.sepset[i, j]
@@ -573,7 +583,7 @@ def _jobs(args):
                         seconds = time.perf_counter() - start
                         misses = (
                             _missed_edges(data, truth, graph, method, seed)
-                            if method in PC_MINE
+                            if _pc_level(method)[0] in PC_MINE
                             else []
                         )
                         return dict(
@@ -815,7 +825,12 @@ def main():
         default=["6:500", "8:1000", "10:500"],
         help="PC's graphs as NODES:SAMPLES",
     )
-    parser.add_argument("--pc-methods", nargs="+", default=["mine", "kci", "fisherz"])
+    parser.add_argument(
+        "--pc-methods",
+        nargs="+",
+        default=["mine", "kci", "fisherz"],
+        help="PC's tests, each as NAME or NAME@LEVEL (its tests' level; 0.05)",
+    )
     parser.add_argument("--convex", nargs="+", default=[], metavar="NAME=VALUE")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--report", nargs="*", metavar="FILE")
