@@ -202,6 +202,11 @@ def group_pvalues(
             closed[:, members] = closed_form_statistics(blocks, y_scores)
     statistics = {NEURAL_STATISTIC: np.asarray(neural)[rows]}
     statistics |= {name: closed[i][rows] for i, name in enumerate(names)}
+    # Without Z each group's critic is ranked among its own copies, all
+    # groups at once; given Z, among the pairings (pairings_min_pvalue).
+    neural_pvalues = (
+        permutation_pvalues(statistics[NEURAL_STATISTIC]) if permute is None else None
+    )
     pvalues = np.empty(len(null_of))
     single_null = None
     for g in range(len(null_of)):
@@ -235,7 +240,6 @@ def group_pvalues(
                 null,
             )
             continue
-        neural_pvalue = permutation_pvalues(statistics[NEURAL_STATISTIC][g][None])[0]
         closed_pvalue = _against_reference(closed[:, g : g + 1], null)[0]
-        pvalues[g] = min(1.0, 2 * min(neural_pvalue, closed_pvalue))
+        pvalues[g] = min(1.0, 2 * min(neural_pvalues[g], closed_pvalue))
     return pvalues, statistics
