@@ -210,7 +210,6 @@ def group_pvalues(
     pvalues = np.empty(len(null_of))
     single_null = None
     for g in range(len(null_of)):
-        block = wide[:, wide_groups[g]]
         if permute is not None:
             null = closed_form_null(
                 wide[:, own(g)],
@@ -221,7 +220,14 @@ def group_pvalues(
                 shared_columns,
                 smoother,
             )
-        elif block.shape[1] == 1:
+            pvalues[g] = pairings_min_pvalue(
+                statistics[NEURAL_STATISTIC][g],
+                [statistics[name][g] for name in names],
+                null,
+            )
+            continue
+        block = wide[:, wide_groups[g]]
+        if block.shape[1] == 1:
             # Every single column's scores are one multiset: one null serves.
             if single_null is None:
                 single_null = closed_form_null(
@@ -233,13 +239,6 @@ def group_pvalues(
             null = single_null
         else:
             null = closed_form_null(block, y_scores, rng, CLOSED_FORM_PERMUTATIONS)
-        if permute is not None:
-            pvalues[g] = pairings_min_pvalue(
-                statistics[NEURAL_STATISTIC][g],
-                [statistics[name][g] for name in names],
-                null,
-            )
-            continue
         closed_pvalue = _against_reference(closed[:, g : g + 1], null)[0]
         pvalues[g] = min(1.0, 2 * min(neural_pvalues[g], closed_pvalue))
     return pvalues, statistics
